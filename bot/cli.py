@@ -1,0 +1,252 @@
+"""The command line: ``briefbot COMMAND``, the ``chat`` REPL and ``--json``.
+
+This is the only module that prints. Every answer command renders the same Discord markdown
+the bot posts; ``--json`` prints the result object instead, the machine-readable contract.
+Exit codes: 0 success (including "nothing found"), 1 bad data or a failure, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from bot import commands
+from bot.answers.results import to_json
+from bot.config import Settings, load_settings
+from bot.corpus import check_knowledge
+from bot.errors import BriefbotError, ConfigError, KnowledgeError, UsageError
+from bot.knowledge import KnowledgeBase
+from bot.render import Renderer
+
+log = logging.getLogger("bot")
+
+#: Printed between the Discord messages of one reply that had to be split.
+MESSAGE_BREAK = "\n── next message ──\n"
+#: Printed after every reply block of ``chat`` when reading from a pipe, so transcripts parse.
+BLOCK_END = "\n"
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """An argparse parser that raises :class:`UsageError` instead of exiting.
+
+    The REPL needs to keep running after a bad command; the CLI turns the error into exit
+    code 2 with the usage line, as argparse would.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}\nusage: {self.format_usage().removeprefix('usage: ').strip()}")
+
+
+def _limit(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
+    if not 1 <= value <= 25:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 25, not {value}")
+    return value
+
+
+def build_parser() -> ArgumentParser:
+    """The ``briefbot`` argument parser; answer commands are the ones the bot also has."""
+    common = ArgumentParser(add_help=False)
+    common.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                        help="knowledge directory (default: the bundled knowledge/)")
+    common.add_argument("--config", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                        help="settings file (default: $BRIEFBOT_CONFIG or ./briefbot.yaml)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print the result as JSON")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log debug details to stderr")
+
+    parser = ArgumentParser(prog="briefbot", parents=[common],
+                            description="Cited briefings from a local corpus of articles.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+
+    p = sub.add_parser("search", parents=[common], help="ranked, cited passages for a query")
+    p.add_argument("query", nargs="+", help="words to search for")
+    p.add_argument("--limit", type=_limit, default=5, help="how many passages (1-25)")
+    sub.add_parser("sources", parents=[common], help="the documents and their metadata")
+    p = sub.add_parser("source", parents=[common], help="one document, or one paragraph")
+    p.add_argument("ident", metavar="ID", help="a document id, or a passage id like doc#p3")
+    p = sub.add_parser("help", parents=[common], help="the commands the bot understands")
+    p.add_argument("unknown", nargs="?", help=argparse.SUPPRESS)
+
+    sub.add_parser("check", parents=[common], help="validate a knowledge directory")
+    p = sub.add_parser("ingest", parents=[common], help="turn raw article text into articles")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="where to write <id>.md (default: <knowledge>/articles)")
+    p.add_argument("--keep-dropped", action="store_true",
+                   help="keep bylines, teasers and other dropped paragraphs in the body")
+    sub.add_parser("chat", parents=[common],
+                   help="type bot commands (!search …) and see exactly what the bot would post")
+    return parser
+
+
+#: Subcommands that are answers: (parsed namespace) -> keyword arguments of commands.run.
+ANSWERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "search": lambda a: {"query": " ".join(a.query), "limit": a.limit},
+    "sources": lambda a: {},
+    "source": lambda a: {"ident": a.ident},
+    "help": lambda a: {"unknown": a.unknown},
+}
+
+
+class Session:
+    """Settings, knowledge base and renderer, loaded once per process on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.renderer = Renderer()
+        self._kb: KnowledgeBase | None = None
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base (loaded on first use, so ``ingest`` and ``help`` stay fast)."""
+        if self._kb is None:
+            self._kb = KnowledgeBase.open(self.settings)
+        return self._kb
+
+    def answer(self, name: str, kwargs: dict[str, Any], as_json: bool) -> str:
+        """Run an answer command and format it as the bot would post it, or as JSON."""
+        reply = commands.run(self.kb, name, **kwargs)
+        if as_json:
+            return json.dumps(to_json(reply.result), ensure_ascii=False, indent=2)
+        return MESSAGE_BREAK.join(self.messages(reply.kind, reply.result))
+
+    def messages(self, kind: str, result: Any) -> list[str]:
+        """Render a result into the Discord messages the bot would send."""
+        return self.renderer.messages(kind, result, prefix=self.settings.command_prefix)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``briefbot`` console script and ``python -m bot``."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(f"briefbot: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    overrides = {"knowledge_dir": getattr(args, "knowledge", None)}
+    try:
+        settings = load_settings(getattr(args, "config", None), overrides=overrides)
+        return _dispatch(args, Session(settings), sys.stdout)
+    except UsageError as exc:
+        print(f"briefbot: {exc}", file=sys.stderr)
+        return 2
+    except (KnowledgeError, ConfigError) as exc:
+        print(f"briefbot: error: {exc}", file=sys.stderr)
+        return 1
+    except BriefbotError as exc:
+        print(f"briefbot: {exc}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:
+    command = args.command or "chat"
+    as_json = getattr(args, "json", False)
+    if command in ANSWERS:
+        print(session.answer(command, ANSWERS[command](args), as_json), file=out)
+        return 0
+    if command == "check":
+        return _check(session.settings.knowledge_dir, as_json, out)
+    if command == "ingest":
+        return _ingest(args, session.settings, as_json, out)
+    if command == "chat":
+        return chat(session, sys.stdin, out)
+    raise UsageError(f"unknown command {command!r}")
+
+
+def _check(root: Path, as_json: bool, out: TextIO) -> int:
+    problems = check_knowledge(root)
+    if as_json:
+        print(json.dumps({"knowledge": str(root), "ok": not problems, "problems": [
+            {"file": str(p.path), "line": p.line, "problem": p.problem} for p in problems]},
+            indent=2), file=out)
+    elif problems:
+        for problem in problems:
+            print(f"{problem}", file=out)
+        print(f"{len(problems)} problem(s) in {root}", file=out)
+    else:
+        print(f"{root}: OK", file=out)
+    return 1 if problems else 0
+
+
+def _ingest(args: argparse.Namespace, settings: Settings, as_json: bool, out: TextIO) -> int:
+    from bot.ingest import ingest_files
+
+    out_dir = args.out or settings.knowledge_dir / "articles"
+    reports = ingest_files(args.files, out_dir, keep_dropped=args.keep_dropped)
+    if as_json:
+        print(json.dumps(to_json(reports), ensure_ascii=False, indent=2, default=str), file=out)
+        return 0
+    for report in reports:
+        print(f"{report.origin} → {report.path} ({len(report.paragraphs)} paragraphs)", file=out)
+        for key, value in report.metadata.items():
+            if key not in ("id", "origin"):
+                print(f"  {key}: {value if value is not None else '(not in the text)'}",
+                      file=out)
+        verb = "kept" if args.keep_dropped else "dropped"
+        for dropped in report.dropped:
+            snippet = dropped.text if len(dropped.text) <= 90 else dropped.text[:89] + "…"
+            print(f"  {verb} ({dropped.reason}): {snippet}", file=out)
+    return 0
+
+
+def chat(session: Session, stdin: TextIO, out: TextIO) -> int:
+    """The REPL: read bot commands such as ``!search senkaku`` and print what the bot posts.
+
+    At a terminal it prompts; from a pipe it reads one command a line and prints one reply
+    block each (terminated by an empty line), so a transcript can be replayed in tests.
+    """
+    interactive = stdin.isatty()
+    prefix = session.settings.command_prefix
+    if interactive:
+        print(f"briefbot chat — type {prefix}help, or {prefix}quit to leave.", file=out)
+    while True:
+        if interactive:
+            print("> ", end="", file=out, flush=True)
+        line = stdin.readline()
+        if not line:
+            return 0
+        line = line.strip()
+        if interactive and line in (f"{prefix}quit", f"{prefix}exit", "quit", "exit"):
+            return 0
+        print(chat_reply(session, line), file=out)
+        print(BLOCK_END, end="", file=out, flush=True)
+
+
+def chat_reply(session: Session, line: str) -> str:
+    """What the bot would post in reply to one chat message (empty if it would stay silent)."""
+    prefix = session.settings.command_prefix
+    if not line.startswith(prefix) or line == prefix:
+        return ""
+    try:
+        words = shlex.split(line[len(prefix):])
+    except ValueError:
+        words = line[len(prefix):].split()
+    if not words:
+        return ""
+    name, rest = words[0].lower(), words[1:]
+    if name not in ANSWERS:
+        return session.answer("help", {"unknown": name}, False)
+    try:
+        args = build_parser().parse_args([name, *rest])
+        return session.answer(name, ANSWERS[name](args), False)
+    except UsageError as exc:
+        problem = str(exc).split("\nusage: ")[0]
+        usage = f"{prefix}{name} {commands.COMMANDS[name].args}".strip()
+        return f"⚠️ {problem}\nUsage: `{usage}`"
+    except BriefbotError as exc:
+        return f"⚠️ {exc}"

@@ -1,0 +1,102 @@
+"""The command table every front-end shares: names, usage, help text and the core call.
+
+The CLI, the chat REPL and the Discord cogs parse arguments their own way, then call
+:func:`run` with the same names and get back a :class:`Reply` to render with the template of
+the same kind. Adding a command here makes it known to ``help`` everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot import answers
+from bot.answers.suggest import close_matches
+from bot.errors import UsageError
+from bot.knowledge import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Command:
+    """One user-facing command."""
+
+    name: str
+    args: str  # e.g. "QUERY [--limit N]"
+    summary: str
+    example: str  # arguments of a working example, e.g. "senkaku"
+    slash_example: str  # the same as slash-command options, e.g. "query:senkaku"
+    call: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a command produced: the template ``kind`` and the result object to render."""
+
+    kind: str
+    result: Any
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    """A line of ``help``."""
+
+    name: str
+    args: str
+    summary: str
+    example: str
+    slash_example: str
+
+
+@dataclass(frozen=True)
+class HelpResult:
+    """The answer to ``help``."""
+
+    commands: list[HelpEntry]
+    unknown: str | None = None
+    suggestions: list[str] | None = None
+
+
+def _help(kb: KnowledgeBase, unknown: str | None = None) -> HelpResult:
+    # Examples may name a document; use one that exists in this knowledge base.
+    doc = next(iter(kb.corpus.documents), "doc-id")
+    entries = [HelpEntry(c.name, c.args, c.summary, c.example.format(doc=doc),
+                         c.slash_example.format(doc=doc)) for c in COMMANDS.values()]
+    suggestions = close_matches(unknown, list(COMMANDS), cutoff=60) if unknown else None
+    return HelpResult(entries, unknown, suggestions)
+
+
+COMMANDS: dict[str, Command] = {
+    c.name: c
+    for c in (
+        Command("search", "QUERY [--limit N]", "Ranked passages for any words, each cited.",
+                "how far is Taiwan from Japan", "query:how far is Taiwan from Japan",
+                lambda kb, query, limit=5: answers.search(kb, query, limit)),
+        Command("sources", "", "The articles in the knowledge base, with their metadata.",
+                "", "", lambda kb: answers.sources(kb)),
+        Command("source", "ID", "One article in full, or one paragraph (ID#p3).",
+                "{doc}", "id:{doc}", lambda kb, ident: answers.source(kb, ident)),
+        Command("help", "", "This list.", "", "", _help),
+    )
+}
+
+
+def register(command: Command) -> None:
+    """Add a command to the table (used by features that live in their own modules)."""
+    COMMANDS[command.name] = command
+
+
+def run(kb: KnowledgeBase, name: str, **kwargs: Any) -> Reply:
+    """Run command ``name`` against the knowledge base.
+
+    Raises
+    ------
+    UsageError
+        For an unknown command (with suggestions) or arguments the command rejects.
+    """
+    command = COMMANDS.get(name)
+    if command is None:
+        hints = close_matches(name, list(COMMANDS), cutoff=60)
+        hint = f" Did you mean `{hints[0]}`?" if hints else ""
+        raise UsageError(f"Unknown command `{name}`.{hint} Try `help`.")
+    return Reply(name, command.call(kb, **kwargs))

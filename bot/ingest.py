@@ -1,0 +1,360 @@
+"""Turn raw scraped articles into ``knowledge/articles/<id>.md`` files.
+
+A scraped file holds one paragraph per line: the article body, then (in this publisher's
+layout) the author's bio and a "Translated by" line, then teasers of unrelated articles,
+mostly cut off mid-sentence. The rules below separate the body from the rest without
+knowing any particular text, so they apply to the next scraped article too. Each dropped
+paragraph is reported with one reason, the first that applies in this order:
+
+``noise``         only punctuation or whitespace (NBSP spacer lines, a lone ".")
+``headline``      a short first line without sentence-final punctuation (becomes the title)
+``byline``        an author line at the top or a "<Name> is a professor …" bio (gives author)
+``translator``    a "Translated by <Name>" line (gives the translator)
+``after-byline``  everything after the closing bio/translator lines: the teasers
+``repeated``      a paragraph found verbatim in another file ingested in the same batch
+``truncated``     the last paragraph(s) of a file that do not end a sentence
+``heading``       a short line without sentence-final punctuation inside the body; kept,
+                  it would become a tiny passage that BM25 over-ranks
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot.errors import UsageError
+
+_HEADLINE_MAX_WORDS = 12
+_HEADING_MAX_WORDS = 15
+_BIO_MAX_WORDS = 60
+_BYLINE_MAX_WORDS = 20
+_ID_WORDS = 4
+
+_ROLE = (r"professor|lecturer|researcher|fellow|scholar|analyst|director|editor|writer|"
+         r"columnist|journalist|correspondent|reporter|student|consultant|advis[eo]r|"
+         r"commentator|chair(?:man|woman)?|founder|president|member|associate|candidate|"
+         r"officer|ambassador|legislator|lawyer|economist|committee")
+_ROLE_RE = re.compile(rf"\b(?:{_ROLE})\b", re.IGNORECASE)
+# Words that end an organisation's name: in "… at Taiwan Brain Trust Yu-Shih Liao" the
+# person's name is what follows the last of them.
+_ORG_RE = re.compile(r"(?:trust|university|foundation|institute|institution|council|cent(?:er|re)"
+                     r"|association|ministry|agency|academy|college|school|society|committee|"
+                     r"office|department|bureau|party|forum|group|company|corporation|times|"
+                     r"network|fund|bank|commission|organi[sz]ation|club)", re.IGNORECASE)
+_NAME_WORD = r"(?:[A-Z][\w-]*(?:['’][A-Z][\w-]*)?\.?)"
+_NAME = rf"{_NAME_WORD}(?: (?:(?:de|van|der|von|bin|al|da|di|le|la) )?{_NAME_WORD}){{1,4}}"
+# "<Name> is a professor …" / "<Name>, an … lecturer …, is a junior researcher at …"
+_BIO_RE = re.compile(rf"^(?P<name>{_NAME})(?:, .*?,)? (?:is|was)\b(?P<rest>.*)$")
+_BY_RE = re.compile(rf"^By (?P<name>{_NAME})$")
+_TRANSLATOR_RE = re.compile(r"^Translat(?:ed|ion)(?: and edited)? by (?P<name>.+?)\.?$")
+_NOT_A_NAME = frozenset({"The", "This", "That", "These", "Those", "A", "An", "Our", "His", "Her",
+                         "Its", "Their", "It"})
+_ENUMERATED_RE = re.compile(r"^\(?\d+[.)]")
+_CLOSERS = "”’\"')]»"
+_SENTENCE_END = (".", "!", "?", "…")
+
+_STOPWORD_TEXT = """
+a about above across after again against all along also although am amid among an and any
+are around as at be because been before behind being below between beyond both but by can
+could despite did do does doing down during each even ever few for from further had has have
+having he her here hers him his how however i if in into is it its itself just may me might
+more most must my no nor not now of off on once only or other our ours out over own per same
+shall she should since so some such than that the their theirs them then there these they
+this those though through to too toward towards under unlike until up upon very via was we
+were what when where whether which while who whom whose why will with within without would
+yet you your"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+@dataclass
+class Dropped:
+    """A paragraph the rules took out of the body, and why (one of the module's reasons)."""
+
+    reason: str
+    text: str
+
+
+@dataclass
+class IngestReport:
+    """The outcome for one input file. ``path`` is set once the article is written.
+
+    With ``keep_dropped`` the flagged paragraphs stay in ``paragraphs`` and are still
+    listed in ``dropped``, so a caller can show what the rules would have removed.
+    """
+
+    doc_id: str
+    origin: str
+    path: Path | None
+    metadata: dict[str, str | None]
+    paragraphs: list[str]
+    dropped: list[Dropped] = field(default_factory=list)
+
+
+@dataclass
+class _Para:
+    raw: str
+    text: str
+    reason: str | None = None
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip(_CLOSERS).endswith(_SENTENCE_END)
+
+
+def _role_line_name(text: str) -> str | None:
+    """The name at the end of "<role> at <org> <Name>"; None if the line is not one."""
+    if len(text.split()) > _BYLINE_MAX_WORDS or _ends_sentence(text):
+        return None
+    head, sep, _ = text.rpartition(" at ")
+    if not sep or not _ROLE_RE.search(head):
+        head, sep, _ = text.rpartition(" of ")
+        if not sep or not _ROLE_RE.search(head):
+            return None
+    tail: list[str] = []
+    for word in reversed(text.split()):
+        if (not re.fullmatch(_NAME_WORD, word) or _ORG_RE.fullmatch(word)
+                or _ROLE_RE.fullmatch(word)):
+            break
+        tail.insert(0, word)
+    return " ".join(tail) if 2 <= len(tail) <= 4 else None
+
+
+def _closing_byline(text: str) -> tuple[str, str] | None:
+    """(reason, name) for a bio sentence or a translator line, else None."""
+    if (match := _TRANSLATOR_RE.match(text)) and len(match["name"].split()) <= 8:
+        return "translator", match["name"]
+    match = _BIO_RE.match(text)
+    if (match and len(text.split()) <= _BIO_MAX_WORDS and _ROLE_RE.search(match["rest"])
+            and match["name"].split()[0] not in _NOT_A_NAME):
+        return "byline", match["name"]
+    return None
+
+
+def _top_byline(text: str) -> tuple[str, str] | None:
+    """Bylines allowed near the top: also "By <Name>" and "<role> at <org> <Name>"."""
+    if match := _BY_RE.match(text):
+        return "byline", match["name"]
+    if name := _role_line_name(text):
+        return "byline", name
+    return _closing_byline(text)
+
+
+def _is_headline(text: str) -> bool:
+    return (len(text.split()) <= _HEADLINE_MAX_WORDS and not _ends_sentence(text)
+            and not _ENUMERATED_RE.match(text))
+
+
+def _split(raw: str) -> list[_Para]:
+    """One paragraph per non-blank line; lines with no letter or digit are noise."""
+    paras = []
+    for line in raw.splitlines():
+        if not line.strip(" \t"):  # an ordinary blank line only separates paragraphs
+            continue
+        text = line.strip()
+        noise = not any(ch.isalnum() for ch in text)
+        paras.append(_Para(line, text, "noise" if noise else None))
+    return paras
+
+
+def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
+    """Apply the per-file rules (headline, bylines, teasers); return the metadata found."""
+    meta: dict[str, str | None] = {"title": None, "author": None, "translator": None}
+    content = [p for p in paras if p.reason is None]
+
+    def take(para: _Para, found: tuple[str, str]) -> None:
+        reason, name = found
+        para.reason = reason
+        key = "author" if reason == "byline" else "translator"
+        meta[key] = meta[key] or name
+
+    start = 0
+    if len(content) > 1 and _is_headline(content[0].text) and not _top_byline(content[0].text):
+        content[0].reason, meta["title"] = "headline", content[0].text
+        start = 1
+    for para in content[start:start + 2]:
+        if not (found := _top_byline(para.text)):
+            break
+        take(para, found)
+
+    # The bio closes the article only in the second half of the file: a bio sentence near
+    # the top is a standfirst, and cutting after it would throw the article away.
+    last_block: int | None = None
+    for k, para in enumerate(content):
+        if para.reason:
+            continue
+        if found := _closing_byline(para.text):
+            take(para, found)
+            if last_block is not None or k >= len(content) / 2:
+                last_block = k
+        elif last_block is not None:
+            break
+    if last_block is not None:
+        for para in content[last_block + 1:]:
+            para.reason = para.reason or "after-byline"
+    return meta
+
+
+def _mark_repeated(docs: list[list[_Para]]) -> None:
+    """Drop paragraphs found verbatim in more than one file (scraped teasers)."""
+    counts = Counter(text for paras in docs for text in {p.text for p in paras if not p.reason})
+    for paras in docs:
+        for para in paras:
+            if para.reason is None and counts[para.text] > 1:
+                para.reason = "repeated"
+
+
+def _mark_tail_and_headings(paras: list[_Para]) -> None:
+    for para in reversed(paras):
+        if para.reason:
+            continue
+        if _ends_sentence(para.text):
+            break
+        para.reason = "truncated"
+    for para in paras:
+        if (para.reason is None and not _ends_sentence(para.text)
+                and len(para.text.split()) <= _HEADING_MAX_WORDS):
+            para.reason = "heading"
+
+
+@cache
+def _segmenter():  # pysbd is slow to set up; build it once, on first use
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _slug(text: str) -> str:
+    text = re.sub(r"['’]s\b", "", text)  # "Japan’s" -> "Japan", not "japan-s"
+    text = unicodedata.normalize("NFKD", re.sub(r"['’]", "", text))
+    words = re.findall(r"[A-Za-z0-9]+", text.encode("ascii", "ignore").decode())
+    # "US" is a country, "us" a pronoun: an all-capitals word is never a stopword.
+    keep = [w for w in words if w.lower() not in _STOPWORDS or (w.isupper() and len(w) > 1)]
+    return "-".join(keep[:_ID_WORDS]).lower()
+
+
+def _make_id(title: str | None, first: str, origin: str) -> str:
+    source = title or (_segmenter().segment(first) or [first])[0]
+    return _slug(source) or _slug(Path(origin).stem.replace("_", " ")) or "article"
+
+
+def ingest_texts(items: Sequence[tuple[str, str]], *,
+                 keep_dropped: bool = False) -> list[IngestReport]:
+    """Separate body from bylines, teasers and noise in (origin file name, raw text) pairs.
+
+    The pairs are processed together because the "repeated" rule compares files. Raises
+    :class:`UsageError` for an empty text, two identical texts, or a text left with no body.
+    """
+    seen: dict[str, str] = {}
+    for origin, text in items:
+        if not text.strip():
+            raise UsageError(f"{origin}: the file is empty")
+        if text.strip() in seen:
+            raise UsageError(f"{origin} has the same text as {seen[text.strip()]}; "
+                             "ingest it only once")
+        seen[text.strip()] = origin
+
+    docs = [_split(text) for _, text in items]
+    metas = [_mark_layout(paras) for paras in docs]
+    _mark_repeated(docs)
+    for paras in docs:
+        _mark_tail_and_headings(paras)
+
+    reports: list[IngestReport] = []
+    used: set[str] = set()
+    for (origin, _), paras, meta in zip(items, docs, metas, strict=True):
+        body = [p.text for p in paras if p.reason is None]
+        if not body and not keep_dropped:
+            raise UsageError(f"{origin}: every paragraph was dropped as noise, byline or "
+                             "teaser; keep them with the keep-dropped option")
+        # The id comes from the body as the rules see it, so keep_dropped cannot change it.
+        first = (body or [p.text for p in paras if p.text])[0]
+        base = doc_id = _make_id(meta["title"], first, origin)
+        suffix = 1
+        while doc_id in used:
+            suffix += 1
+            doc_id = f"{base}-{suffix}"
+        used.add(doc_id)
+        reports.append(IngestReport(
+            doc_id=doc_id,
+            origin=origin,
+            path=None,
+            metadata={**meta, "publisher": None, "published": None},
+            paragraphs=[p.text for p in paras if p.text] if keep_dropped else body,
+            dropped=[Dropped(p.reason, p.text or p.raw) for p in paras if p.reason],
+        ))
+    return reports
+
+
+def render_article(report: IngestReport) -> str:
+    """The ``.md`` text: YAML front matter, then one paragraph per line, blank-line separated."""
+    meta = {"id": report.doc_id}
+    for key in ("title", "author", "translator", "publisher", "published"):
+        meta[key] = report.metadata.get(key)
+    meta["origin"] = report.origin
+    # safe_dump quotes whatever needs it (colons, quotes, "null"); a huge width keeps a
+    # long title on one line.
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1_000_000)
+    return f"---\n{front}---\n" + "\n\n".join(report.paragraphs) + "\n"
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"input file not found: {path}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a directory, not an article file") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read input file {path}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark is not part of the article
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"input file {path} is not UTF-8 text (bad byte at offset "
+                         f"{exc.start})") from None
+    if not text.strip():
+        raise UsageError(f"input file {path} is empty")
+    return text
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    # A reader (the bot reloading its corpus) must never see a half-written article.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; articles are ordinary files
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def ingest_files(paths: Sequence[Path], out_dir: Path, *,
+                 keep_dropped: bool = False) -> list[IngestReport]:
+    """Read and ingest the files together, write ``<out_dir>/<id>.md`` for each one.
+
+    Returns the reports with ``path`` set. Raises :class:`UsageError` naming the file for
+    a missing, unreadable, non-UTF-8 or empty input, or an output that cannot be written.
+    """
+    items = [(Path(p).name, _read(Path(p))) for p in paths]
+    reports = ingest_texts(items, keep_dropped=keep_dropped)
+    out_dir = Path(out_dir)
+    for report in reports:
+        report.path = out_dir / f"{report.doc_id}.md"
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            _write_atomic(report.path, render_article(report))
+        except OSError as exc:
+            raise UsageError(f"cannot write {report.path}: {exc.strerror or exc}") from None
+    return reports

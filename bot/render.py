@@ -1,0 +1,139 @@
+"""The one Jinja2 environment over ``prompts/``, Discord-safe escaping and message splitting.
+
+Templates produce Discord markdown. HTML autoescaping would be wrong for that, so it is off;
+instead every piece of untrusted text (corpus text, echoed user input) goes through the ``md``
+filter, which escapes Discord markdown and defuses mentions. A user restyles replies by putting
+a template of the same name in their own directory (``Renderer(override_dir=...)``), which is
+searched before the bundled one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+#: Bundled templates (the repository's ``prompts/``).
+BUNDLED_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+
+#: Discord's limit on the content of one message.
+MESSAGE_LIMIT = 2000
+
+_MARKDOWN_RE = re.compile(r"([\\*_~`|\[\]])")  # ">" and "#" only matter at a line start
+_LINE_START_RE = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
+_MENTION_RE = re.compile(r"@(?=everyone|here|[!&]?\d|\S)", re.IGNORECASE)
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def escape_markdown(text: str) -> str:
+    """Show ``text`` literally in Discord: escape markdown and defuse every ``@`` mention.
+
+    Discord renders the escaped text as the original characters, so quoted corpus text still
+    reads verbatim; ``@everyone`` gets a zero-width space after the ``@`` so it pings nobody
+    even where ``allowed_mentions`` is not in force.
+    """
+    text = _MARKDOWN_RE.sub(r"\\\1", text)
+    text = _LINE_START_RE.sub(r"\1\\\2", text)
+    text = _MENTION_RE.sub("@" + _ZERO_WIDTH_SPACE, text)
+    return text.replace("<#", "<" + _ZERO_WIDTH_SPACE + "#")
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut ``text`` at a word boundary to at most ``limit`` characters, marking the cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    if text[len(cut)] != " ":  # the cut falls inside a word: drop the partial word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split a reply into Discord messages of at most ``limit`` characters.
+
+    Splits at blank lines (the boundaries between points) where it can, then at line
+    breaks, then between words; never inside a word unless a single word is too long.
+    """
+    if limit < 20:
+        raise ValueError(f"limit must be at least 20 characters, got {limit}")
+    text = text.strip()
+    if len(text) <= limit:
+        return [text] if text else []
+    messages: list[str] = []
+    current = ""
+    for block in _pieces(text, limit):
+        joined = f"{current}\n\n{block}" if current else block
+        if len(joined) <= limit:
+            current = joined
+        else:
+            messages.append(current)
+            current = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    """Blocks no longer than ``limit``: paragraphs, or lines/words of an over-long paragraph."""
+    pieces: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        block = block.strip("\n")
+        if len(block) <= limit:
+            pieces.append(block)
+            continue
+        for part in _pack(block.split("\n"), "\n", limit):
+            if len(part) <= limit:
+                pieces.append(part)
+            else:
+                words = _pack(part.split(" "), " ", limit)
+                pieces.extend(w[i:i + limit] for w in words for i in range(0, len(w), limit))
+    return pieces
+
+
+def _pack(parts: Sequence[str], sep: str, limit: int) -> list[str]:
+    packed: list[str] = []
+    current = ""
+    for part in parts:
+        joined = f"{current}{sep}{part}" if current else part
+        if len(joined) <= limit or not current:
+            current = joined
+        else:
+            packed.append(current)
+            current = part
+    if current:
+        packed.append(current)
+    return packed
+
+
+class Renderer:
+    """Renders result objects with ``<kind>.md.j2`` templates into Discord markdown."""
+
+    def __init__(self, override_dir: Path | None = None) -> None:
+        loaders: list[jinja2.BaseLoader] = []
+        if override_dir is not None:
+            loaders.append(jinja2.FileSystemLoader(str(override_dir)))
+        loaders.append(jinja2.FileSystemLoader(str(BUNDLED_PROMPTS)))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=False,  # Discord markdown, not HTML: see escape_markdown
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters["md"] = escape_markdown
+        self.env.filters["clip"] = clip
+
+    def render(self, kind: str, result: Any, **extra: Any) -> str:
+        """Render ``result`` with ``prompts/<kind>.md.j2``; blank-line runs are collapsed."""
+        text = self.env.get_template(f"{kind}.md.j2").render(r=result, **extra)
+        return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+    def messages(self, kind: str, result: Any, limit: int = MESSAGE_LIMIT, **extra: Any
+                 ) -> list[str]:
+        """Render and split into Discord-sized messages."""
+        return split_message(self.render(kind, result, **extra), limit)

@@ -1,0 +1,304 @@
+"""Text analysis: Unicode folding, sentence splitting and the one analyzer for index and query.
+
+The same :class:`Analyzer` turns passages into index terms and queries into query terms, so any
+rule here applies to both sides. Folding is for matching only: displayed text is always the
+verbatim passage.
+
+Decisions worth knowing:
+
+* ``US``, ``U.S.`` and ``USA`` all become the term ``us``, and ``us`` is not a stopword: in this
+  corpus it is far more often the country than the pronoun, and a query typed in lower case
+  ("us japan alliance") means the country.
+* Negations (``no``, ``not``, ``nor``) are stopwords, as is conventional for BM25: "no formal
+  relations" would otherwise favour every passage that says "no" anywhere.
+* A synonym group adds one canonical term ``syn:<first term analysed>`` (``syn:senkaku``,
+  ``syn:2+2``) next to the original terms, so both the alias and the literal words match.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pysbd
+import snowballstemmer
+
+#: Bump whenever a tokenisation rule changes: it is part of the index cache key.
+ANALYZER_VERSION = 1
+
+# Quotes, dashes, spaces and invisible characters that NFKC leaves alone.
+_FOLD_TABLE = str.maketrans(
+    {**dict.fromkeys("‘’‚‛′`", "'"), **dict.fromkeys("“”„‟″«»", '"'),
+     **dict.fromkeys("‐‑‒–—―⁃−﹘﹣⸺⸻", "-"), **dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002"
+     "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "),
+     **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e", None)})
+
+#: NLTK's English list, minus the contraction fragments that are also real words ("ma" as in
+#: Ma Ying-jeou, "won", "don", "shan"): contractions stay whole here, so the fragments never
+#: appear. Plus whole contractions and Latin abbreviations. "us" is deliberately absent.
+_STOPWORD_TEXT = """
+i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself
+yourselves he him his himself she she's her hers herself it it's its itself they them their
+theirs themselves what which who whom this that that'll these those am is are was were be been
+being have has had having do does did doing a an the and but if or because as until while of at
+by for with about against between into through during before after above below to from up down
+in out on off over under again further then once here there when where why how all any both each
+few more most other some such no nor not only own same so than too very s t can will just don't
+should should've now d ll m o re ve y ain't aren't couldn't didn't doesn't hadn't hasn't haven't
+isn't mightn't mustn't needn't shan't shouldn't wasn't weren't won't wouldn't can't cannot i'm
+i've i'll i'd we're we've we'll we'd they're they've they'll they'd he'd he'll she'd she'll
+it'll eg ie etc
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+_CJK = "\u2e80-\u2fff\u3005\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af" \
+       "\uf900-\ufaff\U00020000-\U0002fa1f"
+_CJK_RUN_RE = re.compile(f"[{_CJK}]+")
+# Em dashes and bars punctuate ("security—even"); only hyphens and en dashes join compounds.
+_BREAK_DASH_RE = re.compile("[—―⸺⸻]")
+# Dotted acronyms (u.s., e.g., d.c.) lose their dots before tokenising: U.S. and US agree.
+_ACRONYM_RE = re.compile(r"(?<![^\W_])(?:[a-z]\.){2,}(?![^\W_])")
+# A chunk: alphanumeric atoms joined by single hyphens, apostrophes or numeric punctuation.
+_CHUNK_RE = re.compile(r"[^\W_]+(?:[-'.,+][^\W_]+)*")
+# Inside a hyphen segment: a number (1.5, 970,000, 2+2) with an optional unit, or a word.
+_PIECE_RE = re.compile(r"(\d+(?:[.,]\d+)*(?:\+\d+)*)([^\W\d_]+)?|([^\W\d_][^\W_]*(?:'[^\W_]+)*)")
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th", "s"})  # 2nd, 1990s: the number is enough
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))}
+_ALIASES = {"usa": "us"}
+_STEMMER_NAME = "snowball-english-" + importlib.metadata.version("snowballstemmer")
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching, never for display.
+
+    NFKC, curly quotes to ``'``/``"``, every dash to ``-``, odd spaces to ``' '``, zero-width
+    characters removed, then ``casefold``.
+    """
+    return unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE).casefold()
+
+
+# ------------------------------------------------------------------------------- sentences
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a passage: ``text == passage_text[start:end]``, without edge whitespace."""
+
+    start: int
+    end: int
+    text: str
+
+
+# In-word apostrophes (Taiwan’s) and stray ones before a contraction (Trump ‘s) make pysbd read
+# whole stretches as one quotation and stop splitting. Hiding them behind U+02BC keeps the
+# length, so pysbd's offsets stay valid for the original text.
+_APOSTROPHE_RE = re.compile(r"(?<=[^\W_])['’](?=[^\W_])|(?<!\S)‘(?=(?:s|t|d|m|re|ve|ll)\b)")
+_LEADING_CLOSERS_RE = re.compile(r"[’”)\]}»]+")
+_LAST_WORD_RE = re.compile(r"([^\W\d_]+)\.$")
+# Titles and the like: a sentence does not end on them.
+_NEVER_FINAL = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm",
+                "sen", "rep", "gov", "vs", "approx"}
+# Abbreviations that precede a number: "Dec. 23", "No. 1".
+_BEFORE_NUMBER = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+                  "dec", "no", "nos", "vol", "art", "p", "pp", "fig", "ch", "sec", "ca"}
+# "at 5 p.m. Tuesday": a time goes on into its day or month.
+_AFTER_TIME_RE = re.compile(r"\b[ap]\.m\.$")
+_DAYS_MONTHS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+                "January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"}
+_SEGMENTER_LOCK = threading.Lock()  # a Segmenter keeps per-call state
+
+
+@functools.cache
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
+
+
+def _joins_previous(previous: str, following: str) -> bool:
+    """Whether pysbd cut between two pieces that are really one sentence."""
+    if following[0].islower():  # "‘Why now?’ he asked."
+        return True
+    first_word = following.split(None, 1)[0].strip(".,;:")
+    if _AFTER_TIME_RE.search(previous) and first_word in _DAYS_MONTHS:
+        return True
+    match = _LAST_WORD_RE.search(previous)
+    if not match:
+        return False
+    word = match[1].lower()
+    return word in _NEVER_FINAL or (word in _BEFORE_NUMBER and following[0].isdigit())
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split a passage into sentences whose texts are verbatim slices of ``text``.
+
+    pysbd finds the boundaries (it knows "Dec. 23", "U.S.", "e.g." and quotations); the rules
+    here repair its known misses. Pieces are cut only at pysbd's boundaries and then merged, so
+    the sentences always cover every non-whitespace character of ``text``.
+    """
+    shadow = _APOSTROPHE_RE.sub("\u02bc", text)
+    with _SEGMENTER_LOCK:
+        spans = _segmenter().segment(shadow) if text.strip() else []
+    cuts = [*sorted({span.end for span in spans if 0 < span.end < len(text)}), len(text)]
+    merged: list[tuple[int, int]] = []
+    start = 0
+    for cut in cuts:
+        lo, hi = _strip(text, start, cut)
+        start = cut
+        if lo >= hi:
+            continue
+        if merged:
+            closers = _LEADING_CLOSERS_RE.match(text, lo, hi)
+            if closers:  # a closing quote or bracket belongs to the sentence it closes
+                merged[-1] = (merged[-1][0], closers.end())
+                lo, hi = _strip(text, closers.end(), hi)
+                if lo >= hi:
+                    continue
+            if _joins_previous(text[slice(*merged[-1])], text[lo:hi]):
+                merged[-1] = (merged[-1][0], hi)
+                continue
+        merged.append((lo, hi))
+    return [Sentence(lo, hi, text[lo:hi]) for lo, hi in merged]
+
+
+# -------------------------------------------------------------------------------- analyzer
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()  # a snowballstemmer object keeps per-call state
+
+
+@functools.lru_cache(maxsize=200_000)
+def _snowball(word: str) -> str:
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(word)
+
+
+class Analyzer:
+    """Turns text into index/query terms: fold, tokenise, drop stopwords, stem, add synonyms."""
+
+    def __init__(self, synonyms: Iterable[Sequence[str]] = (), *, stem: bool = True,
+                 stopwords: bool = True) -> None:
+        self._stem_on = stem
+        self._stopwords = STOPWORDS if stopwords else frozenset()
+        self._groups = tuple(tuple(str(term) for term in group) for group in synonyms)
+        # first term -> [(phrase, canonical terms)], longest phrase first
+        self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        canonicals: dict[tuple[str, ...], list[str]] = {}
+        for group in self._groups:
+            forms = [self._analyze(term) for term in group]
+            name = next((split for split, _, _ in forms if split), None)
+            if name is None:
+                continue  # every term is stopwords: nothing could ever match
+            canonical = "syn:" + "_".join(name)
+            for split, _, joined in forms:
+                for phrase in {tuple(split), tuple(joined)} - {()}:
+                    if canonical not in canonicals.setdefault(phrase, []):
+                        canonicals[phrase].append(canonical)
+        for phrase, names in sorted(canonicals.items(), key=lambda item: -len(item[0])):
+            self._phrases.setdefault(phrase[0], []).append((phrase, tuple(names)))
+
+    def stem(self, word: str) -> str:
+        """The stem of one folded word; identity if stemming is off or ``word`` is no word."""
+        if self._stem_on and word.isalpha() and not _CJK_RUN_RE.search(word):
+            return _snowball(word)
+        return word
+
+    def tokens(self, text: str) -> list[str]:
+        """The index/query terms of ``text``: its terms, compound and CJK extras, synonyms."""
+        split, extras, _ = self._analyze(text)
+        found: list[str] = []
+        i = 0
+        while i < len(split):
+            for phrase, names in self._phrases.get(split[i], ()):
+                if tuple(split[i:i + len(phrase)]) == phrase:
+                    found.extend(names)
+                    i += len(phrase) - 1
+                    break
+            i += 1
+        return split + extras + found
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable hash of every setting that changes the terms; part of the index cache key."""
+        settings = {"version": ANALYZER_VERSION, "stem": self._stem_on, "stemmer": _STEMMER_NAME,
+                    "stopwords": sorted(self._stopwords), "synonyms": self._groups}
+        blob = json.dumps(settings, ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    # -- internals
+
+    def _word(self, word: str) -> str | None:
+        """One word to its term, or ``None`` for a stopword."""
+        if word.endswith("'s"):  # possessive: Japan’s -> japan
+            word = word[:-2]
+        if not word or word in self._stopwords:
+            return None
+        word = _ALIASES.get(word.replace("'", ""), word.replace("'", ""))
+        return None if word in self._stopwords else self.stem(word)
+
+    def _pieces(self, segment: str) -> list[str]:
+        """The surface words of one hyphen-free segment: numbers, units and words."""
+        if segment.isalpha():  # the common case, without the regex
+            return [segment]
+        out: list[str] = []
+        for number, unit, word in _PIECE_RE.findall(segment):
+            if word:
+                out.append(word)
+                continue
+            if "," in number:
+                out.extend([number.replace(",", "")] if _THOUSANDS_RE.fullmatch(number)
+                           else number.split(","))
+            else:
+                out.append(number)
+            if unit and unit not in _ORDINAL_SUFFIXES:
+                out.append(unit)  # 110km -> 110, km
+        return out
+
+    def _analyze(self, text: str) -> tuple[list[str], list[str], list[str]]:
+        """``(terms, extras, joined)``: terms in text order (compounds split into their parts),
+        extra terms (joined compounds, "2+2", CJK bigrams), and the term sequence with each
+        compound as its joined term (used to match synonym phrases written either way)."""
+        text = fold(_BREAK_DASH_RE.sub(" ", text))
+        if _CJK_RUN_RE.search(text):  # a CJK run is a token of its own, even next to Latin
+            text = _CJK_RUN_RE.sub(r" \g<0> ", text)
+        text = _ACRONYM_RE.sub(lambda m: m[0].replace(".", ""), text)
+        terms: list[str] = []
+        extras: list[str] = []
+        joined: list[str] = []
+        for chunk in _CHUNK_RE.findall(text):
+            if _CJK_RUN_RE.match(chunk):
+                terms.append(chunk)
+                joined.append(chunk)
+                extras.extend(chunk[k:k + 2] for k in range(len(chunk) - 1) if len(chunk) > 2)
+                continue
+            segments = [self._pieces(segment) for segment in chunk.split("-")]
+            parts = [term for seg in segments for w in seg if (term := self._word(w))]
+            terms.extend(parts)
+            if len(segments) == 1:
+                joined.extend(parts)
+                continue
+            surface = [w.removesuffix("'s").replace("'", "") for seg in segments for w in seg]
+            compound = self._word("".join(surface)) if any(
+                w.isalpha() for w in surface) else None
+            joined.extend([compound] if compound else parts)
+            if compound:
+                extras.append(compound)
+            if len(surface) == 3 and surface[1] == "plus":  # two-plus-two -> 2+2
+                left, right = (_NUMBER_WORDS.get(w, w) for w in (surface[0], surface[2]))
+                if left.isdigit() and right.isdigit():
+                    extras.append(f"{left}+{right}")
+        return terms, extras, joined
