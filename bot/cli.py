@@ -69,6 +69,13 @@ def build_parser() -> ArgumentParser:
                             description="Cited briefings from a local corpus of articles.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
 
+    p = sub.add_parser("brief", parents=[common], help="a cited briefing on a topic")
+    p.add_argument("topic", nargs="+", help="a topic (see `topics`) or any words")
+    p.add_argument("--limit", type=_limit, default=None,
+                   help="how many points (default: what fits one Discord message)")
+    p = sub.add_parser("who", parents=[common], help="a card on a person the corpus names")
+    p.add_argument("name", nargs="+", help="a name, surname or alias")
+    sub.add_parser("topics", parents=[common], help="the topics you can brief on")
     p = sub.add_parser("search", parents=[common], help="ranked, cited passages for a query")
     p.add_argument("query", nargs="+", help="words to search for")
     p.add_argument("--limit", type=_limit, default=5, help="how many passages (1-25)")
@@ -92,6 +99,9 @@ def build_parser() -> ArgumentParser:
 
 #: Subcommands that are answers: (parsed namespace) -> keyword arguments of commands.run.
 ANSWERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "brief": lambda a: {"topic": " ".join(a.topic), "limit": a.limit},
+    "who": lambda a: {"name": " ".join(a.name)},
+    "topics": lambda a: {},
     "search": lambda a: {"query": " ".join(a.query), "limit": a.limit},
     "sources": lambda a: {},
     "source": lambda a: {"ident": a.ident},
@@ -151,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BriefbotError as exc:
         print(f"briefbot: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`briefbot sources | head`): not an error worth a traceback.
+        sys.stderr.close()
+        return 0
 
 
 def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:

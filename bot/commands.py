@@ -69,6 +69,14 @@ def _help(kb: KnowledgeBase, unknown: str | None = None) -> HelpResult:
 COMMANDS: dict[str, Command] = {
     c.name: c
     for c in (
+        Command("brief", "TOPIC [--limit N]",
+                "A cited briefing: the corpus's key points on a topic, each quoted once.",
+                "proposals", "topic:proposals",
+                lambda kb, topic, limit=None: answers.brief(kb, topic, limit)),
+        Command("who", "NAME", "A card on a person: roles, quotes and mentions, all cited.",
+                "Kishi", "name:Kishi", lambda kb, name: answers.who(kb, name)),
+        Command("topics", "", "The topics you can brief on.", "", "",
+                lambda kb: answers.topics(kb)),
         Command("search", "QUERY [--limit N]", "Ranked passages for any words, each cited.",
                 "how far is Taiwan from Japan", "query:how far is Taiwan from Japan",
                 lambda kb, query, limit=5: answers.search(kb, query, limit)),

@@ -23,9 +23,10 @@ from bot.errors import KnowledgeError
 BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
 #: Front-matter keys an article may carry; anything else is probably a typo.
-FRONT_MATTER_KEYS = ("id", "title", "author", "translator", "publisher", "published", "origin")
+FRONT_MATTER_KEYS = ("id", "title", "author", "translator", "byline", "publisher", "published",
+                     "origin")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_PASSAGE_RE = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*)#p(?P<n>\d+)$")
+_PASSAGE_RE = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*)#(?:p(?P<n>\d+)|(?P<byline>byline))$")
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,14 @@ class Passage:
     """One paragraph of a document: the unit that is indexed and cited."""
 
     doc_id: str
-    number: int  # 1-based paragraph number within the document
+    number: int  # 1-based paragraph number within the document; 0 for the byline
     text: str
     line: int = 0  # line of the article file where the paragraph starts
 
     @property
     def id(self) -> str:
-        """The stable citation id, ``<doc>#p<number>``."""
-        return f"{self.doc_id}#p{self.number}"
+        """The stable citation id, ``<doc>#p<number>`` (``<doc>#byline`` for the byline)."""
+        return f"{self.doc_id}#p{self.number}" if self.number else f"{self.doc_id}#byline"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,14 @@ class Document:
     origin: str | None
     passages: tuple[Passage, ...]
     path: Path | None = None
+    #: The author line or bio printed with the article, verbatim. Not part of the body (it is
+    #: not indexed) but citable as ``<doc>#byline``, e.g. for the author's stated role.
+    byline: str | None = None
+
+    @property
+    def byline_passage(self) -> Passage | None:
+        """The byline as a citable passage (number 0), if the article has one."""
+        return Passage(self.id, 0, self.byline) if self.byline else None
 
     @property
     def label(self) -> str:
@@ -129,13 +138,20 @@ class Corpus:
         match = _PASSAGE_RE.match(passage_id)
         if not match or match["doc"] not in self.documents:
             raise KeyError(passage_id)
-        return self.documents[match["doc"]].passage(int(match["n"]))
+        doc = self.documents[match["doc"]]
+        if match["byline"]:
+            if doc.byline_passage is None:
+                raise KeyError(passage_id)
+            return doc.byline_passage
+        return doc.passage(int(match["n"]))
 
     def fingerprint(self) -> str:
         """A hash of every passage and of the synonyms: changes whenever the index must."""
         digest = hashlib.sha256()
         for passage in self.passages():
             digest.update(f"{passage.id}\0{passage.text}\0".encode())
+        for doc in self.documents.values():
+            digest.update(f"{doc.id}\0{doc.label}\0{doc.author}\0{doc.byline}\0".encode())
         for group in self.synonyms:
             digest.update(("\x1f".join(group) + "\0").encode())
         return digest.hexdigest()
@@ -168,7 +184,7 @@ def load_yaml(path: Path, text: str | None = None, line_offset: int = 0) -> Any:
     if text is None:
         text = _read_text(path)
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        return yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader: safe
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -250,6 +266,7 @@ def parse_article(path: Path, text: str | None = None) -> Document:
         origin=meta.get("origin"),
         passages=tuple(passages),
         path=path,
+        byline=meta.get("byline"),
     )
 
 
@@ -270,7 +287,7 @@ def _check_front_matter(path: Path, meta: dict, lines: list[str], end: int) -> N
         raise KnowledgeError(
             path, "front matter needs an 'id' of lower-case letters, digits and hyphens",
             line_of("id"))
-    for key in ("title", "author", "translator", "publisher", "origin"):
+    for key in ("title", "author", "translator", "byline", "publisher", "origin"):
         value = meta.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise KnowledgeError(path, f"{key!r} must be text or left out", line_of(key))

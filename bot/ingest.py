@@ -168,7 +168,8 @@ def _split(raw: str) -> list[_Para]:
 
 def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
     """Apply the per-file rules (headline, bylines, teasers); return the metadata found."""
-    meta: dict[str, str | None] = {"title": None, "author": None, "translator": None}
+    meta: dict[str, str | None] = {"title": None, "author": None, "translator": None,
+                                   "byline": None}
     content = [p for p in paras if p.reason is None]
 
     def take(para: _Para, found: tuple[str, str]) -> None:
@@ -176,6 +177,9 @@ def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
         para.reason = reason
         key = "author" if reason == "byline" else "translator"
         meta[key] = meta[key] or name
+        if reason == "byline":
+            # Kept verbatim so the author's stated role can be cited (doc#byline).
+            meta["byline"] = meta["byline"] or para.text
 
     start = 0
     if len(content) > 1 and _is_headline(content[0].text) and not _top_byline(content[0].text):
@@ -298,7 +302,7 @@ def ingest_texts(items: Sequence[tuple[str, str]], *,
 def render_article(report: IngestReport) -> str:
     """The ``.md`` text: YAML front matter, then one paragraph per line, blank-line separated."""
     meta = {"id": report.doc_id}
-    for key in ("title", "author", "translator", "publisher", "published"):
+    for key in ("title", "author", "translator", "byline", "publisher", "published"):
         meta[key] = report.metadata.get(key)
     meta["origin"] = report.origin
     # safe_dump quotes whatever needs it (colons, quotes, "null"); a huge width keeps a

@@ -9,6 +9,7 @@ from functools import cached_property
 from bot.config import Settings
 from bot.corpus import Corpus, load_corpus
 from bot.index import PassageIndex
+from bot.people import PeopleDirectory
 from bot.text import Analyzer, fold
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,11 @@ class KnowledgeBase:
         """Index a corpus in memory (no cache): for tests and tools."""
         analyzer = Analyzer(corpus.synonyms)
         return cls(corpus, analyzer, PassageIndex.build(corpus, analyzer, k1=k1, b=b))
+
+    @cached_property
+    def people(self) -> PeopleDirectory:
+        """Everyone the corpus names: curated ``people.yaml`` entries plus discovered names."""
+        return PeopleDirectory.build(self.corpus)
 
     @cached_property
     def surface_words(self) -> dict[str, int]:

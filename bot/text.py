@@ -195,21 +195,24 @@ class Analyzer:
         self._stem_on = stem
         self._stopwords = STOPWORDS if stopwords else frozenset()
         self._groups = tuple(tuple(str(term) for term in group) for group in synonyms)
-        # first term -> [(phrase, canonical terms)], longest phrase first
-        self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-        canonicals: dict[tuple[str, ...], list[str]] = {}
+        # Phrases match on the full word sequence, stopwords included: "JUST Program" must not
+        # shrink to "program", nor "Defense of Japan" match "defense, Japan". A term made only
+        # of stopwords (a bare "JUST") cannot be told from the word, so it is ignored.
+        found: dict[tuple[str, ...], list[str]] = {}
         for group in self._groups:
             forms = [self._analyze(term) for term in group]
-            name = next((split for split, _, _ in forms if split), None)
-            if name is None:
-                continue  # every term is stopwords: nothing could ever match
-            canonical = "syn:" + "_".join(name)
-            for split, _, joined in forms:
-                for phrase in {tuple(split), tuple(joined)} - {()}:
-                    if canonical not in canonicals.setdefault(phrase, []):
-                        canonicals[phrase].append(canonical)
-        for phrase, names in sorted(canonicals.items(), key=lambda item: -len(item[0])):
-            self._phrases.setdefault(phrase[0], []).append((phrase, tuple(names)))
+            forms = [(full, joined) for terms, extras, full, joined in forms if terms or extras]
+            if not forms:
+                continue
+            canonical = "syn:" + "_".join(forms[0][0])
+            for full, joined in forms:
+                for phrase in (tuple(full), tuple(joined)):
+                    if canonical not in found.setdefault(phrase, []):
+                        found[phrase].append(canonical)
+        #: first word -> [(phrase, canonical term)], longest phrase first
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, names in sorted(found.items(), key=lambda item: -len(item[0])):
+            self._phrases.setdefault(phrase[0], []).extend((phrase, name) for name in names)
 
     def stem(self, word: str) -> str:
         """The stem of one folded word; identity if stemming is off or ``word`` is no word."""
@@ -218,18 +221,22 @@ class Analyzer:
         return word
 
     def tokens(self, text: str) -> list[str]:
-        """The index/query terms of ``text``: its terms, compound and CJK extras, synonyms."""
-        split, extras, _ = self._analyze(text)
+        """The index/query terms of ``text``: its terms, compound and CJK extras, synonyms.
+
+        Each synonym-group occurrence adds its canonical term once; matches of one group do not
+        overlap (the longest wins), matches of different groups may ("air defense" is both
+        ``air defense`` and ``defense``).
+        """
+        terms, extras, full, _ = self._analyze(text)
         found: list[str] = []
-        i = 0
-        while i < len(split):
-            for phrase, names in self._phrases.get(split[i], ()):
-                if tuple(split[i:i + len(phrase)]) == phrase:
-                    found.extend(names)
-                    i += len(phrase) - 1
-                    break
-            i += 1
-        return split + extras + found
+        covered: dict[str, int] = {}  # canonical term -> end of its last match
+        for i, word in enumerate(full):
+            for phrase, name in self._phrases.get(word, ()):
+                if covered.get(name, 0) <= i and (
+                        len(phrase) == 1 or tuple(full[i:i + len(phrase)]) == phrase):
+                    found.append(name)
+                    covered[name] = i + len(phrase)
+        return terms + extras + found
 
     @property
     def fingerprint(self) -> str:
@@ -241,14 +248,13 @@ class Analyzer:
 
     # -- internals
 
-    def _word(self, word: str) -> str | None:
-        """One word to its term, or ``None`` for a stopword."""
-        if word.endswith("'s"):  # possessive: Japan’s -> japan
-            word = word[:-2]
-        if not word or word in self._stopwords:
-            return None
-        word = _ALIASES.get(word.replace("'", ""), word.replace("'", ""))
-        return None if word in self._stopwords else self.stem(word)
+    def _word(self, word: str) -> tuple[str, bool]:
+        """One surface word to ``(its term, whether it is a stopword)``."""
+        word = word.removesuffix("'s")  # possessive: Japan’s -> japan
+        stop = word in self._stopwords  # before the apostrophe goes: "isn't", "won't"
+        word = word.replace("'", "")
+        word = _ALIASES.get(word, word)
+        return self.stem(word), stop or not word or word in self._stopwords
 
     def _pieces(self, segment: str) -> list[str]:
         """The surface words of one hyphen-free segment: numbers, units and words."""
@@ -268,37 +274,46 @@ class Analyzer:
                 out.append(unit)  # 110km -> 110, km
         return out
 
-    def _analyze(self, text: str) -> tuple[list[str], list[str], list[str]]:
-        """``(terms, extras, joined)``: terms in text order (compounds split into their parts),
-        extra terms (joined compounds, "2+2", CJK bigrams), and the term sequence with each
-        compound as its joined term (used to match synonym phrases written either way)."""
+    def _analyze(self, text: str) -> tuple[list[str], list[str], list[str], list[str]]:
+        """``(terms, extras, full, joined)`` of ``text``.
+
+        ``terms``: in text order, stopwords dropped, compounds split into their parts.
+        ``extras``: joined compounds, "2+2" for "two-plus-two", CJK bigrams.
+        ``full``: every word including stopwords (for phrase matching), and ``joined`` the same
+        with each compound as one word, so a synonym written either way matches.
+        """
         text = fold(_BREAK_DASH_RE.sub(" ", text))
         if _CJK_RUN_RE.search(text):  # a CJK run is a token of its own, even next to Latin
             text = _CJK_RUN_RE.sub(r" \g<0> ", text)
         text = _ACRONYM_RE.sub(lambda m: m[0].replace(".", ""), text)
         terms: list[str] = []
         extras: list[str] = []
+        full: list[str] = []
         joined: list[str] = []
         for chunk in _CHUNK_RE.findall(text):
             if _CJK_RUN_RE.match(chunk):
                 terms.append(chunk)
+                full.append(chunk)
                 joined.append(chunk)
                 extras.extend(chunk[k:k + 2] for k in range(len(chunk) - 1) if len(chunk) > 2)
                 continue
             segments = [self._pieces(segment) for segment in chunk.split("-")]
-            parts = [term for seg in segments for w in seg if (term := self._word(w))]
-            terms.extend(parts)
+            words = [self._word(w) for seg in segments for w in seg]
+            terms.extend(term for term, stop in words if not stop)
+            full.extend(term for term, _ in words)
             if len(segments) == 1:
-                joined.extend(parts)
+                joined.extend(term for term, _ in words)
                 continue
             surface = [w.removesuffix("'s").replace("'", "") for seg in segments for w in seg]
-            compound = self._word("".join(surface)) if any(
-                w.isalpha() for w in surface) else None
-            joined.extend([compound] if compound else parts)
-            if compound:
-                extras.append(compound)
+            if any(w.isalpha() for w in surface):  # not for number ranges like 2019-2021
+                compound, stop = self._word("".join(surface))
+                joined.append(compound)
+                if not stop:
+                    extras.append(compound)
+            else:
+                joined.extend(term for term, _ in words)
             if len(surface) == 3 and surface[1] == "plus":  # two-plus-two -> 2+2
                 left, right = (_NUMBER_WORDS.get(w, w) for w in (surface[0], surface[2]))
                 if left.isdigit() and right.isdigit():
                     extras.append(f"{left}+{right}")
-        return terms, extras, joined
+        return terms, extras, full, joined

@@ -56,7 +56,7 @@ def test_file_without_bio_keeps_its_full_body() -> None:
     report = one("\n".join(BODY))
     assert report.paragraphs == BODY
     assert report.dropped == []
-    assert report.metadata == {"title": None, "author": None, "translator": None,
+    assert report.metadata == {"title": None, "author": None, "translator": None, "byline": None,
                                "publisher": None, "published": None}
 
 

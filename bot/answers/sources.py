@@ -21,6 +21,7 @@ class SourceInfo:
     headline: str | None
     author: str | None
     translator: str | None
+    byline: str | None
     publisher: str | None
     published: dt.date | None
     origin: str | None
@@ -29,8 +30,8 @@ class SourceInfo:
     @classmethod
     def of(cls, doc: Document) -> SourceInfo:
         """Describe ``doc``."""
-        return cls(doc.id, doc.label, doc.title, doc.author, doc.translator, doc.publisher,
-                   doc.published, doc.origin, len(doc.passages))
+        return cls(doc.id, doc.label, doc.title, doc.author, doc.translator, doc.byline,
+                   doc.publisher, doc.published, doc.origin, len(doc.passages))
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def sources(kb: KnowledgeBase) -> SourcesResult:
     return SourcesResult([SourceInfo.of(d) for d in kb.corpus.documents.values()])
 
 
-_CITATION_RE = re.compile(r"^(?P<doc>[^#\s]+)(?:#p(?P<n>\d+))?$")
+_CITATION_RE = re.compile(r"^(?P<doc>[^#\s]+)(?:#p(?P<n>\d+)|#(?P<byline>byline))?$")
 
 
 def source(kb: KnowledgeBase, ident: str) -> SourceResult:
@@ -88,7 +89,9 @@ def source(kb: KnowledgeBase, ident: str) -> SourceResult:
         return SourceResult(ident, False,
                             suggestions=close_matches(ident, list(kb.corpus.documents), cutoff=50))
     passages = doc.passages
-    if match and match["n"]:
+    if match and match["byline"] and doc.byline_passage:
+        passages = (doc.byline_passage,)
+    elif match and match["n"]:
         number = int(match["n"])
         if not 1 <= number <= len(doc.passages):
             return SourceResult(ident, False, SourceInfo.of(doc),

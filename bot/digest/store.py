@@ -1,0 +1,532 @@
+"""Durable digest state in one SQLite file, and the process lock on the data directory.
+
+Tables (``PRAGMA user_version`` 1):
+
+``schedules``
+    One row per schedule. ``key`` is UNIQUE and set for schedules declared in the settings
+    file, so :meth:`DigestStore.sync_declared` upserts them across restarts. ``rotation`` counts
+    delivered digests and picks the next topic. Ids are AUTOINCREMENT, never reused, because
+    they are part of the idempotency key of a post.
+``deliveries``
+    One row per fired slot, UNIQUE(schedule_id, slot_utc): status ``posting`` (claimed; with
+    ``claimed_by``, ``claimed_at`` and ``lease_expires``), ``done`` (always with a
+    ``message_id``), ``failed`` (``last_error`` says why) or ``skipped``; plus ``attempts``.
+``digest_channels`` / ``channel_docs``
+    Per channel: when its baseline was taken, and the document ids already announced there.
+    *First digest of a channel*: nothing is announced as new (the whole knowledge base is not
+    "news"); the documents present then become the baseline, and every later digest announces
+    ``current - seen``. Ids are marked seen only when a digest was actually posted, so a failed
+    post does not swallow news.
+
+Times are stored as fixed-width ISO text in UTC (``2024-03-31T01:00:00.000000Z``), so string
+comparison in SQL is chronological. The database runs in WAL mode with ``synchronous=FULL``:
+a ``done`` mark that is lost to a power cut would cost a second post.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import IO, Literal
+
+from bot.digest.schedule import Schedule, format_days, next_run, parse_days
+
+logger = logging.getLogger(__name__)
+
+Status = Literal["posting", "done", "failed", "skipped"]
+DB_NAME = "digests.sqlite3"
+LOCK_NAME = "digests.lock"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schedules (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    key         TEXT UNIQUE,
+    guild_id    INTEGER,
+    channel_id  INTEGER NOT NULL,
+    time_of_day TEXT,
+    days        TEXT,
+    cron        TEXT,
+    tz          TEXT NOT NULL,
+    topics      TEXT NOT NULL,
+    rotation    INTEGER NOT NULL DEFAULT 0,
+    created_by  TEXT,
+    created_at  TEXT NOT NULL,
+    CHECK ((time_of_day IS NULL) <> (cron IS NULL))
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    schedule_id   INTEGER NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+    slot_utc      TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('posting', 'done', 'failed', 'skipped')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT,
+    message_id    INTEGER,
+    claimed_by    TEXT,
+    claimed_at    TEXT,
+    lease_expires TEXT,
+    updated_at    TEXT NOT NULL,
+    UNIQUE (schedule_id, slot_utc),
+    CHECK (status <> 'done' OR message_id IS NOT NULL)
+);
+CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, lease_expires);
+CREATE TABLE IF NOT EXISTS digest_channels (
+    channel_id  INTEGER PRIMARY KEY,
+    baseline_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS channel_docs (
+    channel_id INTEGER NOT NULL,
+    doc_id     TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (channel_id, doc_id)
+);
+PRAGMA user_version = 1;
+"""
+
+
+def to_db(moment: datetime) -> str:
+    """Fixed-width UTC text for an aware datetime (sorts chronologically)."""
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}; use aware UTC")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_db(text: str | None) -> datetime | None:
+    """The inverse of :func:`to_db`."""
+    if text is None:
+        return None
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One row of ``deliveries``."""
+
+    schedule_id: int
+    slot_utc: datetime
+    status: Status
+    attempts: int
+    last_error: str | None
+    message_id: int | None
+    claimed_by: str | None
+    claimed_at: datetime | None
+    lease_expires: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The right to deliver one slot. ``taken_over``: an earlier claimer may have posted."""
+
+    schedule_id: int
+    slot_utc: datetime
+    token: str
+    attempts: int
+    taken_over: bool
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What :meth:`DigestStore.sync_declared` changed (schedule ids)."""
+
+    added: list[int]
+    updated: list[int]
+    removed: list[int]
+    unchanged: list[int]
+
+
+@dataclass(frozen=True)
+class ScheduleStatus:
+    """What ``/digest list`` shows for one schedule."""
+
+    schedule: Schedule
+    next_run: datetime | None
+    last_run: datetime | None
+    last_message_id: int | None
+    last_status: Status | None
+    last_error: str | None
+    last_error_slot: datetime | None
+
+
+class DigestStore:
+    """Schedules, slot deliveries and announced documents in ``<data_dir>/digests.sqlite3``.
+
+    One instance per process (one connection); several processes may share the file.
+    """
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.data_dir / DB_NAME
+        # Autocommit mode: every write below is one statement or an explicit BEGIN IMMEDIATE
+        # transaction, so the atomicity of each step is visible in the code.
+        self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def __enter__(self) -> DigestStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ schedules
+
+    @staticmethod
+    def _row_to_schedule(row: sqlite3.Row) -> Schedule:
+        return Schedule(
+            id=row["id"], key=row["key"], guild_id=row["guild_id"], channel_id=row["channel_id"],
+            time_of_day=time.fromisoformat(row["time_of_day"]) if row["time_of_day"] else None,
+            days=parse_days(row["days"]) if row["days"] else parse_days(None),
+            cron=row["cron"], tz=row["tz"], topics=json.loads(row["topics"]),
+            created_by=row["created_by"], created_at=from_db(row["created_at"]),  # type: ignore[arg-type]
+        )
+
+    @staticmethod
+    def _columns(schedule: Schedule) -> dict[str, object]:
+        return {
+            "guild_id": schedule.guild_id, "channel_id": schedule.channel_id,
+            "time_of_day": schedule.time_of_day.strftime("%H:%M") if schedule.time_of_day
+            else None,
+            "days": format_days(schedule.days) if schedule.time_of_day else None,
+            "cron": schedule.cron, "tz": schedule.tz, "topics": json.dumps(schedule.topics),
+        }
+
+    def add_schedule(self, schedule: Schedule) -> Schedule:
+        """Insert a schedule; returns it with its new ``id``."""
+        cols = {**self._columns(schedule), "key": schedule.key, "created_by": schedule.created_by,
+                "created_at": to_db(schedule.created_at)}
+        cursor = self._db.execute(
+            f"INSERT INTO schedules ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            tuple(cols.values()))
+        return replace(schedule, id=cursor.lastrowid)
+
+    def get_schedule(self, schedule_id: int) -> Schedule | None:
+        """The schedule with this id, or ``None``."""
+        row = self._db.execute("SELECT * FROM schedules WHERE id = ?", (schedule_id,)).fetchone()
+        return self._row_to_schedule(row) if row else None
+
+    def list_schedules(self, guild_id: int | None = None) -> list[Schedule]:
+        """All schedules (of one guild if given), oldest first."""
+        if guild_id is None:
+            rows = self._db.execute("SELECT * FROM schedules ORDER BY id")
+        else:
+            rows = self._db.execute("SELECT * FROM schedules WHERE guild_id = ? ORDER BY id",
+                                    (guild_id,))
+        return [self._row_to_schedule(row) for row in rows]
+
+    def remove_schedule(self, schedule_id: int, guild_id: int | None = None) -> bool:
+        """Delete a schedule and its delivery history; ``guild_id`` guards cross-guild removal.
+
+        Returns
+        -------
+        bool
+            Whether a schedule was removed.
+        """
+        sql, args = "DELETE FROM schedules WHERE id = ?", [schedule_id]
+        if guild_id is not None:
+            sql, args = sql + " AND guild_id = ?", [schedule_id, guild_id]
+        return self._db.execute(sql, args).rowcount == 1
+
+    def sync_declared(self, declared: Sequence[Schedule]) -> SyncResult:
+        """Make the settings-declared schedules (``key`` starting ``settings:``) match ``declared``.
+
+        Upserts by ``key`` (a restart changes nothing; an edited entry keeps its id, history and
+        topic rotation) and removes declared schedules that left the settings file.
+
+        Raises
+        ------
+        ValueError
+            If a schedule has no ``settings:`` key, or two share a key.
+        """
+        keys = [s.key for s in declared]
+        if any(not k or not k.startswith("settings:") for k in keys):
+            raise ValueError("declared schedules need a key starting with 'settings:'")
+        if len(set(keys)) != len(keys):
+            raise ValueError("two declared schedules have the same key; give them names")
+        result = SyncResult([], [], [], [])
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            existing = {row["key"]: row for row in self._db.execute(
+                "SELECT * FROM schedules WHERE key LIKE 'settings:%'")}
+            for schedule in declared:
+                row = existing.pop(schedule.key, None)
+                cols = self._columns(schedule)
+                if row is None:
+                    result.added.append(self.add_schedule(schedule).id)  # type: ignore[arg-type]
+                elif any(row[name] != value for name, value in cols.items()):
+                    self._db.execute(
+                        f"UPDATE schedules SET {', '.join(f'{c} = ?' for c in cols)} "
+                        "WHERE id = ?", (*cols.values(), row["id"]))
+                    result.updated.append(row["id"])
+                else:
+                    result.unchanged.append(row["id"])
+            for row in existing.values():
+                self._db.execute("DELETE FROM schedules WHERE id = ?", (row["id"],))
+                result.removed.append(row["id"])
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return result
+
+    def rotation(self, schedule_id: int) -> int:
+        """How many digests of this schedule were delivered: the next topic's index."""
+        row = self._db.execute("SELECT rotation FROM schedules WHERE id = ?",
+                               (schedule_id,)).fetchone()
+        return row["rotation"] if row else 0
+
+    # ------------------------------------------------------------------ deliveries
+
+    def claim_slot(self, schedule_id: int, slot: datetime, token: str, now: datetime,
+                   lease: timedelta, *, steal: bool = False) -> Claim | None:
+        """Atomically claim a slot for delivery by process ``token``.
+
+        A new slot is inserted as ``posting``. A slot left in ``posting`` is taken over only once
+        its lease has expired (or, with ``steal=True``, at once if another token holds it: for a
+        caller that holds the process lock and so knows the other claimer is dead).
+
+        Returns
+        -------
+        Claim | None
+            ``None`` if the slot is finished or someone else holds a live claim.
+        """
+        slot_db, now_db, until = to_db(slot), to_db(now), to_db(now + lease)
+        inserted = self._db.execute(
+            "INSERT INTO deliveries (schedule_id, slot_utc, status, claimed_by, claimed_at, "
+            "lease_expires, updated_at) VALUES (?, ?, 'posting', ?, ?, ?, ?) "
+            "ON CONFLICT (schedule_id, slot_utc) DO NOTHING",
+            (schedule_id, slot_db, token, now_db, until, now_db)).rowcount
+        if inserted:
+            return Claim(schedule_id, slot, token, 0, taken_over=False)
+        # One UPDATE with the lease test in its WHERE clause: two processes cannot both win.
+        taken = self._db.execute(
+            "UPDATE deliveries SET claimed_by = ?, claimed_at = ?, lease_expires = ?, "
+            "updated_at = ? WHERE schedule_id = ? AND slot_utc = ? AND status = 'posting' "
+            "AND (lease_expires <= ? OR (? AND claimed_by IS NOT ?)) RETURNING attempts",
+            (token, now_db, until, now_db, schedule_id, slot_db, now_db, steal, token)).fetchone()
+        if taken is None:
+            return None
+        return Claim(schedule_id, slot, token, taken["attempts"], taken_over=True)
+
+    def begin_attempt(self, claim: Claim, now: datetime, lease: timedelta) -> int | None:
+        """Count one more attempt and renew the lease; ``None`` if the claim was lost."""
+        row = self._db.execute(
+            "UPDATE deliveries SET attempts = attempts + 1, lease_expires = ?, updated_at = ? "
+            "WHERE schedule_id = ? AND slot_utc = ? AND status = 'posting' AND claimed_by = ? "
+            "RETURNING attempts",
+            (to_db(now + lease), to_db(now), claim.schedule_id, to_db(claim.slot_utc),
+             claim.token)).fetchone()
+        return row["attempts"] if row else None
+
+    def record_error(self, claim: Claim, error: str, now: datetime) -> None:
+        """Note a transient error on a claimed slot (it stays ``posting``)."""
+        self._db.execute(
+            "UPDATE deliveries SET last_error = ?, updated_at = ? WHERE schedule_id = ? AND "
+            "slot_utc = ? AND claimed_by = ?",
+            (error, to_db(now), claim.schedule_id, to_db(claim.slot_utc), claim.token))
+
+    def mark_done(self, claim: Claim, message_id: int, now: datetime, *,
+                  channel_id: int | None = None, doc_ids: Iterable[str] = ()) -> bool:
+        """Record a confirmed post, advance the topic rotation and mark ``doc_ids`` as seen in
+        ``channel_id``, all in one transaction.
+
+        Returns
+        -------
+        bool
+            ``False`` if the slot was already done (e.g. another process recovered it).
+
+        Raises
+        ------
+        ValueError
+            Without a real message id: a slot is never done on hope.
+        """
+        if not isinstance(message_id, int) or isinstance(message_id, bool) or message_id <= 0:
+            raise ValueError(f"mark_done needs the posted message id, got {message_id!r}")
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            changed = self._db.execute(
+                "UPDATE deliveries SET status = 'done', message_id = ?, lease_expires = NULL, "
+                "updated_at = ? WHERE schedule_id = ? AND slot_utc = ? AND status <> 'done'",
+                (message_id, to_db(now), claim.schedule_id, to_db(claim.slot_utc))).rowcount
+            if changed:
+                self._db.execute("UPDATE schedules SET rotation = rotation + 1 WHERE id = ?",
+                                 (claim.schedule_id,))
+                if channel_id is not None:
+                    self._mark_seen(channel_id, doc_ids, now)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return bool(changed)
+
+    def mark_failed(self, claim: Claim, reason: str, now: datetime) -> bool:
+        """Record a slot as failed for good, with the reason shown by ``/digest list``."""
+        return self._db.execute(
+            "UPDATE deliveries SET status = 'failed', last_error = ?, lease_expires = NULL, "
+            "updated_at = ? WHERE schedule_id = ? AND slot_utc = ? AND status = 'posting' "
+            "AND claimed_by = ?",
+            (reason, to_db(now), claim.schedule_id, to_db(claim.slot_utc), claim.token)
+        ).rowcount == 1
+
+    def mark_skipped(self, schedule_id: int, slot: datetime, reason: str, now: datetime, *,
+                     claim: Claim | None = None) -> bool:
+        """Record a slot that will not be posted (missed while down, or older than grace).
+
+        Without ``claim`` the slot must be unrecorded (insert-if-absent, so two processes
+        skipping the same slot is harmless); with it, the claimed slot is closed.
+        """
+        if claim is None:
+            return self._db.execute(
+                "INSERT INTO deliveries (schedule_id, slot_utc, status, last_error, updated_at) "
+                "VALUES (?, ?, 'skipped', ?, ?) ON CONFLICT (schedule_id, slot_utc) DO NOTHING",
+                (schedule_id, to_db(slot), reason, to_db(now))).rowcount == 1
+        return self._db.execute(
+            "UPDATE deliveries SET status = 'skipped', last_error = ?, lease_expires = NULL, "
+            "updated_at = ? WHERE schedule_id = ? AND slot_utc = ? AND status = 'posting' "
+            "AND claimed_by = ?",
+            (reason, to_db(now), schedule_id, to_db(slot), claim.token)).rowcount == 1
+
+    @staticmethod
+    def _delivery(row: sqlite3.Row) -> Delivery:
+        return Delivery(
+            schedule_id=row["schedule_id"], slot_utc=from_db(row["slot_utc"]),  # type: ignore[arg-type]
+            status=row["status"], attempts=row["attempts"], last_error=row["last_error"],
+            message_id=row["message_id"], claimed_by=row["claimed_by"],
+            claimed_at=from_db(row["claimed_at"]), lease_expires=from_db(row["lease_expires"]),
+            updated_at=from_db(row["updated_at"]),  # type: ignore[arg-type]
+        )
+
+    def deliveries(self, schedule_id: int) -> list[Delivery]:
+        """Every recorded slot of a schedule, oldest first."""
+        return [self._delivery(row) for row in self._db.execute(
+            "SELECT * FROM deliveries WHERE schedule_id = ? ORDER BY slot_utc", (schedule_id,))]
+
+    def open_claims(self, schedule_id: int | None = None) -> list[Delivery]:
+        """Slots still ``posting`` (in flight, or left behind by a process that died)."""
+        sql = "SELECT * FROM deliveries WHERE status = 'posting'"
+        args: tuple[int, ...] = ()
+        if schedule_id is not None:
+            sql, args = sql + " AND schedule_id = ?", (schedule_id,)
+        return [self._delivery(row) for row in self._db.execute(sql + " ORDER BY slot_utc", args)]
+
+    def last_slot(self, schedule_id: int) -> datetime | None:
+        """The latest slot recorded in any status, or ``None``."""
+        row = self._db.execute("SELECT MAX(slot_utc) AS slot FROM deliveries "
+                               "WHERE schedule_id = ?", (schedule_id,)).fetchone()
+        return from_db(row["slot"])
+
+    def status(self, schedule: Schedule, now: datetime) -> ScheduleStatus:
+        """Last run, last error and next run of one schedule, for ``/digest list``."""
+        sid = schedule.id
+
+        def latest(where: str) -> sqlite3.Row | None:
+            return self._db.execute(f"SELECT * FROM deliveries WHERE schedule_id = ? {where} "
+                                    "ORDER BY slot_utc DESC LIMIT 1", (sid,)).fetchone()
+
+        last, done = latest(""), latest("AND status = 'done'")
+        error = latest("AND last_error IS NOT NULL AND status <> 'done'")
+        try:
+            upcoming: datetime | None = next_run(schedule, now)
+        except ValueError:
+            upcoming = None
+        return ScheduleStatus(
+            schedule=schedule, next_run=upcoming,
+            last_run=from_db(done["slot_utc"]) if done else None,
+            last_message_id=done["message_id"] if done else None,
+            last_status=last["status"] if last else None,
+            last_error=error["last_error"] if error else None,
+            last_error_slot=from_db(error["slot_utc"]) if error else None)
+
+    def list_status(self, now: datetime, guild_id: int | None = None) -> list[ScheduleStatus]:
+        """:meth:`status` for every schedule (of one guild if given)."""
+        return [self.status(s, now) for s in self.list_schedules(guild_id)]
+
+    # ------------------------------------------------------------------ announced documents
+
+    def new_doc_ids(self, channel_id: int, current: Iterable[str]) -> list[str] | None:
+        """Documents in ``current`` not yet announced in the channel, sorted.
+
+        Returns ``None`` when the channel has no baseline yet (its first digest): the caller
+        announces nothing as new, and :meth:`mark_done` records the baseline.
+        """
+        if self._db.execute("SELECT 1 FROM digest_channels WHERE channel_id = ?",
+                            (channel_id,)).fetchone() is None:
+            return None
+        seen = {row[0] for row in self._db.execute(
+            "SELECT doc_id FROM channel_docs WHERE channel_id = ?", (channel_id,))}
+        return sorted(set(current) - seen)
+
+    def _mark_seen(self, channel_id: int, doc_ids: Iterable[str], now: datetime) -> None:
+        self._db.execute("INSERT OR IGNORE INTO digest_channels VALUES (?, ?)",
+                         (channel_id, to_db(now)))
+        self._db.executemany("INSERT OR IGNORE INTO channel_docs VALUES (?, ?, ?)",
+                             [(channel_id, doc, to_db(now)) for doc in set(doc_ids)])
+
+
+# --------------------------------------------------------------------------- process lock
+
+
+class ProcessLock:
+    """An exclusive ``flock`` on ``<data_dir>/digests.lock``, held until :meth:`release`.
+
+    The kernel drops it when the process dies, so it never goes stale.
+    """
+
+    def __init__(self, path: Path, handle: IO[str]) -> None:
+        self.path = path
+        self._handle: IO[str] | None = handle
+
+    def release(self) -> None:
+        """Unlock and close (idempotent)."""
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+    def __enter__(self) -> ProcessLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def acquire_lock(data_dir: Path | str) -> ProcessLock | None:
+    """Try to become the one process that runs the digest scheduler for ``data_dir``.
+
+    Returns
+    -------
+    ProcessLock | None
+        The held lock, or ``None`` (logged) when another process holds it: the caller must
+        then not schedule digests. Locks are per open file, so a second attempt in the same
+        process is refused too.
+    """
+    path = Path(data_dir) / LOCK_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open while locked
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        logger.warning("digest scheduler not started: %s is locked by another process (%s); "
+                       "is a second bot running against the same data directory?", path, holder)
+        return None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}\n")
+    handle.flush()
+    return ProcessLock(path, handle)
