@@ -29,7 +29,7 @@ log = logging.getLogger("bot")
 #: Printed between the Discord messages of one reply that had to be split.
 MESSAGE_BREAK = "\n── next message ──\n"
 #: Printed after every reply block of ``chat`` when reading from a pipe, so transcripts parse.
-BLOCK_END = "\n"
+BLOCK_END = "-- end of reply --\n"
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -222,7 +222,8 @@ def chat(session: Session, stdin: TextIO, out: TextIO) -> int:
     """The REPL: read bot commands such as ``!search senkaku`` and print what the bot posts.
 
     At a terminal it prompts; from a pipe it reads one command a line and prints one reply
-    block each (terminated by an empty line), so a transcript can be replayed in tests.
+    block each (ended by a ``-- end of reply --`` line), so a transcript can be replayed in
+    tests. A line that is not a command gets an empty block: the bot would stay silent.
     """
     interactive = stdin.isatty()
     prefix = session.settings.command_prefix
@@ -237,8 +238,11 @@ def chat(session: Session, stdin: TextIO, out: TextIO) -> int:
         line = line.strip()
         if interactive and line in (f"{prefix}quit", f"{prefix}exit", "quit", "exit"):
             return 0
-        print(chat_reply(session, line), file=out)
-        print(BLOCK_END, end="", file=out, flush=True)
+        reply = chat_reply(session, line)
+        if reply:
+            print(reply, file=out)
+        if not interactive:
+            print(BLOCK_END, end="", file=out, flush=True)
 
 
 def chat_reply(session: Session, line: str) -> str:

@@ -64,7 +64,7 @@ _CJK_RUN_RE = re.compile(f"[{_CJK}]+")
 # Em dashes and bars punctuate ("security—even"); only hyphens and en dashes join compounds.
 _BREAK_DASH_RE = re.compile("[—―⸺⸻]")
 # Dotted acronyms (u.s., e.g., d.c.) lose their dots before tokenising: U.S. and US agree.
-_ACRONYM_RE = re.compile(r"(?<![^\W_])(?:[a-z]\.){2,}(?![^\W_])")
+_ACRONYM_RE = re.compile(r"(?<![^\W_])[a-z](?:\.[a-z])+\.?(?![^\W_])")
 # A chunk: alphanumeric atoms joined by single hyphens, apostrophes or numeric punctuation.
 _CHUNK_RE = re.compile(r"[^\W_]+(?:[-'.,+][^\W_]+)*")
 # Inside a hyphen segment: a number (1.5, 970,000, 2+2) with an optional unit, or a word.

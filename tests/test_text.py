@@ -10,7 +10,7 @@ import pytest
 from bot import text as text_module
 from bot.text import STOPWORDS, Analyzer, Sentence, fold, split_sentences
 
-SEED_DIR = Path("/work/shared/seed-articles")
+SEED_DIR = Path(__file__).resolve().parent / "data" / "seed-articles"
 
 SYNONYMS = [
     ["Senkaku", "Senkaku Islands", "Diaoyutai", "Diaoyutais", "釣魚台"],
@@ -199,6 +199,8 @@ def test_tokens_are_case_and_width_insensitive() -> None:
     ("US", ["us"]),
     ("us", ["us"]),
     ("U.S.", ["us"]),
+    ("U.S", ["us"]),
+    ("U.S.A.", ["us"]),
     ("Ma Ying-jeou won", ["ma", "ying", "jeou", "won", "yingjeou"]),  # not NLTK's fragments
 ])
 def test_stopwords(phrase: str, expected: list[str]) -> None:

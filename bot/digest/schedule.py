@@ -295,7 +295,8 @@ def parse_schedule(mapping: Mapping[str, Any], where: str) -> Schedule:
     for raw_key, value in mapping.items():
         key = _YAML_KEYS.get(str(raw_key).lower())
         if key is None:
-            close = process.extractOne(str(raw_key), list(_YAML_KEYS), score_cutoff=60)
+            close = process.extractOne(str(raw_key), list(_YAML_KEYS), scorer=fuzz.ratio,
+                                       score_cutoff=60)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ConfigError(f"{where}: unknown key {raw_key!r}{hint}")
         if key in values:
