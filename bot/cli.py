@@ -26,6 +26,10 @@ from bot.render import Renderer
 
 log = logging.getLogger("bot")
 
+#: The evaluation data that ships with the repository.
+EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
+EVAL_RAW = Path(__file__).resolve().parent.parent / "tests" / "data" / "seed-articles"
+
 #: Printed between the Discord messages of one reply that had to be split.
 MESSAGE_BREAK = "\n── next message ──\n"
 #: Printed after every reply block of ``chat`` when reading from a pipe, so transcripts parse.
@@ -92,6 +96,12 @@ def build_parser() -> ArgumentParser:
                    help="where to write <id>.md (default: <knowledge>/articles)")
     p.add_argument("--keep-dropped", action="store_true",
                    help="keep bylines, teasers and other dropped paragraphs in the body")
+    p = sub.add_parser("eval", parents=[common],
+                       help="measure retrieval quality against a plain BM25 baseline")
+    p.add_argument("--queries", type=Path, default=EVAL_DIR / "search_queries.yaml",
+                   help="judged queries (default: tests/eval/search_queries.yaml)")
+    p.add_argument("--raw", type=Path, default=EVAL_RAW,
+                   help="raw article files the baseline indexes (default: tests/data/seed-articles)")
     sub.add_parser("chat", parents=[common],
                    help="type bot commands (!search …) and see exactly what the bot would post")
     return parser
@@ -177,6 +187,8 @@ def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:
         return _check(session.settings.knowledge_dir, as_json, out)
     if command == "ingest":
         return _ingest(args, session.settings, as_json, out)
+    if command == "eval":
+        return _eval(args, session.kb, as_json, out)
     if command == "chat":
         return chat(session, sys.stdin, out)
     raise UsageError(f"unknown command {command!r}")
@@ -215,6 +227,25 @@ def _ingest(args: argparse.Namespace, settings: Settings, as_json: bool, out: Te
         for dropped in report.dropped:
             snippet = dropped.text if len(dropped.text) <= 90 else dropped.text[:89] + "…"
             print(f"  {verb} ({dropped.reason}): {snippet}", file=out)
+    return 0
+
+
+def _eval(args: argparse.Namespace, kb: KnowledgeBase, as_json: bool, out: TextIO) -> int:
+    from bot.evaluation import evaluate, load_judgements
+
+    raw = sorted(args.raw.glob("*.txt"))
+    if not raw:
+        raise UsageError(f"no raw article files (*.txt) in {args.raw}")
+    report = evaluate(kb, load_judgements(args.queries, kb.corpus), raw)
+    if as_json:
+        print(json.dumps(to_json(report), indent=2), file=out)
+        return 0
+    print(f"{report.queries} judged queries · nDCG@5 and MRR@10, measured in this run\n", file=out)
+    print(f"{'system':<40} {'nDCG@5':>7} {'MRR':>7} {'teaser/byline hits':>19}", file=out)
+    for system in (report.baseline, report.ours):
+        print(f"{system.name:<40} {system.ndcg5:>7.3f} {system.mrr:>7.3f} {system.foreign:>19}",
+              file=out)
+    print(f"\nbriefbot / baseline nDCG@5: ×{report.ndcg_ratio:.2f}", file=out)
     return 0
 
 

@@ -9,7 +9,9 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -112,7 +114,8 @@ class World:
 
     def runner(self, store: DigestStore | None = None, **kwargs: object) -> DigestRunner:
         options: dict = {"grace": GRACE, "max_attempts": 3, "backoff_base": 2.0,
-                         "lease": LEASE, "current_doc_ids": lambda: set(self.docs)}
+                         "lease": LEASE, "current_doc_ids": lambda: set(self.docs),
+                         "max_idle": 10 * 86400.0}
         options.update(kwargs)
         return DigestRunner(store or self.store(), self.discord, self.compose, self.clock,
                             FakeSleep(self.clock), **options)
@@ -153,6 +156,7 @@ async def test_a_due_slot_is_posted_exactly_once(world: World) -> None:
     assert world.discord.messages[0][2] == idempotency_key(schedule.id, SLOT)  # type: ignore[arg-type]
     assert runner.seconds_until_next() == pytest.approx(
         (SLOT + timedelta(days=1) - world.clock.now).total_seconds())
+    assert world.runner(max_idle=300.0).seconds_until_next() == 300.0  # notices new schedules
 
 
 async def test_schedule_created_after_todays_slot_waits_for_tomorrow(world: World) -> None:
@@ -291,7 +295,7 @@ async def test_catch_up_posts_the_latest_missed_slot_within_grace_and_skips_olde
         (SLOT - timedelta(days=3), "skipped"), (SLOT - timedelta(days=2), "skipped"),
         (SLOT - timedelta(days=1), "skipped"), (SLOT, "done")]
     assert len(world.discord.messages) == 1
-    assert sum("skipped: missed while the bot was not running" in r.message
+    assert sum("skipped: missed: not posted within 1:00:00" in r.message
                for r in caplog.records) == 3
     assert await runner.catch_up() == []  # a second restart changes nothing
     assert [d.status for d in runner.store.deliveries(schedule.id)] == [  # type: ignore[arg-type]
@@ -308,6 +312,18 @@ async def test_catch_up_skips_a_slot_older_than_grace(world: World,
     assert "skipped" in caplog.text
 
 
+async def test_a_long_outage_records_only_a_week_of_skipped_slots(
+        world: World, caplog: pytest.LogCaptureFixture) -> None:
+    world.add(created=SLOT - timedelta(days=30))
+    world.clock.now = SLOT + timedelta(minutes=1)
+    runner = world.runner()
+    with caplog.at_level(logging.WARNING):
+        outcomes = await runner.catch_up()
+        await runner.run_due()
+    assert [o.status for o in outcomes] == ["skipped"] * 6 + ["done"]  # 7 days back
+    assert caplog.text.count("too old to be recorded") == 1
+
+
 # --------------------------------------------------------------------------- two processes
 
 
@@ -315,9 +331,11 @@ async def test_two_runners_on_the_same_database_post_a_due_slot_once(world: Worl
     world.add()
     world.add(channel=20)
     a, b = world.runner(), world.runner()
+    # While the first pass awaits Discord, the other passes find live claims and stand back.
     results = await asyncio.gather(a.run_due(), b.run_due(), a.run_due(), b.catch_up())
-    assert sorted(len(r) for r in results) == [0, 0, 1, 1]
+    assert sorted(o.status for r in results for o in r) == ["done", "done"]
     assert sorted(m[0] for m in world.discord.messages) == [10, 20]
+    assert await b.run_due() == [] and len(world.discord.messages) == 2
 
 
 def test_a_claim_is_exclusive_while_its_lease_is_live(world: World) -> None:
@@ -371,7 +389,7 @@ async def test_topic_rotation_differs_between_consecutive_digests(world: World) 
     # The failed day (security) did not count: the next digest tries it again.
     assert topics == ["chips", "ai", "security", "security", "chips"]
     posted = [m[1].split(";")[0] for m in world.discord.messages]
-    assert all(a != b for a, b in zip(posted, posted[1:], strict=False))
+    assert all(a != b for a, b in pairwise(posted))
 
 
 async def test_new_documents_are_detected_per_channel(world: World) -> None:
@@ -432,3 +450,27 @@ async def test_run_forever_catches_up_then_sleeps_until_the_next_slot(world: Wor
         await runner.run_forever()
     assert delays[0] == 86400.0
     assert len(world.discord.messages) == 2  # today's at catch-up, tomorrow's after the sleep
+
+
+@pytest.mark.parametrize("start", [datetime(2024, 3, 29, 12, tzinfo=UTC),
+                                   datetime(2024, 10, 25, 12, tzinfo=UTC)])
+async def test_the_loop_posts_once_per_local_day_through_dst_changes(world: World,
+                                                                     start: datetime) -> None:
+    # 02:30 Europe/Berlin falls in the spring gap and in the autumn overlap.
+    store = world.store()
+    store.add_schedule(Schedule(channel_id=10, tz="Europe/Berlin", topics=["ai"],
+                                time_of_day=time(2, 30), created_at=start))
+    world.clock.now = start
+    runner = world.runner(store, max_idle=3600.0)
+    while world.clock.now < start + timedelta(days=4):
+        await runner.run_due()
+        # Wake a millisecond early, as asyncio.sleep may: it must not cause a double post.
+        world.clock.advance(seconds=max(runner.seconds_until_next() - 0.001, 0.0005))
+    posted = [d.slot_utc.astimezone(ZoneInfo("Europe/Berlin")) for d in store.deliveries(1)
+              if d.status == "done"]
+    assert [p.day for p in posted] == [(start + timedelta(days=n)).day for n in range(1, 5)]
+    # The gap day posts at 03:00 (first valid instant), the overlap day at the first 02:30.
+    assert [p.strftime("%H:%M%z") for p in posted] in (
+        ["02:30+0100", "03:00+0200", "02:30+0200", "02:30+0200"],
+        ["02:30+0200", "02:30+0200", "02:30+0100", "02:30+0100"])
+    assert len(world.discord.messages) == 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
 
 import pytest
 import yaml
@@ -128,7 +129,7 @@ def test_monday_only_schedule_is_weekly() -> None:
     runs = runs_between(s, utc(2024, 3, 1), utc(2024, 4, 30))
     assert all(r.astimezone(s.zone).weekday() == 0 for r in runs)
     assert len(runs) == 9
-    assert {b - a for a, b in zip(runs, runs[1:], strict=False)} == {
+    assert {b - a for a, b in pairwise(runs)} == {
         timedelta(days=7), timedelta(days=7, hours=-1)}  # one week spans spring-forward
 
 

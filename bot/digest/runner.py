@@ -135,6 +135,7 @@ class DigestRunner:
         self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
         self.current_doc_ids, self.lease, self.lock_held = current_doc_ids, lease, lock_held
         self.max_idle = max_idle
+        self._noted: set[int] = set()
         # Unique per runner (not just per pid: tests run two "processes" in one).
         self.token = token or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -213,18 +214,23 @@ class DigestRunner:
                                schedule.id, row.slot_utc.isoformat(), row.claimed_by)
                 outcomes.append(await self._deliver(schedule, claim, now))
         # 2. New slots since the last recorded one (or the schedule's creation).
-        since = max(schedule.created_at, now - max(MAX_LOOKBACK, self.grace))
-        last = self.store.last_slot(schedule.id)
-        if last is not None:
-            since = max(since, last)
+        since = max(schedule.created_at, self.store.last_slot(schedule.id) or schedule.created_at)
+        horizon = now - max(MAX_LOOKBACK, self.grace)
+        if since < horizon:
+            if next_run(schedule, since) <= horizon and schedule.id not in self._noted:
+                self._noted.add(schedule.id)  # once per process, not every pass
+                logger.warning("digest %s: slots missed before %s are too old to be recorded",
+                               schedule.id, horizon.isoformat())
+            since = horizon
         slots = runs_between(schedule, since, now)
         if not slots:
-            return outcomes
+            return [o for o in outcomes if o is not None]
         *missed, latest = slots
         if now - latest > self.grace:
             missed.append(latest)
         for slot in missed:
-            reason = f"missed while the bot was not running (now {now:%Y-%m-%d %H:%M} UTC)"
+            reason = (f"missed: not posted within {self.grace} of its time (the bot was down "
+                      f"or asleep; caught up at {now:%Y-%m-%d %H:%M} UTC)")
             if self.store.mark_skipped(schedule.id, slot, reason, now):
                 logger.warning("digest %s slot %s skipped: %s", schedule.id, slot.isoformat(),
                                reason)
@@ -252,8 +258,8 @@ class DigestRunner:
               doc_ids: Iterable[str], recovered: bool = False) -> Outcome:
         if not self.store.mark_done(claim, message_id, self.clock(),
                                     channel_id=schedule.channel_id, doc_ids=doc_ids):
-            logger.warning("digest %s slot %s was already recorded as done", schedule.id,
-                           claim.slot_utc.isoformat())
+            logger.warning("digest %s slot %s was already recorded as done (or the schedule "
+                           "was removed)", schedule.id, claim.slot_utc.isoformat())
         logger.info("digest %s slot %s posted to channel %s as message %s%s", schedule.id,
                     claim.slot_utc.isoformat(), schedule.channel_id, message_id,
                     " (found after an interrupted delivery)" if recovered else "")

@@ -30,7 +30,8 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -46,45 +47,25 @@ LOCK_NAME = "digests.lock"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schedules (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    key         TEXT UNIQUE,
-    guild_id    INTEGER,
-    channel_id  INTEGER NOT NULL,
-    time_of_day TEXT,
-    days        TEXT,
-    cron        TEXT,
-    tz          TEXT NOT NULL,
-    topics      TEXT NOT NULL,
-    rotation    INTEGER NOT NULL DEFAULT 0,
-    created_by  TEXT,
-    created_at  TEXT NOT NULL,
-    CHECK ((time_of_day IS NULL) <> (cron IS NULL))
-);
+    id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE, guild_id INTEGER,
+    channel_id INTEGER NOT NULL, time_of_day TEXT, days TEXT, cron TEXT, tz TEXT NOT NULL,
+    topics TEXT NOT NULL, rotation INTEGER NOT NULL DEFAULT 0, created_by TEXT,
+    created_at TEXT NOT NULL,
+    CHECK ((time_of_day IS NULL) <> (cron IS NULL)));
 CREATE TABLE IF NOT EXISTS deliveries (
-    schedule_id   INTEGER NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
-    slot_utc      TEXT NOT NULL,
-    status        TEXT NOT NULL CHECK (status IN ('posting', 'done', 'failed', 'skipped')),
-    attempts      INTEGER NOT NULL DEFAULT 0,
-    last_error    TEXT,
-    message_id    INTEGER,
-    claimed_by    TEXT,
-    claimed_at    TEXT,
-    lease_expires TEXT,
-    updated_at    TEXT NOT NULL,
+    schedule_id INTEGER NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+    slot_utc TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('posting', 'done', 'failed', 'skipped')),
+    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, message_id INTEGER,
+    claimed_by TEXT, claimed_at TEXT, lease_expires TEXT, updated_at TEXT NOT NULL,
     UNIQUE (schedule_id, slot_utc),
-    CHECK (status <> 'done' OR message_id IS NOT NULL)
-);
+    CHECK (status <> 'done' OR message_id IS NOT NULL));
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, lease_expires);
 CREATE TABLE IF NOT EXISTS digest_channels (
-    channel_id  INTEGER PRIMARY KEY,
-    baseline_at TEXT NOT NULL
-);
+    channel_id INTEGER PRIMARY KEY, baseline_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS channel_docs (
-    channel_id INTEGER NOT NULL,
-    doc_id     TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    PRIMARY KEY (channel_id, doc_id)
-);
+    channel_id INTEGER NOT NULL, doc_id TEXT NOT NULL, first_seen TEXT NOT NULL,
+    PRIMARY KEY (channel_id, doc_id));
 PRAGMA user_version = 1;
 """
 
@@ -172,6 +153,17 @@ class DigestStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        # BEGIN IMMEDIATE takes the write lock up front, so the reads inside are not stale.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
@@ -257,8 +249,7 @@ class DigestStore:
         if len(set(keys)) != len(keys):
             raise ValueError("two declared schedules have the same key; give them names")
         result = SyncResult([], [], [], [])
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             existing = {row["key"]: row for row in self._db.execute(
                 "SELECT * FROM schedules WHERE key LIKE 'settings:%'")}
             for schedule in declared:
@@ -276,10 +267,6 @@ class DigestStore:
             for row in existing.values():
                 self._db.execute("DELETE FROM schedules WHERE id = ?", (row["id"],))
                 result.removed.append(row["id"])
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
         return result
 
     def rotation(self, schedule_id: int) -> int:
@@ -355,8 +342,7 @@ class DigestStore:
         """
         if not isinstance(message_id, int) or isinstance(message_id, bool) or message_id <= 0:
             raise ValueError(f"mark_done needs the posted message id, got {message_id!r}")
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             changed = self._db.execute(
                 "UPDATE deliveries SET status = 'done', message_id = ?, lease_expires = NULL, "
                 "updated_at = ? WHERE schedule_id = ? AND slot_utc = ? AND status <> 'done'",
@@ -366,10 +352,6 @@ class DigestStore:
                                  (claim.schedule_id,))
                 if channel_id is not None:
                     self._mark_seen(channel_id, doc_ids, now)
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
         return bool(changed)
 
     def mark_failed(self, claim: Claim, reason: str, now: datetime) -> bool:
@@ -401,13 +383,9 @@ class DigestStore:
 
     @staticmethod
     def _delivery(row: sqlite3.Row) -> Delivery:
-        return Delivery(
-            schedule_id=row["schedule_id"], slot_utc=from_db(row["slot_utc"]),  # type: ignore[arg-type]
-            status=row["status"], attempts=row["attempts"], last_error=row["last_error"],
-            message_id=row["message_id"], claimed_by=row["claimed_by"],
-            claimed_at=from_db(row["claimed_at"]), lease_expires=from_db(row["lease_expires"]),
-            updated_at=from_db(row["updated_at"]),  # type: ignore[arg-type]
-        )
+        times = ("slot_utc", "claimed_at", "lease_expires", "updated_at")
+        values = dict(zip(row.keys(), tuple(row), strict=True))  # a Row iterates its values
+        return Delivery(**{k: from_db(v) if k in times else v for k, v in values.items()})
 
     def deliveries(self, schedule_id: int) -> list[Delivery]:
         """Every recorded slot of a schedule, oldest first."""

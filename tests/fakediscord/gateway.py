@@ -151,7 +151,7 @@ class Gateway:
                     await self._close(conn, 4002, "Decode error")
                 elif msg.type is WSMsgType.ERROR:
                     log.debug("gateway connection %d error: %s", info.id, ws.exception())
-        except (ConnectionResetError, asyncio.CancelledError):
+        except ConnectionResetError:
             pass
         finally:
             self._on_closed(conn)
@@ -160,13 +160,14 @@ class Gateway:
     def _on_closed(self, conn: _Connection) -> None:
         if conn.info.closed_at is None:
             conn.info.closed_at = asyncio.get_running_loop().time()
-            conn.info.close_code = conn.ws.close_code
+            if conn.info.close_code is None:  # not set by a server-side close
+                conn.info.close_code = conn.ws.close_code
         session = conn.session
         if session is not None and session.conn is conn:
             session.conn = None
             # Discord ends the session when the client closes normally; any other code keeps
-            # it resumable.
-            if conn.info.close_code in (1000, 1001) and not conn.info.kind == "server-dropped":
+            # it resumable. (Server-side drops detach the connection first, so skip this.)
+            if conn.info.close_code in (1000, 1001):
                 session.invalid = True
         if conn in self._conns:
             self._conns.remove(conn)
@@ -374,7 +375,6 @@ class Gateway:
         session.conn = None
         if invalidate:
             session.invalid = True
-        conn.info.kind = conn.info.kind or "server-dropped"
         if code is None:
             if conn.transport is not None:
                 conn.transport.abort()

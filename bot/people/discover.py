@@ -1,0 +1,276 @@
+"""Discovery: the people an article names, found by rules over its text and front matter.
+
+A person is a run of two to four capitalised name words (Nobuo Kishi, Tsai Ing-wen, Huynh Tam
+Sang) with evidence that it is a person:
+
+* a title right before it: "Japanese Minister of Defense Nobuo Kishi", "President Lai
+  Ching-te", "then-Japanese prime minister Shinzo Abe";
+* an appositive right after it: "Lii Wen, now Taiwan’s presidential spokesperson, said";
+* a predicate: "Yao Chung-yuan is a professor and former deputy director of …";
+* a speech verb: "Tsai Ing-wen (蔡英文) said", "said Lii Wen";
+* or a byline: the ``author`` and ``translator`` fields of the front matter.
+
+Titles, appositives and predicates must contain a title word (minister, president, leader,
+spokesperson …), and every word of the name must look like a name: not a stoplisted place,
+organisation or title word, and never written in lower case elsewhere in the corpus. That
+keeps out "Taiwan Strait", "Sankei Shimbun", "Financial Times" and "Liberal Democratic Party".
+The same role rules run again at every mention of a known person (surname alone included:
+"Lii was then head of …"), so a role is found wherever the text states it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from bot.corpus import Corpus
+from bot.people.model import PersonRole
+from bot.people.names import name_key, split_credit
+from bot.text import split_sentences
+
+# Words that make a title, an appositive or a predicate a role ("minister", "spokesperson").
+TITLE_WORDS = frozenset("""
+    minister ministers president vice-president secretary secretary-general leader leaders
+    spokesperson spokesman spokeswoman premier chancellor chairman chairwoman chairperson chair
+    governor mayor senator congressman congresswoman lawmaker legislator parliamentarian mp
+    ambassador envoy diplomat attache general admiral commander chief director head professor
+    fellow researcher analyst adviser advisor official officer representative editor
+    correspondent journalist reporter columnist scholar expert founder ceo emperor king queen
+    prince princess speaker commissioner councillor councilor lieutenant colonel captain
+    author translator
+""".split())
+
+# Lower-case words that may stand inside a title before a name ("former prime minister").
+_TITLE_FILLERS = frozenset("""
+    prime former late deputy vice foreign defense defence finance trade economy economic
+    senior acting current outgoing incoming retired presidential national security cabinet
+    party opposition state interior home justice health affairs military navy army air force
+    of for and
+""".split())
+_JOINERS = frozenset({"of", "for", "and"})
+_PREFIXED_RE = re.compile(r"^(?:then|ex|former|late)-", re.IGNORECASE)
+
+_MONTHS_DAYS = """january february march april may june july august september october november
+    december monday tuesday wednesday thursday friday saturday sunday""".split()
+# Capitalised words that open a sentence or a clause but never a title or a name.
+_FUNCTION_WORDS = """a an the in on at as by to of for from with after before during when while
+    since until but and or if so then however meanwhile yet still also although though
+    whereas because last this that these those next yesterday today tomorrow earlier later
+    his her their its our my your he she they we it i mr mrs ms dr prof sir dame""".split()
+# Place, organisation and document words: a "name" containing one is not a person.
+_NOT_NAME_WORDS = """
+    japan japanese china chinese taiwan taiwanese tokyo taipei beijing washington us usa
+    america american korea korean vietnam vietnamese australia australian india indian
+    europe european eu uk britain british france french germany german russia russian asia
+    asian pacific indo-pacific okinawa senkaku senkakus diaoyutai diaoyutais yonaguni kinmen
+    matsu xiamen fuzhou east west north south northern southern eastern western strait straits
+    sea ocean island islands isle bay river mountain province prefecture county city district
+    region zone chain
+    party ministry government administration cabinet diet parliament congress senate assembly
+    council committee commission agency bureau department office house court forces force army
+    navy guard military self-defense defense defence security foreign affairs national
+    international global democratic liberal progressive communist republican conservative
+    labour labor union league association alliance federation forum institute institution
+    university college school academy foundation trust center centre program programme project
+    framework strategy policy paper book law act treaty accord pact summit meeting consultation
+    conference dialogue exchange war relations cooperation co-operation training brain think
+    tank bank company corporation inc group holdings news times post journal daily review
+    herald tribune shimbun press media network television radio magazine gazette weekly
+    monitor telegraph guardian economist reuters bloomberg agency
+""".split()
+NOT_NAME = frozenset(_MONTHS_DAYS + _FUNCTION_WORDS + _NOT_NAME_WORDS) | TITLE_WORDS | (
+    _TITLE_FILLERS - _JOINERS)
+
+SPEECH_VERBS = (r"said|says|say|wrote|writes|told|tells|added|adds|stated|argued|argues|"
+                r"noted|stressed|stresses|warned|warns|asked|asks|explained|explains|insisted|"
+                r"insists|remarked|declared|declares|replied|commented|tweeted|posted|claimed|"
+                r"claims|urged|urges|recalled|recalls|emphasized|emphasised|predicted")
+
+# One name word: Kishi, Ing-wen, Yu-Shih, McDonald, O’Brien, Ngô.
+_NAME_WORD = (r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
+              r"(?:['’][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?(?:-[A-Za-zÀ-ÿ][a-zß-öø-ÿ]+)*")
+_NAME_WORD_RE = re.compile(_NAME_WORD)
+# A run of name words separated by single spaces, not glued to a word or hyphen before it.
+_RUN_RE = re.compile(rf"(?<![\w’'-]){_NAME_WORD}(?: {_NAME_WORD})*(?![\w-])")
+_CJK_PAREN_RE = re.compile(r"\s*\(([\u3400-\u9fff\uf900-\ufaff]{2,8})\)")
+_PAREN_RE = re.compile(r"\s*\([^()]{1,60}\)")
+# "X, <phrase>," — the phrase may hold in-word apostrophes (Taiwan’s) but no quotation.
+_APPOSITIVE_RE = re.compile(r",\s+(?P<role>[^,;:!?()“”\"‘]{2,120}?)(?=,|\.(?:\s|$)|$)")
+_PREDICATE_RE = re.compile(
+    r"\s+(?:is|was|has been|had been|remains|became|serves as|served as)\s+"
+    r"(?P<role>[^,;:!?()“”\"‘]{2,140}?)(?=[,;:!?]|\.(?:\s|$)|$)")
+_ROLE_OPENERS = frozenset("a an the now then former currently also still once".split())
+_CLAUSE_OPENERS = frozenset("and or but who whom whose which where when while that".split())
+# After a name: optional (parenthesis), optional ", appositive,", a few adverbs, a verb.
+_NOT_ADVERB = r"(?!(?:and|or|but|who|which|that|to|his|her|their|its)\b)"
+SPEECH_AFTER_RE = re.compile(
+    r"(?:\s*\([^()]{1,60}\))?(?:,\s*[^,;“”‘]{1,100}?,)?\s+"
+    rf"(?:{_NOT_ADVERB}[a-z]+\s+){{0,3}}(?P<verb>{SPEECH_VERBS})\b")
+# Before a name: "said X", "said Japanese Minister of Defense X", "according to X".
+SPEECH_BEFORE_RE = re.compile(
+    rf"(?:\b(?:{SPEECH_VERBS})|\baccording to)\s+(?:(?:[A-Z][\w’'-]*|of|for)\s+){{0,6}}$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person found by the rules, with the roles and evidence that found them."""
+
+    name: str
+    roles: tuple[PersonRole, ...] = ()
+    aliases: tuple[str, ...] = ()  # e.g. the Chinese characters given in parentheses
+    evidence: tuple[str, ...] = ()  # "title:doc#p3", "said:doc#p7", "author:doc" …
+
+
+def lowercase_words(corpus: Corpus) -> frozenset[str]:
+    """Every word the corpus writes in lower case somewhere: such a word is no name."""
+    words: set[str] = set()
+    for passage in corpus.passages():
+        words.update(re.findall(r"(?<![\w’'-])[a-z][a-z’'-]*", passage.text))
+    return frozenset(words)
+
+
+def is_name_word(word: str, lowercase: frozenset[str]) -> bool:
+    """Whether a capitalised word can be part of a personal name."""
+    bare = word.lower()
+    return bare not in NOT_NAME and bare not in lowercase and len(bare) >= 2
+
+
+def has_title_word(phrase: str) -> bool:
+    """Whether ``phrase`` contains a title word ("Japanese Minister of Defense": yes)."""
+    words = re.split(r"[\s-]+", phrase.lower().replace("’s", "").replace("'s", ""))
+    return any(w.strip(".,") in TITLE_WORDS for w in words)
+
+
+def title_before(text: str, start: int, floor: int = 0) -> tuple[int, int] | None:
+    """The span of a title that ends right before ``start`` ("Japanese Minister of Defense").
+
+    Scans back from the name over capitalised words and title fillers ("former", "prime",
+    "of") within the sentence starting at ``floor``; stops at punctuation, digits and other
+    words. Leading joiners, function words, months and days are trimmed.
+    """
+    head = text[floor:start]
+    if not head.endswith(" "):
+        return None
+    chosen: list[re.Match[str]] = []
+    for match in reversed(list(re.finditer(r"\S+", head))):
+        token = match.group()
+        if token[-1] in ",;:.!?)]”’\"'" or len(chosen) >= 8:
+            break
+        if not (token[0].isupper() or token.lower() in _TITLE_FILLERS
+                or _PREFIXED_RE.match(token)):
+            break
+        chosen.append(match)
+    chosen.reverse()
+    while chosen and (chosen[0].group().lower() in _JOINERS | set(_FUNCTION_WORDS)
+                      or chosen[0].group().lower() in _MONTHS_DAYS):
+        chosen.pop(0)
+    while chosen and chosen[-1].group().lower() in _JOINERS:
+        chosen.pop()
+    if not chosen or not has_title_word(" ".join(m.group() for m in chosen)):
+        return None
+    return floor + chosen[0].start(), floor + chosen[-1].end()
+
+
+def _after_parenthesis(text: str, end: int) -> int:
+    match = _PAREN_RE.match(text, end)
+    return match.end() if match else end
+
+
+def appositive_after(text: str, end: int) -> tuple[int, int] | None:
+    """The span of an appositive role after a name: "Lii Wen, now Taiwan’s … spokesperson,"."""
+    match = _APPOSITIVE_RE.match(text, _after_parenthesis(text, end))
+    if not match:
+        return None
+    role = match["role"].strip()
+    words = role.split()
+    if (not words or len(words) > 14 or words[0].lower() in _CLAUSE_OPENERS
+            or not has_title_word(role)):
+        return None
+    return match.start("role"), match.start("role") + len(role)
+
+
+def predicate_after(text: str, end: int) -> tuple[int, int] | None:
+    """The span of a predicate role: "Lii was then head of international affairs for …"."""
+    match = _PREDICATE_RE.match(text, _after_parenthesis(text, end))
+    if not match:
+        return None
+    role = match["role"].strip()
+    words = role.split()
+    if (not words or len(words) > 16 or not has_title_word(role)
+            or not (words[0].lower() in _ROLE_OPENERS or words[0].lower() in TITLE_WORDS)):
+        return None
+    return match.start("role"), match.start("role") + len(role)
+
+
+def roles_at(text: str, passage_id: str, start: int, end: int, floor: int = 0
+             ) -> list[PersonRole]:
+    """The roles the text states for the name at ``text[start:end]``, each verbatim."""
+    found = []
+    for kind, span in (("title", title_before(text, start, floor)),
+                       ("appositive", appositive_after(text, end)),
+                       ("predicate", predicate_after(text, end))):
+        if span:
+            found.append(PersonRole(text[span[0]:span[1]], passage_id, kind))
+    return found
+
+
+def name_runs(text: str, lowercase: frozenset[str], lo: int = 0, hi: int | None = None
+              ) -> Iterator[tuple[int, int]]:
+    """Spans of ``text[lo:hi]`` that read as a personal name of two to four words.
+
+    Leading title or place words of a capitalised run are dropped ("Defense Nobuo Kishi" →
+    "Nobuo Kishi"); a run with a non-name word after its first name word is no name.
+    """
+    for run in _RUN_RE.finditer(text, lo, len(text) if hi is None else hi):
+        words = list(_NAME_WORD_RE.finditer(run.group()))
+        first = next((i for i, w in enumerate(words) if is_name_word(w.group(), lowercase)),
+                     None)
+        if first is None:
+            continue
+        words = words[first:]
+        if 2 <= len(words) <= 4 and all(is_name_word(w.group(), lowercase) for w in words):
+            yield run.start() + words[0].start(), run.start() + words[-1].end()
+
+
+def _evidence(text: str, start: int, end: int, floor: int) -> list[str]:
+    kinds = []
+    if SPEECH_AFTER_RE.match(text, end) or SPEECH_BEFORE_RE.search(text[floor:start]):
+        kinds.append("said")
+    return kinds
+
+
+def discover(corpus: Corpus) -> list[Candidate]:
+    """Everyone the corpus names with evidence of being a person, in order of first mention.
+
+    Bylines (front-matter ``author`` and ``translator``) come first for each document.
+    """
+    lowercase = lowercase_words(corpus)
+    found: dict[str, dict] = {}
+
+    def add(name: str, evidence: str, roles: Iterable[PersonRole] = (),
+            aliases: Iterable[str] = ()) -> None:
+        entry = found.setdefault(name_key(name), {"name": name, "roles": [], "aliases": [],
+                                                  "evidence": []})
+        entry["evidence"].append(evidence)
+        entry["roles"].extend(r for r in roles if r not in entry["roles"])
+        entry["aliases"].extend(a for a in aliases if a not in entry["aliases"])
+
+    for doc in corpus.documents.values():
+        for credit, value in (("author", doc.author), ("translator", doc.translator)):
+            for name in split_credit(value or ""):
+                add(name, f"{credit}:{doc.id}")
+        for passage in doc.passages:
+            text = passage.text
+            for sentence in split_sentences(text):
+                for start, end in name_runs(text, lowercase, sentence.start, sentence.end):
+                    roles = roles_at(text, passage.id, start, end, sentence.start)
+                    kinds = [r.source for r in roles] + _evidence(text, start, end,
+                                                                   sentence.start)
+                    if not kinds:
+                        continue
+                    cjk = _CJK_PAREN_RE.match(text, end)
+                    add(text[start:end], f"{'+'.join(kinds)}:{passage.id}", roles,
+                        [cjk[1]] if cjk else [])
+    return [Candidate(e["name"], tuple(e["roles"]), tuple(e["aliases"]), tuple(e["evidence"]))
+            for e in found.values()]

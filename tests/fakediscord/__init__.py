@@ -1,0 +1,32 @@
+"""A fake Discord (REST API v10 + gateway) for end-to-end tests of briefbot.
+
+Usage::
+
+    async with FakeDiscord(heartbeat_interval=0.2) as fake:
+        discord.http.Route.BASE = fake.api_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+        ...  # start the bot with fake.token, then drive it:
+        await fake.send_message("!ping")
+        reply = await fake.wait_for_message()
+"""
+
+from .gateway import ConnectionInfo, GatewayFrame, GatewaySession
+from .models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser, Overwrite
+from .server import Fault, FakeDiscord, HTTPError, InteractionRecord, RecordedRequest
+
+__all__ = [
+    "ConnectionInfo",
+    "FakeChannel",
+    "FakeDiscord",
+    "FakeGuild",
+    "FakeMember",
+    "FakeRole",
+    "FakeUser",
+    "Fault",
+    "GatewayFrame",
+    "GatewaySession",
+    "HTTPError",
+    "InteractionRecord",
+    "Overwrite",
+    "RecordedRequest",
+]

@@ -1,0 +1,284 @@
+"""The fake Discord server, proven against a real discord.py ``commands.Bot`` run in-process.
+
+Each test starts a fresh fake and a fresh bot pointed at it (Route.BASE and DEFAULT_GATEWAY
+patched and restored by monkeypatch), so these exercise discord.py's real HTTP, rate-limit,
+gateway, resume, interaction and view code paths against the fake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+import discord
+import pytest
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from tests.fakediscord import FakeDiscord
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT = 0.1  # seconds; small so heartbeat flow is observable quickly
+
+
+class ButtonView(discord.ui.View):
+    """One button that edits its message when clicked."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=30)
+        self.clicked_by: int | None = None
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.primary, custom_id="confirm")
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[ButtonView]) -> None:
+        self.clicked_by = interaction.user.id
+        await interaction.response.edit_message(content="confirmed", view=None)
+
+
+class TestBot(commands.Bot):
+    """A minimal bot with a prefix command, a hybrid command (+ autocomplete) and a view."""
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True
+        super().__init__(
+            command_prefix="!",
+            intents=intents,
+            # discord.py waits this long after the last GUILD_CREATE before on_ready (default 2 s).
+            guild_ready_timeout=0.05,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.ready = asyncio.Event()
+        self.resumed = asyncio.Event()
+        self.last_view: ButtonView | None = None
+
+    async def setup_hook(self) -> None:
+        @self.command()
+        async def ping(ctx: commands.Context[TestBot]) -> None:
+            await ctx.send("pong")
+
+        @self.command()
+        async def shout(ctx: commands.Context[TestBot]) -> None:
+            # Explicitly allows only user pings even though @everyone appears.
+            await ctx.send(
+                f"@everyone hey {ctx.author.mention}",
+                allowed_mentions=discord.AllowedMentions(everyone=False, users=True, roles=False),
+            )
+
+        @self.command()
+        async def menu(ctx: commands.Context[TestBot]) -> None:
+            self.last_view = ButtonView()
+            await ctx.send("Please confirm", view=self.last_view)
+
+        @self.hybrid_command(description="Repeat some text")
+        @app_commands.describe(text="What to repeat")
+        async def echo(ctx: commands.Context[TestBot], text: str) -> None:
+            await ctx.send(f"echo: {text}", embed=discord.Embed(title="Echo", description=text))
+
+        @echo.autocomplete("text")
+        async def echo_complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+            words = ["apple", "apricot", "banana"]
+            return [app_commands.Choice(name=w, value=w) for w in words if w.startswith(current)]
+
+        @self.hybrid_command(description="Slow command that defers")
+        async def slow(ctx: commands.Context[TestBot]) -> None:
+            await ctx.defer()
+            await asyncio.sleep(0.05)
+            await ctx.send("done slowly")
+
+    async def on_ready(self) -> None:
+        self.ready.set()
+
+    async def on_resumed(self) -> None:
+        self.resumed.set()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord(heartbeat_interval=HEARTBEAT) as server:
+        yield server
+        # Every test doubles as a check that the bot hit only routes the fake knows.
+        assert server.unhandled == [], [f"{r.method} {r.path}" for r in server.unhandled]
+        assert server.server_errors == []
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[TestBot]:
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    client = TestBot()
+    task = asyncio.create_task(client.start(fake.token))
+    try:
+        await asyncio.wait_for(client.ready.wait(), timeout=5)
+        yield client
+    finally:
+        await client.close()
+        await asyncio.wait_for(task, timeout=5)
+
+
+async def test_ready_and_guild_available(fake: FakeDiscord, bot: TestBot) -> None:
+    guild = bot.get_guild(fake.guild_id)
+    assert guild is not None and not guild.unavailable
+    assert bot.user is not None and bot.user.id == fake.bot_user.id
+    assert bot.application_id == fake.application_id
+    assert {c.name for c in guild.text_channels} == {"general", "random"}
+    me = guild.me
+    channel = guild.get_channel(fake.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    assert channel.permissions_for(me).send_messages
+    assert guild.owner_id == fake.owner.id
+    # Login used exactly these routes.
+    assert [r.route for r in fake.requests] == ["GET /users/@me", "GET /oauth2/applications/@me"]
+    assert fake.identify_count == 1
+    assert fake.gateway.connections[0].query["compress"] == "zlib-stream"
+    await fake.wait_for_heartbeats(3)
+
+
+async def test_prefix_command_replies_with_allowed_mentions(fake: FakeDiscord, bot: TestBot) -> None:
+    await fake.send_message("!ping")
+    reply = await fake.wait_for_message(fake.channel_id)
+    assert reply["content"] == "pong"
+    post = fake.requests_to("POST", "/channels/{id}/messages")[-1]
+    # The bot-wide AllowedMentions.none() travels with every send.
+    assert post.json["allowed_mentions"] == {"parse": []}
+    assert post.json["enforce_nonce"] is True and post.json["nonce"]
+
+    await fake.send_message("!shout", author=fake.user)
+    shout = await fake.wait_for_message()
+    body = fake.requests_to("POST", "/channels/{id}/messages")[-1].json
+    assert body["allowed_mentions"]["parse"] == ["users"]
+    assert shout["mention_everyone"] is False  # @everyone was not allowed (and not pinged)
+    assert [m["id"] for m in shout["mentions"]] == [str(fake.user.id)]
+
+
+async def test_slash_and_autocomplete(fake: FakeDiscord, bot: TestBot) -> None:
+    record = await fake.send_slash("echo", {"text": "hello"})
+    response = await fake.wait_for_interaction_response(record)
+    assert response["type"] == 4
+    assert response["data"]["content"] == "echo: hello"
+    assert response["data"]["embeds"][0]["title"] == "Echo"
+    message = await fake.wait_for_message()
+    assert message["content"] == "echo: hello"
+    assert message["interaction_metadata"]["id"] == str(record.id)
+
+    auto = await fake.send_autocomplete("echo", {"text": "ap"})
+    choices = await fake.wait_for_interaction_response(auto)
+    assert choices == {"type": 8, "data": {"choices": [{"name": "apple", "value": "apple"}, {"name": "apricot", "value": "apricot"}]}}
+
+
+async def test_deferred_slash_followup_edits_thinking_message(fake: FakeDiscord, bot: TestBot) -> None:
+    record = await fake.send_slash("slow")
+    assert (await fake.wait_for_interaction_response(record))["type"] == 5
+    answer = await fake.wait_for_message()
+    assert answer["content"] == "done slowly"
+    assert int(answer["id"]) == record.original_message_id  # the followup replaced "thinking..."
+    assert record.followup_ids == []
+
+
+async def test_resume_after_dropped_gateway(fake: FakeDiscord, bot: TestBot) -> None:
+    session_id = fake.session.session_id  # type: ignore[union-attr]
+    before = fake.clock()
+    await fake.drop_gateway(code=4000)
+    # Dispatched while the bot is disconnected: must be replayed on RESUME, not lost.
+    await fake.send_message("!ping")
+    resume = await fake.wait_for_frame(6, since=before)
+    assert resume.d["session_id"] == session_id
+    assert (await fake.wait_for_message())["content"] == "pong"
+    await asyncio.wait_for(bot.resumed.wait(), 5)
+    assert fake.identify_count == 1 and fake.resume_count == 1
+    last = fake.gateway.connections[-1]
+    assert last.path == "/gateway-resume" and last.kind == "resume" and last.replayed >= 1
+    await fake.wait_for_heartbeats(2, since=fake.clock())  # heartbeats continue on the new socket
+
+    # An abrupt TCP drop is resumed too.
+    await fake.drop_gateway(code=None)
+    await fake.wait_until(lambda: fake.resume_count == 2, what="second RESUME")
+    await fake.send_message("!ping")
+    assert (await fake.wait_for_message())["content"] == "pong"
+    assert fake.identify_count == 1
+
+
+async def test_invalidated_session_reidentifies(fake: FakeDiscord, bot: TestBot) -> None:
+    await fake.drop_gateway(code=4000, invalidate=True)
+    await fake.wait_until(lambda: fake.identify_count == 2, what="a fresh IDENTIFY")
+    await fake.wait_for_session()
+    await fake.send_message("!ping")
+    assert (await fake.wait_for_message())["content"] == "pong"
+
+
+async def test_rate_limited_send_is_retried_once(fake: FakeDiscord, bot: TestBot) -> None:
+    fault = fake.fail_next("POST", "/channels/{id}/messages", status=429, retry_after=0.2)
+    start = fake.clock()
+    await fake.send_message("!ping")
+    reply = await fake.wait_for_message()
+    assert reply["content"] == "pong"
+    posts = fake.requests_to("POST", "/channels/{id}/messages", since=start)
+    assert [p.status for p in posts] == [429, 200]
+    assert posts[1].at - posts[0].at >= 0.2
+    assert fault.hits == [posts[0]]
+    assert [m["content"] for m in fake.bot_messages()] == ["pong"]  # delivered exactly once
+
+
+async def test_forbidden_send_raises(fake: FakeDiscord, bot: TestBot) -> None:
+    channel = bot.get_channel(fake.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    fake.fail_next("POST", f"/channels/{fake.channel_id}/messages", status=403)
+    with pytest.raises(discord.Forbidden) as info:
+        await channel.send("nope")
+    assert info.value.code == 50013
+    with pytest.raises(discord.HTTPException) as too_long:
+        await channel.send("x" * 2001)
+    assert too_long.value.status == 400 and too_long.value.code == 50035
+
+
+async def test_button_click_on_view(fake: FakeDiscord, bot: TestBot) -> None:
+    await fake.send_message("!menu")
+    menu = await fake.wait_for_message()
+    assert menu["components"][0]["components"][0]["custom_id"] == "confirm"
+    record = await fake.click_button(menu["id"], "confirm", user=fake.user)
+    response = await fake.wait_for_interaction_response(record)
+    assert response["type"] == 7
+    assert response["data"]["content"] == "confirmed"
+    stored = fake.get_message(menu["id"])
+    assert stored is not None and stored["content"] == "confirmed" and stored["components"] == []
+    assert bot.last_view is not None and bot.last_view.clicked_by == fake.user.id
+
+
+async def test_tree_sync_and_synced_slash(fake: FakeDiscord, bot: TestBot) -> None:
+    synced = await bot.tree.sync()
+    put = await fake.wait_for_request("PUT", f"/applications/{fake.application_id}/commands")
+    assert {c["name"] for c in put.json} == {"echo", "slow"}
+    assert {c.name for c in synced} == {"echo", "slow"}
+    # Ids survive a re-sync, as with Discord's bulk overwrite.
+    again = await bot.tree.sync()
+    assert {c.id for c in again} == {c.id for c in synced}
+
+    guild = discord.Object(fake.guild_id)
+    bot.tree.copy_global_to(guild=guild)
+    await bot.tree.sync(guild=guild)
+    assert fake.requests_to("PUT", "/applications/{app}/guilds/{guild}/commands")
+    record = await fake.send_slash("echo", {"text": "synced"})
+    assert record.payload["data"]["guild_id"] == str(fake.guild_id)  # guild copy wins
+    assert (await fake.wait_for_interaction_response(record))["data"]["content"] == "echo: synced"
+    with pytest.raises(ValueError):
+        await fake.send_slash("echo", {"txt": "typo"})
+
+
+async def test_history_and_enforce_nonce(fake: FakeDiscord, bot: TestBot) -> None:
+    for i in range(5):
+        await fake.send_message(f"m{i}")
+    channel = bot.get_channel(fake.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    newest = [m.content async for m in channel.history(limit=3)]
+    assert newest == ["m4", "m3", "m2"]
+    oldest = [m.content async for m in channel.history(limit=2, oldest_first=True)]
+    assert oldest == ["m0", "m1"]
+
+    first = await channel.send("digest", nonce="digest-1")
+    second = await channel.send("digest", nonce="digest-1")
+    assert first.id == second.id
+    assert [m["content"] for m in fake.bot_messages()].count("digest") == 1
