@@ -8,7 +8,8 @@ gateway, resume, interaction and view code paths against the fake.
 from __future__ import annotations
 
 import asyncio
-import logging
+import contextlib
+import io
 from collections.abc import AsyncIterator
 
 import discord
@@ -18,8 +19,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from tests.fakediscord import FakeDiscord
-
-log = logging.getLogger(__name__)
 
 HEARTBEAT = 0.1  # seconds; small so heartbeat flow is observable quickly
 
@@ -32,9 +31,39 @@ class ButtonView(discord.ui.View):
         self.clicked_by: int | None = None
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.primary, custom_id="confirm")
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[ButtonView]) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction, button: discord.ui.Button[ButtonView]
+    ) -> None:
         self.clicked_by = interaction.user.id
         await interaction.response.edit_message(content="confirmed", view=None)
+
+
+class FeedbackModal(discord.ui.Modal, title="Feedback"):
+    """A one-field modal that thanks the user on submit."""
+
+    text: discord.ui.TextInput[FeedbackModal] = discord.ui.TextInput(
+        label="Your feedback", custom_id="fb"
+    )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"thanks: {self.text.value}")
+
+
+class PickView(discord.ui.View):
+    """A select menu that reports the pick with a deferred update then an edit."""
+
+    @discord.ui.select(
+        custom_id="pick",
+        options=[
+            discord.SelectOption(label="Red", value="red"),
+            discord.SelectOption(label="Blue", value="blue"),
+        ],
+    )
+    async def pick(
+        self, interaction: discord.Interaction, select: discord.ui.Select[PickView]
+    ) -> None:
+        await interaction.response.defer()
+        await interaction.edit_original_response(content=f"picked {select.values[0]}")
 
 
 class TestBot(commands.Bot):
@@ -42,9 +71,9 @@ class TestBot(commands.Bot):
 
     __test__ = False  # not a pytest class
 
-    def __init__(self) -> None:
+    def __init__(self, *, message_content: bool = True) -> None:
         intents = discord.Intents.default()
-        intents.message_content = True
+        intents.message_content = message_content
         super().__init__(
             command_prefix="!",
             intents=intents,
@@ -55,6 +84,7 @@ class TestBot(commands.Bot):
         self.ready = asyncio.Event()
         self.resumed = asyncio.Event()
         self.last_view: ButtonView | None = None
+        self.seen: list[str] = []
 
     async def setup_hook(self) -> None:
         @self.command()
@@ -80,9 +110,32 @@ class TestBot(commands.Bot):
             await ctx.send(f"echo: {text}", embed=discord.Embed(title="Echo", description=text))
 
         @echo.autocomplete("text")
-        async def echo_complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        async def echo_complete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
             words = ["apple", "apricot", "banana"]
             return [app_commands.Choice(name=w, value=w) for w in words if w.startswith(current)]
+
+        @self.command()
+        async def pickone(ctx: commands.Context[TestBot]) -> None:
+            await ctx.send("pick a colour", view=PickView())
+
+        @self.command()
+        async def upload(ctx: commands.Context[TestBot]) -> None:
+            await ctx.send(
+                "here", file=discord.File(io.BytesIO(b"file body"), filename="notes.txt")
+            )
+
+        @self.tree.command(description="Private answer plus a public followup")
+        async def ask(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("secret", ephemeral=True)
+            await interaction.followup.send("public followup")
+            original = await interaction.original_response()
+            await interaction.edit_original_response(content=original.content + " (edited)")
+
+        @self.tree.command(description="Open the feedback form")
+        async def feedback(interaction: discord.Interaction) -> None:
+            await interaction.response.send_modal(FeedbackModal())
 
         @self.hybrid_command(description="Slow command that defers")
         async def slow(ctx: commands.Context[TestBot]) -> None:
@@ -90,11 +143,20 @@ class TestBot(commands.Bot):
             await asyncio.sleep(0.05)
             await ctx.send("done slowly")
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # discord.py sleeps 5 s before every re-IDENTIFY (Discord's identify rate limit);
+        # skip that here so the invalid-session test stays fast.
+        return None
+
     async def on_ready(self) -> None:
         self.ready.set()
 
     async def on_resumed(self) -> None:
         self.resumed.set()
+
+    async def on_message(self, message: discord.Message) -> None:
+        self.seen.append(message.content)
+        await self.process_commands(message)
 
 
 @pytest.fixture
@@ -106,18 +168,36 @@ async def fake() -> AsyncIterator[FakeDiscord]:
         assert server.server_errors == []
 
 
-@pytest.fixture
-async def bot(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[TestBot]:
+def point_discord_at(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Aim discord.py at the fake: the two settings the real bot process also needs."""
     monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
-    client = TestBot()
-    task = asyncio.create_task(client.start(fake.token))
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url)
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(client: TestBot, token: str) -> AsyncIterator[TestBot]:
+    """Run ``client`` until the block ends, then close it cleanly."""
+    task = asyncio.create_task(client.start(token))
     try:
-        await asyncio.wait_for(client.ready.wait(), timeout=5)
+        ready = asyncio.create_task(client.ready.wait())
+        done, _ = await asyncio.wait({ready, task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+        if task in done:
+            task.result()  # start() ended early: surface its exception
+        assert ready in done, "bot did not become ready"
         yield client
     finally:
         await client.close()
         await asyncio.wait_for(task, timeout=5)
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[TestBot]:
+    point_discord_at(fake, monkeypatch)
+    async with running(TestBot(), fake.token) as client:
+        yield client
 
 
 async def test_ready_and_guild_available(fake: FakeDiscord, bot: TestBot) -> None:
@@ -138,7 +218,9 @@ async def test_ready_and_guild_available(fake: FakeDiscord, bot: TestBot) -> Non
     await fake.wait_for_heartbeats(3)
 
 
-async def test_prefix_command_replies_with_allowed_mentions(fake: FakeDiscord, bot: TestBot) -> None:
+async def test_prefix_command_replies_with_allowed_mentions(
+    fake: FakeDiscord, bot: TestBot
+) -> None:
     await fake.send_message("!ping")
     reply = await fake.wait_for_message(fake.channel_id)
     assert reply["content"] == "pong"
@@ -167,10 +249,20 @@ async def test_slash_and_autocomplete(fake: FakeDiscord, bot: TestBot) -> None:
 
     auto = await fake.send_autocomplete("echo", {"text": "ap"})
     choices = await fake.wait_for_interaction_response(auto)
-    assert choices == {"type": 8, "data": {"choices": [{"name": "apple", "value": "apple"}, {"name": "apricot", "value": "apricot"}]}}
+    assert choices == {
+        "type": 8,
+        "data": {
+            "choices": [
+                {"name": "apple", "value": "apple"},
+                {"name": "apricot", "value": "apricot"},
+            ]
+        },
+    }
 
 
-async def test_deferred_slash_followup_edits_thinking_message(fake: FakeDiscord, bot: TestBot) -> None:
+async def test_deferred_slash_followup_edits_thinking_message(
+    fake: FakeDiscord, bot: TestBot
+) -> None:
     record = await fake.send_slash("slow")
     assert (await fake.wait_for_interaction_response(record))["type"] == 5
     answer = await fake.wait_for_message()
@@ -251,8 +343,9 @@ async def test_button_click_on_view(fake: FakeDiscord, bot: TestBot) -> None:
 async def test_tree_sync_and_synced_slash(fake: FakeDiscord, bot: TestBot) -> None:
     synced = await bot.tree.sync()
     put = await fake.wait_for_request("PUT", f"/applications/{fake.application_id}/commands")
-    assert {c["name"] for c in put.json} == {"echo", "slow"}
-    assert {c.name for c in synced} == {"echo", "slow"}
+    expected = {"echo", "slow", "ask", "feedback"}
+    assert {c["name"] for c in put.json} == expected
+    assert {c.name for c in synced} == expected
     # Ids survive a re-sync, as with Discord's bulk overwrite.
     again = await bot.tree.sync()
     assert {c.id for c in again} == {c.id for c in synced}
@@ -282,3 +375,73 @@ async def test_history_and_enforce_nonce(fake: FakeDiscord, bot: TestBot) -> Non
     second = await channel.send("digest", nonce="digest-1")
     assert first.id == second.id
     assert [m["content"] for m in fake.bot_messages()].count("digest") == 1
+
+
+async def test_ephemeral_followup_and_original(fake: FakeDiscord, bot: TestBot) -> None:
+    record = await fake.send_slash("ask")
+    secret = await fake.wait_for_message()
+    assert secret["content"] == "secret" and secret["flags"] & 64
+    public = await fake.wait_for_message()
+    assert public["content"] == "public followup" and not public["flags"] & 64
+    assert record.followup_ids == [int(public["id"])]
+    edited = await fake.wait_for_edit(secret["id"])
+    assert edited["content"] == "secret (edited)"
+    assert fake.requests_to("GET", "/webhooks/{app}/{token}/messages/@original")
+    # Ephemeral messages never show up in channel history.
+    assert [m["content"] for m in fake.history()] == ["public followup"]
+
+
+async def test_modal_and_select(fake: FakeDiscord, bot: TestBot) -> None:
+    opener = await fake.send_slash("feedback")
+    assert (await fake.wait_for_interaction_response(opener))["type"] == 9
+    submitted = await fake.submit_modal(opener, {"fb": "great bot"})
+    assert (await fake.wait_for_interaction_response(submitted))["data"][
+        "content"
+    ] == "thanks: great bot"
+
+    await fake.send_message("!pickone")
+    menu = await fake.wait_for_message(predicate=lambda m: m["content"] == "pick a colour")
+    picked = await fake.select_option(menu["id"], "pick", ["blue"])
+    assert (await fake.wait_for_interaction_response(picked))["type"] == 6
+    assert (await fake.wait_for_edit(menu["id"]))["content"] == "picked blue"
+
+
+async def test_dm_and_file_upload(fake: FakeDiscord, bot: TestBot) -> None:
+    dm = await fake.send_dm("!ping")
+    reply = await fake.wait_for_message(int(dm["channel_id"]))
+    assert reply["content"] == "pong"
+
+    await fake.send_message("!upload")
+    message = await fake.wait_for_message()
+    attachment = message["attachments"][0]
+    assert attachment["filename"] == "notes.txt" and attachment["size"] == len(b"file body")
+    post = fake.requests_to("POST", "/channels/{id}/messages")[-1]
+    assert post.files[0]["filename"] == "notes.txt" and post.json["content"] == "here"
+    channel = bot.get_channel(fake.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    fetched = await channel.fetch_message(int(message["id"]))
+    assert await fetched.attachments[0].read() == b"file body"
+
+
+async def test_message_content_intent_is_enforced(
+    fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    point_discord_at(fake, monkeypatch)
+    async with running(TestBot(message_content=False), fake.token) as client:
+        await fake.send_message("!ping")
+        await fake.send_message(f"hello {fake.bot_user.mention}")
+        await fake.wait_until(lambda: len(client.seen) == 2, what="both messages")
+        # Like Discord: without the intent content is blank unless the bot is mentioned,
+        # so the prefix command never fires.
+        assert client.seen == ["", f"hello {fake.bot_user.mention}"]
+        assert fake.bot_messages() == []
+
+
+async def test_disallowed_privileged_intent_closes_4014(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with FakeDiscord(heartbeat_interval=HEARTBEAT, allowed_privileged_intents=0) as strict:
+        point_discord_at(strict, monkeypatch)
+        client = TestBot()  # asks for message_content, which this "portal" has not enabled
+        with pytest.raises(discord.PrivilegedIntentsRequired):
+            await asyncio.wait_for(client.start(strict.token), timeout=5)
+        await client.close()
+        assert strict.gateway.connections[0].close_code == 4014

@@ -1,16 +1,198 @@
-"""Placeholder until the feature lands."""
+"""``who NAME``: a card on a person the corpus names: roles, quotes and mentions, all cited.
+
+The card only ever shows what the people directory found for one person the query names
+exactly (any case, surname alone, hyphens and spaces aside). A near miss ("Kishy") or a name
+the corpus does not use ("Obama") gets suggestions instead: never a card for a guess, and
+never passages that merely share a word with the query.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+
+from bot.answers.results import Cited
+from bot.corpus import Document
+from bot.errors import UsageError
+from bot.knowledge import KnowledgeBase
+from bot.people import Person
+
+#: Score (0–100, rapidfuzz ratio on folded names) from which a miss is taken for a typo.
+TYPO_SCORE = 75.0
+#: How many quotes and mentions a card shows; the JSON carries all of them.
+QUOTES_SHOWN = 3
+MENTIONS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class QuoteCitation(Cited):
+    """A quote: ``text`` is the sentence, ``quoted`` the words inside its quotation marks."""
+
+    quoted: tuple[str, ...] = ()
+    rule: str = ""  # how the speaker was decided: name-verb, verb-name, pronoun, continuation
+
+
+@dataclass(frozen=True)
+class Authored:
+    """An article the person wrote or translated, from its front matter."""
+
+    doc: str
+    title: str
+    credit: str  # "author" or "translator"
+
+
+@dataclass(frozen=True)
+class RoleGroup:
+    """One role text with every passage that states it (for the card)."""
+
+    text: str
+    citations: list[Cited]
+
+
+@dataclass(frozen=True)
+class DocumentMentions:
+    """The passages of one document that name the person."""
+
+    doc: str
+    title: str
+    passages: list[str]
 
 
 @dataclass(frozen=True)
 class WhoResult:
-    """Placeholder."""
+    """The answer to ``who NAME``.
+
+    ``found`` is true only for a single person the query names exactly. Otherwise
+    ``reason`` says why ("ambiguous": several people share the name; "typo": it looks like
+    a name in the corpus; "unknown": no one by that name) and ``suggestions`` holds the
+    candidates or the closest names.
+    """
+
+    query: str
+    found: bool
+    name: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    quotes: list[QuoteCitation] = field(default_factory=list)
+    mentions: list[Cited] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    reason: str | None = None
+    role_citations: list[Cited] = field(default_factory=list)
+    authored: list[Authored] = field(default_factory=list)
+    documents: list[DocumentMentions] = field(default_factory=list)
+    # For the template only.
+    role_groups: list[RoleGroup] = field(default_factory=list, metadata={"internal": True})
+    shown_quotes: list[QuoteCitation] = field(default_factory=list,
+                                              metadata={"internal": True})
+    shown_mentions: list[Cited] = field(default_factory=list, metadata={"internal": True})
+    search_hint: str = field(default="", metadata={"internal": True})
+    everyone: list[str] = field(default_factory=list, metadata={"internal": True})
+
+    @property
+    def more_quotes(self) -> int:
+        """Quotes left off the card."""
+        return len(self.quotes) - len(self.shown_quotes)
+
+    @property
+    def more_mentions(self) -> int:
+        """Mentions left off the card (quotes already shown are not repeated)."""
+        shown = {(q.passage, q.text) for q in self.shown_quotes}
+        rest = [m for m in self.mentions if (m.passage, m.text) not in shown]
+        return len(rest) - len(self.shown_mentions)
 
 
-def who(kb: Any, *args: Any) -> WhoResult:
-    """Placeholder."""
-    raise NotImplementedError
+def who(kb: KnowledgeBase, name: str) -> WhoResult:
+    """The card of the person ``name`` names, or suggestions when it names no one person.
+
+    Raises
+    ------
+    UsageError
+        When ``name`` is empty.
+    """
+    query = " ".join(name.split()).strip("`")
+    if not query:
+        raise UsageError("Whose card? Give a name, e.g. `who Kishi`.")
+    directory = kb.people
+    matches = directory.find(query)
+    if len(matches) == 1:
+        return card(kb, query, matches[0])
+    everyone = directory.names()
+    if matches:
+        return WhoResult(query, False, suggestions=sorted(p.name for p in matches),
+                         reason="ambiguous", everyone=everyone)
+    closest = directory.closest(query)
+    typos = [n for n, score in closest if score >= TYPO_SCORE]
+    if typos:
+        return WhoResult(query, False, suggestions=typos, reason="typo", everyone=everyone)
+    return WhoResult(query, False, suggestions=[n for n, _ in closest], reason="unknown",
+                     everyone=everyone)
+
+
+def card(kb: KnowledgeBase, query: str, person: Person) -> WhoResult:
+    """The full card of ``person``: every role, quote and mention cited verbatim."""
+    docs = kb.corpus.documents
+
+    def cite(passage_id: str, text: str) -> Cited:
+        return Cited.of(docs[passage_id.split("#")[0]], kb.corpus.passage(passage_id), text)
+
+    role_citations = [cite(r.passage, r.text) for r in person.roles]
+    authored = [Authored(b.doc, docs[b.doc].label, b.credit) for b in person.bylines]
+    quotes = []
+    for q in person.quotes:
+        base = cite(q.passage, q.sentence)
+        quotes.append(QuoteCitation(base.text, base.doc, base.passage, base.title,
+                                    base.paragraph, q.quoted, q.rule))
+    mentions = [cite(m.passage, m.sentence) for m in person.mentions]
+    shown_quotes = quotes[:QUOTES_SHOWN]
+    return WhoResult(
+        query=query,
+        found=True,
+        name=person.name,
+        aliases=list(person.aliases),
+        roles=[*dict.fromkeys(r.text for r in person.roles),
+               *(_byline_role(docs[b.doc], b.credit) for b in person.bylines)],
+        quotes=quotes,
+        mentions=mentions,
+        role_citations=role_citations,
+        authored=authored,
+        documents=_by_document(mentions),
+        role_groups=_role_groups(role_citations),
+        shown_quotes=shown_quotes,
+        shown_mentions=_pick_mentions(mentions, shown_quotes, MENTIONS_SHOWN),
+        search_hint=person.aliases[0] if person.aliases else person.name,
+    )
+
+
+def _byline_role(doc: Document, credit: str) -> str:
+    """"author of “Title”" — the role a front-matter credit gives."""
+    title = f"“{doc.title}”" if doc.title else doc.label
+    return f"{credit} of {title}"
+
+
+def _role_groups(citations: list[Cited]) -> list[RoleGroup]:
+    groups: dict[str, list[Cited]] = {}
+    for citation in citations:
+        groups.setdefault(citation.text, []).append(citation)
+    return [RoleGroup(text, cites) for text, cites in groups.items()]
+
+
+def _by_document(mentions: list[Cited]) -> list[DocumentMentions]:
+    groups: dict[str, DocumentMentions] = {}
+    for m in mentions:
+        group = groups.setdefault(m.doc, DocumentMentions(m.doc, m.title, []))
+        if m.passage not in group.passages:
+            group.passages.append(m.passage)
+    return list(groups.values())
+
+
+def _pick_mentions(mentions: list[Cited], quotes: list[QuoteCitation], limit: int
+                   ) -> list[Cited]:
+    """Mentions for the card: not repeating a shown quote, every document before a second
+    mention from any one, then back in document order (so they read grouped by document)."""
+    shown = {(q.passage, q.text) for q in quotes}
+    rest = [m for m in mentions if (m.passage, m.text) not in shown]
+    firsts: dict[str, Cited] = {}
+    for m in rest:
+        firsts.setdefault(m.doc, m)
+    picked = list(firsts.values())[:limit]
+    picked += [m for m in rest if m not in picked][:limit - len(picked)]
+    return [m for m in rest if m in picked]

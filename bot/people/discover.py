@@ -30,7 +30,7 @@ from bot.people.names import name_key, split_credit
 from bot.text import split_sentences
 
 # Words that make a title, an appositive or a predicate a role ("minister", "spokesperson").
-TITLE_WORDS = frozenset("""
+_TITLE_WORDS_TEXT = """
     minister ministers president vice-president secretary secretary-general leader leaders
     spokesperson spokesman spokeswoman premier chancellor chairman chairwoman chairperson chair
     governor mayor senator congressman congresswoman lawmaker legislator parliamentarian mp
@@ -38,28 +38,31 @@ TITLE_WORDS = frozenset("""
     fellow researcher analyst adviser advisor official officer representative editor
     correspondent journalist reporter columnist scholar expert founder ceo emperor king queen
     prince princess speaker commissioner councillor councilor lieutenant colonel captain
-    author translator
-""".split())
+    lecturer author translator
+"""
+TITLE_WORDS = frozenset(_TITLE_WORDS_TEXT.split())
 
 # Lower-case words that may stand inside a title before a name ("former prime minister").
-_TITLE_FILLERS = frozenset("""
-    prime former late deputy vice foreign defense defence finance trade economy economic
-    senior acting current outgoing incoming retired presidential national security cabinet
-    party opposition state interior home justice health affairs military navy army air force
-    of for and
-""".split())
-_JOINERS = frozenset({"of", "for", "and"})
+_TITLE_FILLERS_TEXT = """
+    prime former late deputy vice foreign defense defence finance economy senior acting current
+    outgoing incoming retired presidential national security cabinet opposition of for and
+"""
+_TITLE_FILLERS = frozenset(_TITLE_FILLERS_TEXT.split())
+# Words that join the parts of a title: "Minister of Defense", "Fellow / Advisory Committee".
+_JOINERS = frozenset({"of", "for", "and", "at", "/"})
 _PREFIXED_RE = re.compile(r"^(?:then|ex|former|late)-", re.IGNORECASE)
 
-_MONTHS_DAYS = """january february march april may june july august september october november
-    december monday tuesday wednesday thursday friday saturday sunday""".split()
+_MONTHS_DAYS_TEXT = """january february march april may june july august september october
+    november december monday tuesday wednesday thursday friday saturday sunday"""
+_MONTHS_DAYS = _MONTHS_DAYS_TEXT.split()
 # Capitalised words that open a sentence or a clause but never a title or a name.
-_FUNCTION_WORDS = """a an the in on at as by to of for from with after before during when while
-    since until but and or if so then however meanwhile yet still also although though
+_FUNCTION_WORDS_TEXT = """a an the in on at as by to of for from with after before during when
+    while since until but and or if so then however meanwhile yet still also although though
     whereas because last this that these those next yesterday today tomorrow earlier later
-    his her their its our my your he she they we it i mr mrs ms dr prof sir dame""".split()
+    his her their its our my your he she they we it i mr mrs ms dr prof sir dame"""
+_FUNCTION_WORDS = _FUNCTION_WORDS_TEXT.split()
 # Place, organisation and document words: a "name" containing one is not a person.
-_NOT_NAME_WORDS = """
+_NOT_NAME_WORDS_TEXT = """
     japan japanese china chinese taiwan taiwanese tokyo taipei beijing washington us usa
     america american korea korean vietnam vietnamese australia australian india indian
     europe european eu uk britain british france french germany german russia russian asia
@@ -78,7 +81,8 @@ _NOT_NAME_WORDS = """
     tank bank company corporation inc group holdings news times post journal daily review
     herald tribune shimbun press media network television radio magazine gazette weekly
     monitor telegraph guardian economist reuters bloomberg agency
-""".split()
+"""
+_NOT_NAME_WORDS = _NOT_NAME_WORDS_TEXT.split()
 NOT_NAME = frozenset(_MONTHS_DAYS + _FUNCTION_WORDS + _NOT_NAME_WORDS) | TITLE_WORDS | (
     _TITLE_FILLERS - _JOINERS)
 
@@ -96,12 +100,14 @@ _RUN_RE = re.compile(rf"(?<![\w’'-]){_NAME_WORD}(?: {_NAME_WORD})*(?![\w-])")
 _CJK_PAREN_RE = re.compile(r"\s*\(([\u3400-\u9fff\uf900-\ufaff]{2,8})\)")
 _PAREN_RE = re.compile(r"\s*\([^()]{1,60}\)")
 # "X, <phrase>," — the phrase may hold in-word apostrophes (Taiwan’s) but no quotation.
-_APPOSITIVE_RE = re.compile(r",\s+(?P<role>[^,;:!?()“”\"‘]{2,120}?)(?=,|\.(?:\s|$)|$)")
+_APPOSITIVE_RE = re.compile(r",\s+(?P<role>[^,;:!?()“”\"‘]{2,240}?)(?=,|\.(?:\s|$)|$)")
 _PREDICATE_RE = re.compile(
     r"\s+(?:is|was|has been|had been|remains|became|serves as|served as)\s+"
     r"(?P<role>[^,;:!?()“”\"‘]{2,140}?)(?=[,;:!?]|\.(?:\s|$)|$)")
-_ROLE_OPENERS = frozenset("a an the now then former currently also still once".split())
-_CLAUSE_OPENERS = frozenset("and or but who whom whose which where when while that".split())
+_ROLE_OPENERS = frozenset(("a", "an", "the", "now", "then", "former", "currently", "also",
+                           "still", "once"))
+_CLAUSE_OPENERS = frozenset(("and", "or", "but", "who", "whom", "whose", "which", "where",
+                             "when", "while", "that"))
 # After a name: optional (parenthesis), optional ", appositive,", a few adverbs, a verb.
 _NOT_ADVERB = r"(?!(?:and|or|but|who|which|that|to|his|her|their|its)\b)"
 SPEECH_AFTER_RE = re.compile(
@@ -153,14 +159,22 @@ def title_before(text: str, start: int, floor: int = 0) -> tuple[int, int] | Non
     if not head.endswith(" "):
         return None
     chosen: list[re.Match[str]] = []
-    for match in reversed(list(re.finditer(r"\S+", head))):
-        token = match.group()
-        if token[-1] in ",;:.!?)]”’\"'" or len(chosen) >= 8:
+    tokens = list(re.finditer(r"\S+", head))
+    for i in range(len(tokens) - 1, -1, -1):
+        token = tokens[i].group()
+        bare = token.lower()
+        if token[-1] in ",;:.!?)]”’\"'" or len(chosen) >= 12:
             break
-        if not (token[0].isupper() or token.lower() in _TITLE_FILLERS
-                or _PREFIXED_RE.match(token)):
+        if bare in _JOINERS:
+            # "Minister of Defense", never "the party of President": the word before a
+            # joiner must itself belong to a title.
+            left = tokens[i - 1].group() if i else ""
+            if not left or not (left[0].isupper() or left.lower() in TITLE_WORDS):
+                break
+        elif not (token[0].isupper() or bare in _TITLE_FILLERS or bare in TITLE_WORDS
+                  or _PREFIXED_RE.match(token)):
             break
-        chosen.append(match)
+        chosen.append(tokens[i])
     chosen.reverse()
     while chosen and (chosen[0].group().lower() in _JOINERS | set(_FUNCTION_WORDS)
                       or chosen[0].group().lower() in _MONTHS_DAYS):
@@ -184,23 +198,32 @@ def appositive_after(text: str, end: int) -> tuple[int, int] | None:
         return None
     role = match["role"].strip()
     words = role.split()
-    if (not words or len(words) > 14 or words[0].lower() in _CLAUSE_OPENERS
+    if (not words or len(words) > 30 or words[0].lower() in _CLAUSE_OPENERS
             or not has_title_word(role)):
         return None
     return match.start("role"), match.start("role") + len(role)
 
 
 def predicate_after(text: str, end: int) -> tuple[int, int] | None:
-    """The span of a predicate role: "Lii was then head of international affairs for …"."""
-    match = _PREDICATE_RE.match(text, _after_parenthesis(text, end))
-    if not match:
-        return None
-    role = match["role"].strip()
-    words = role.split()
-    if (not words or len(words) > 16 or not has_title_word(role)
-            or not (words[0].lower() in _ROLE_OPENERS or words[0].lower() in TITLE_WORDS)):
-        return None
-    return match.start("role"), match.start("role") + len(role)
+    """The span of a predicate role: "Lii was then head of international affairs for …".
+
+    The verb may follow an appositive: "Huynh Tam Sang, an … lecturer …, is a junior
+    researcher at …".
+    """
+    starts = [_after_parenthesis(text, end)]
+    appositive = _APPOSITIVE_RE.match(text, starts[0])
+    if appositive and text.startswith(",", appositive.end()):
+        starts.append(appositive.end() + 1)
+    for start in starts:
+        match = _PREDICATE_RE.match(text, start)
+        if not match:
+            continue
+        role = match["role"].strip()
+        words = role.split()
+        if (words and len(words) <= 16 and has_title_word(role)
+                and (words[0].lower() in _ROLE_OPENERS or words[0].lower() in TITLE_WORDS)):
+            return match.start("role"), match.start("role") + len(role)
+    return None
 
 
 def roles_at(text: str, passage_id: str, start: int, end: int, floor: int = 0
@@ -260,7 +283,7 @@ def discover(corpus: Corpus) -> list[Candidate]:
         for credit, value in (("author", doc.author), ("translator", doc.translator)):
             for name in split_credit(value or ""):
                 add(name, f"{credit}:{doc.id}")
-        for passage in doc.passages:
+        for passage in (*doc.passages, *filter(None, [doc.byline_passage])):
             text = passage.text
             for sentence in split_sentences(text):
                 for start, end in name_runs(text, lowercase, sentence.start, sentence.end):

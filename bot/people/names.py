@@ -15,7 +15,7 @@ from bot.text import fold
 
 # Romanised surnames that open a name written surname first. Only consulted for names
 # without a hyphenated part, whose position already settles the order.
-SURNAME_FIRST = frozenset("""
+_SURNAME_FIRST_TEXT = """
     bai cai cao chan chang chao chen cheng chiang chiu chou chu chung deng ding dong du fan fang
     feng fu gao gong gu guo han hao he hou hsieh hsu hu hua huang hung ji jia jiang jin kang ko
     koo kuo lai lee li liang liao lii lim lin liu lo lu luo lyu ma mao ng pan peng qian qin qiu
@@ -24,7 +24,8 @@ SURNAME_FIRST = frozenset("""
     bui dang dinh do doan duong ha hoang ho huynh khuc lam le luong ly mai ngo nguyen pham phan
     quach tran trinh truong vo vu
     choi jeon jung kim moon park shin yoon
-""".split())
+"""
+SURNAME_FIRST = frozenset(_SURNAME_FIRST_TEXT.split())
 
 _HYPHENATED_RE = re.compile(r"^[^\W\d_]+-[^\W\d_]+$")
 _KEY_DROP_RE = re.compile(r"[\W_]+")

@@ -12,7 +12,7 @@ Usage::
 
 from .gateway import ConnectionInfo, GatewayFrame, GatewaySession
 from .models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser, Overwrite
-from .server import Fault, FakeDiscord, HTTPError, InteractionRecord, RecordedRequest
+from .server import FakeDiscord, Fault, HTTPError, InteractionRecord, RecordedRequest
 
 __all__ = [
     "ConnectionInfo",

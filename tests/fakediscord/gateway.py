@@ -142,7 +142,18 @@ class Gateway:
         log.debug("gateway connection %d opened on %s", info.id, request.path)
         self._fake._notify()
         try:
-            await self._send(conn, {"op": HELLO, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000), "_trace": ["fakediscord"]}, "s": None, "t": None})
+            await self._send(
+                conn,
+                {
+                    "op": HELLO,
+                    "d": {
+                        "heartbeat_interval": int(self.heartbeat_interval * 1000),
+                        "_trace": ["fakediscord"],
+                    },
+                    "s": None,
+                    "t": None,
+                },
+            )
             async for msg in ws:
                 if msg.type is WSMsgType.TEXT:
                     await self._on_text(conn, msg.data)
@@ -226,7 +237,13 @@ class Gateway:
             session.conn = conn
             ready = {
                 "v": 10,
-                "user": {**fake.bot_user.to_payload(), "verified": True, "mfa_enabled": False, "flags": 0, "email": None},
+                "user": {
+                    **fake.bot_user.to_payload(),
+                    "verified": True,
+                    "mfa_enabled": False,
+                    "flags": 0,
+                    "email": None,
+                },
                 "guilds": [{"id": str(g.id), "unavailable": True} for g in fake.guilds],
                 "session_id": session.session_id,
                 "session_type": "normal",
@@ -246,7 +263,8 @@ class Gateway:
             await self._dispatch_locked(session, "READY", ready)
             for guild in fake.guilds:
                 payload = guild.to_payload(
-                    include_all_members=bool(intents & INTENT_GUILD_MEMBERS), bot_id=fake.bot_user.id
+                    include_all_members=bool(intents & INTENT_GUILD_MEMBERS),
+                    bot_id=fake.bot_user.id,
                 )
                 await self._dispatch_locked(session, "GUILD_CREATE", payload)
         log.debug("session %s identified (intents %d)", session.session_id, intents)
@@ -275,7 +293,12 @@ class Gateway:
                     conn.info.replayed += 1
             session.conn = conn
             await self._dispatch_locked(session, "RESUMED", {"_trace": ["fakediscord"]})
-        log.debug("session %s resumed from seq %s (%d replayed)", session.session_id, last_seen, conn.info.replayed)
+        log.debug(
+            "session %s resumed from seq %s (%d replayed)",
+            session.session_id,
+            last_seen,
+            conn.info.replayed,
+        )
         fake._notify()
 
     async def _on_request_members(self, session: GatewaySession, data: dict[str, Any]) -> None:
@@ -309,7 +332,9 @@ class Gateway:
         try:
             async with conn.send_lock:
                 if conn.compressor is not None:
-                    data = conn.compressor.compress(text.encode()) + conn.compressor.flush(zlib.Z_SYNC_FLUSH)
+                    data = conn.compressor.compress(text.encode()) + conn.compressor.flush(
+                        zlib.Z_SYNC_FLUSH
+                    )
                     await conn.ws.send_bytes(data)
                 else:
                     await conn.ws.send_str(text)
@@ -342,7 +367,9 @@ class Gateway:
         """
         session = self.session
         if session is None or session.invalid:
-            raise RuntimeError(f"cannot dispatch {event}: no gateway session (has the bot identified?)")
+            raise RuntimeError(
+                f"cannot dispatch {event}: no gateway session (has the bot identified?)"
+            )
         async with session.lock:
             return await self._dispatch_locked(session, event, data)
 
@@ -398,7 +425,9 @@ class Gateway:
             raise RuntimeError("no live gateway connection")
         if not resumable:
             session.invalid = True
-        await self._send(session.conn, {"op": INVALID_SESSION, "d": resumable, "s": None, "t": None})
+        await self._send(
+            session.conn, {"op": INVALID_SESSION, "d": resumable, "s": None, "t": None}
+        )
 
     async def request_heartbeat(self) -> None:
         """Send op 1: the client must heartbeat immediately."""
@@ -412,7 +441,9 @@ class Gateway:
         for conn in list(self._conns):
             if conn.open:
                 try:
-                    await asyncio.wait_for(conn.ws.close(code=1001, message=b"Server shutdown"), timeout=1)
+                    await asyncio.wait_for(
+                        conn.ws.close(code=1001, message=b"Server shutdown"), timeout=1
+                    )
                 except (TimeoutError, ConnectionResetError, RuntimeError):
                     if conn.transport is not None:
                         conn.transport.abort()

@@ -161,7 +161,11 @@ class FakeRole:
             "id": str(self.id),
             "name": self.name,
             "color": self.color,
-            "colors": {"primary_color": self.color, "secondary_color": None, "tertiary_color": None},
+            "colors": {
+                "primary_color": self.color,
+                "secondary_color": None,
+                "tertiary_color": None,
+            },
             "hoist": False,
             "icon": None,
             "unicode_emoji": None,
@@ -184,7 +188,12 @@ class Overwrite:
 
     def to_payload(self) -> dict[str, Any]:
         """The overwrite object as Discord serialises it."""
-        return {"id": str(self.id), "type": self.type, "allow": str(self.allow), "deny": str(self.deny)}
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "allow": str(self.allow),
+            "deny": str(self.deny),
+        }
 
 
 @dataclass

@@ -19,6 +19,7 @@ bot that passes here is not relying on leniency the real API lacks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import hashlib
 import json
@@ -132,7 +133,7 @@ _FILES: web.RequestKey[list[dict[str, Any]]] = web.RequestKey("fakediscord_files
 
 @dataclass
 class Fault:
-    """A queued failure for requests matching ``method`` + ``path`` (see :meth:`FakeDiscord.fail_next`)."""
+    """A queued failure for matching requests (see :meth:`FakeDiscord.fail_next`)."""
 
     method: str
     path: str
@@ -210,7 +211,9 @@ def _bool_query(value: str | None) -> bool:
     return value is not None and value.lower() in ("1", "true", "yes")
 
 
-def _json_response(data: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
+def _json_response(
+    data: Any, *, status: int = 200, headers: Mapping[str, str] | None = None
+) -> web.Response:
     """JSON with ``Content-Type: application/json`` exactly, as Discord sends it.
 
     discord.py's ``json_or_text`` compares the header verbatim; aiohttp's ``json_response``
@@ -270,23 +273,35 @@ class FakeDiscord:
         # --- the world
         self.bot_user = FakeUser(self.snowflake(), "briefbot", bot=True)
         self.application_id = self.bot_user.id  # true of every bot created since 2020
-        # GATEWAY_GUILD_MEMBERS_LIMITED | GATEWAY_MESSAGE_CONTENT_LIMITED | APPLICATION_COMMAND_BADGE
+        # GATEWAY_GUILD_MEMBERS_LIMITED | GATEWAY_MESSAGE_CONTENT_LIMITED
+        # | APPLICATION_COMMAND_BADGE
         self.application_flags = (1 << 15) | (1 << 19) | (1 << 23)
         self.owner = FakeUser(self.snowflake(), "owner", global_name="Server Owner")
         self.user = FakeUser(self.snowflake(), "alice", global_name="Alice")
         self.moderator = FakeUser(self.snowflake(), "mod", global_name="Moderator")
-        self.token = token or f"{self.bot_user.id}.FAKE.{hashlib.sha1(str(self.bot_user.id).encode()).hexdigest()}"
+        self.token = (
+            token
+            or f"{self.bot_user.id}.FAKE.{hashlib.sha1(str(self.bot_user.id).encode()).hexdigest()}"
+        )
         guild_id = self.snowflake()
         everyone = FakeRole(guild_id, "@everyone", DEFAULT_EVERYONE_PERMISSIONS, position=0)
-        bot_role = FakeRole(self.snowflake(), "briefbot", DEFAULT_BOT_PERMISSIONS, position=2, managed=True)
+        bot_role = FakeRole(
+            self.snowflake(), "briefbot", DEFAULT_BOT_PERMISSIONS, position=2, managed=True
+        )
         mod_role = FakeRole(
             self.snowflake(),
             "Moderator",
-            DEFAULT_EVERYONE_PERMISSIONS | MANAGE_MESSAGES | MANAGE_GUILD | KICK_MEMBERS | MENTION_EVERYONE,
+            DEFAULT_EVERYONE_PERMISSIONS
+            | MANAGE_MESSAGES
+            | MANAGE_GUILD
+            | KICK_MEMBERS
+            | MENTION_EVERYONE,
             position=1,
         )
         self.bot_role, self.moderator_role = bot_role, mod_role
-        general = FakeChannel(self.snowflake(), "general", guild_id=guild_id, position=0, topic="General chat")
+        general = FakeChannel(
+            self.snowflake(), "general", guild_id=guild_id, position=0, topic="General chat"
+        )
         random_ = FakeChannel(self.snowflake(), "random", guild_id=guild_id, position=1)
         self.guild = FakeGuild(
             id=guild_id,
@@ -449,24 +464,34 @@ class FakeDiscord:
         return found
 
     def permissions_for(self, user: Any, channel_id: int | None = None) -> int:
-        """A user's effective permission bits in a channel (guild-wide if ``channel_id`` is None)."""
+        """A user's effective permission bits in a channel (guild-wide if no channel)."""
         target = self._user(user)
         channel = self._channel(channel_id) if channel_id is not None else None
         return self.guild.channel_permissions(target.id, channel)
 
-    async def add_member(self, username: str, *, roles: Iterable[int] = (), bot: bool = False) -> FakeUser:
+    async def add_member(
+        self, username: str, *, roles: Iterable[int] = (), bot: bool = False
+    ) -> FakeUser:
         """Create a user, add them to the guild, and dispatch GUILD_MEMBER_ADD (if subscribed)."""
         new = FakeUser(self.snowflake(), username, bot=bot)
         self.users[new.id] = new
         member = FakeMember(new, roles=list(roles))
         self.guild.members[new.id] = member
         if self._wants(INTENT_GUILD_MEMBERS):
-            await self.gateway.dispatch("GUILD_MEMBER_ADD", {**member.to_payload(), "guild_id": str(self.guild.id)})
+            await self.gateway.dispatch(
+                "GUILD_MEMBER_ADD", {**member.to_payload(), "guild_id": str(self.guild.id)}
+            )
         self._notify()
         return new
 
     async def set_channel_overwrite(
-        self, channel_id: int, target: Any, *, allow: int = 0, deny: int = 0, member: bool | None = None
+        self,
+        channel_id: int,
+        target: Any,
+        *,
+        allow: int = 0,
+        deny: int = 0,
+        member: bool | None = None,
     ) -> None:
         """Set a permission overwrite (role or member) and dispatch CHANNEL_UPDATE.
 
@@ -511,7 +536,9 @@ class FakeDiscord:
         Mentions outside ``allowed_mentions`` stay as text but do not ping (not listed).
         """
         guild = self._guild_of(channel)
-        parse = ["users", "roles", "everyone"] if allowed is None else list(allowed.get("parse") or [])
+        parse = (
+            ["users", "roles", "everyone"] if allowed is None else list(allowed.get("parse") or [])
+        )
         allowed_users = {str(u) for u in (allowed or {}).get("users") or []}
         allowed_roles = {str(r) for r in (allowed or {}).get("roles") or []}
         perms = guild.channel_permissions(author.id, channel) if guild else 0
@@ -519,7 +546,11 @@ class FakeDiscord:
         user_ids: list[int] = []
         for raw in _USER_MENTION.findall(content):
             uid = int(raw)
-            if uid in self.users and uid not in user_ids and ("users" in parse or raw in allowed_users):
+            if (
+                uid in self.users
+                and uid not in user_ids
+                and ("users" in parse or raw in allowed_users)
+            ):
                 user_ids.append(uid)
         if replied_author is not None and replied_author.id not in user_ids:
             wants_reply_ping = allowed is None or bool(allowed.get("replied_user"))
@@ -538,16 +569,25 @@ class FakeDiscord:
                 role = guild.role(int(raw))
                 if role is None or raw in role_ids:
                     continue
-                if ("roles" in parse or raw in allowed_roles) and (role.mentionable or perms & MENTION_EVERYONE):
+                if ("roles" in parse or raw in allowed_roles) and (
+                    role.mentionable or perms & MENTION_EVERYONE
+                ):
                     role_ids.append(raw)
         everyone = bool(
-            guild is not None and _EVERYONE.search(content) and "everyone" in parse and perms & MENTION_EVERYONE
+            guild is not None
+            and _EVERYONE.search(content)
+            and "everyone" in parse
+            and perms & MENTION_EVERYONE
         )
         return {"mentions": mentions, "mention_roles": role_ids, "mention_everyone": everyone}
 
-    def _attachments_from_files(self, channel: FakeChannel, body: Mapping[str, Any], files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _attachments_from_files(
+        self, channel: FakeChannel, body: Mapping[str, Any], files: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         """Turn uploaded ``files[n]`` parts into attachment objects served by the fake."""
-        described = {str(a.get("id")): a for a in body.get("attachments") or [] if isinstance(a, dict)}
+        described = {
+            str(a.get("id")): a for a in body.get("attachments") or [] if isinstance(a, dict)
+        }
         result = []
         for index, upload in enumerate(files):
             meta = described.get(str(index), {})
@@ -600,7 +640,11 @@ class FakeDiscord:
             "embeds": copy.deepcopy(body.get("embeds") or []),
             "components": self._number_components(copy.deepcopy(body.get("components") or [])),
             **self._resolve_mentions(
-                content, body.get("allowed_mentions"), author=author, channel=channel, replied_author=replied_author
+                content,
+                body.get("allowed_mentions"),
+                author=author,
+                channel=channel,
+                replied_author=replied_author,
             ),
             "pinned": False,
             "tts": bool(body.get("tts", False)),
@@ -617,7 +661,9 @@ class FakeDiscord:
                 "channel_id": referenced["channel_id"],
                 **({"guild_id": str(channel.guild_id)} if channel.guild_id else {}),
             }
-            payload["referenced_message"] = {k: v for k, v in referenced.items() if k != "referenced_message"}
+            payload["referenced_message"] = {
+                k: v for k, v in referenced.items() if k != "referenced_message"
+            }
         if extra:
             payload.update(extra)
         return payload
@@ -625,9 +671,7 @@ class FakeDiscord:
     @staticmethod
     def _number_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Give components numeric ``id``s when absent, as Discord does in responses."""
-        counter = 0
-        for comp in validation.iter_components(components):
-            counter += 1
+        for counter, comp in enumerate(validation.iter_components(components), start=1):
             comp.setdefault("id", counter)
         return components
 
@@ -654,7 +698,9 @@ class FakeDiscord:
             return payload
         return {**payload, "content": "", "embeds": [], "attachments": [], "components": []}
 
-    async def _dispatch_message(self, event: str, payload: dict[str, Any], channel: FakeChannel) -> None:
+    async def _dispatch_message(
+        self, event: str, payload: dict[str, Any], channel: FakeChannel
+    ) -> None:
         """MESSAGE_CREATE/UPDATE to the bot, if its intents subscribe to it."""
         if payload["flags"] & FLAG_EPHEMERAL:
             return  # ephemeral messages exist only for their recipient
@@ -681,7 +727,13 @@ class FakeDiscord:
             data["guild_id"] = str(channel.guild_id)
         await self.gateway.dispatch("MESSAGE_DELETE", data)
 
-    def _apply_edit(self, payload: dict[str, Any], body: Mapping[str, Any], channel: FakeChannel, files: list[dict[str, Any]]) -> None:
+    def _apply_edit(
+        self,
+        payload: dict[str, Any],
+        body: Mapping[str, Any],
+        channel: FakeChannel,
+        files: list[dict[str, Any]],
+    ) -> None:
         """Apply a PATCH-style edit in place (absent keys stay unchanged)."""
         if "content" in body:
             payload["content"] = body["content"] or ""
@@ -693,14 +745,20 @@ class FakeDiscord:
             keep = payload["flags"] & ~(FLAG_SUPPRESS_EMBEDS)
             payload["flags"] = keep | (int(body["flags"]) & FLAG_SUPPRESS_EMBEDS)
         if "attachments" in body or files:
-            kept_ids = {str(a.get("id")) for a in body.get("attachments") or [] if isinstance(a, dict)}
+            kept_ids = {
+                str(a.get("id")) for a in body.get("attachments") or [] if isinstance(a, dict)
+            }
             kept = [a for a in payload["attachments"] if a["id"] in kept_ids]
             payload["attachments"] = kept + self._attachments_from_files(channel, body, files)
         if "content" in body or "allowed_mentions" in body:
             author = self.users.get(int(payload["author"]["id"]), self.bot_user)
             payload.update(
                 self._resolve_mentions(
-                    payload["content"], body.get("allowed_mentions"), author=author, channel=channel, replied_author=None
+                    payload["content"],
+                    body.get("allowed_mentions"),
+                    author=author,
+                    channel=channel,
+                    replied_author=None,
                 )
             )
         if payload["flags"] & FLAG_LOADING:
@@ -731,8 +789,16 @@ class FakeDiscord:
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._edit_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._delete_message),
             ("POST", "/channels/{channel_id}/typing", self._typing),
-            ("PUT", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me", self._add_reaction),
-            ("DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me", self._remove_reaction),
+            (
+                "PUT",
+                "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
+                self._add_reaction,
+            ),
+            (
+                "DELETE",
+                "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
+                self._remove_reaction,
+            ),
             ("GET", "/guilds/{guild_id}", self._get_guild),
             ("GET", "/guilds/{guild_id}/channels", self._get_guild_channels),
             ("GET", "/guilds/{guild_id}/roles", self._get_roles),
@@ -742,17 +808,53 @@ class FakeDiscord:
             ("PUT", "/applications/{application_id}/commands", self._put_commands),
             ("POST", "/applications/{application_id}/commands", self._post_command),
             ("GET", "/applications/{application_id}/commands/{command_id}", self._get_command),
-            ("DELETE", "/applications/{application_id}/commands/{command_id}", self._delete_command),
-            ("GET", "/applications/{application_id}/guilds/{guild_id}/commands", self._get_commands),
-            ("PUT", "/applications/{application_id}/guilds/{guild_id}/commands", self._put_commands),
-            ("POST", "/applications/{application_id}/guilds/{guild_id}/commands", self._post_command),
-            ("GET", "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}", self._get_command),
-            ("DELETE", "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}", self._delete_command),
+            (
+                "DELETE",
+                "/applications/{application_id}/commands/{command_id}",
+                self._delete_command,
+            ),
+            (
+                "GET",
+                "/applications/{application_id}/guilds/{guild_id}/commands",
+                self._get_commands,
+            ),
+            (
+                "PUT",
+                "/applications/{application_id}/guilds/{guild_id}/commands",
+                self._put_commands,
+            ),
+            (
+                "POST",
+                "/applications/{application_id}/guilds/{guild_id}/commands",
+                self._post_command,
+            ),
+            (
+                "GET",
+                "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}",
+                self._get_command,
+            ),
+            (
+                "DELETE",
+                "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}",
+                self._delete_command,
+            ),
             ("POST", "/interactions/{interaction_id}/{token}/callback", self._interaction_callback),
             ("POST", "/webhooks/{webhook_id}/{token}", self._execute_webhook),
-            ("GET", "/webhooks/{webhook_id}/{token}/messages/{message_id}", self._get_webhook_message),
-            ("PATCH", "/webhooks/{webhook_id}/{token}/messages/{message_id}", self._edit_webhook_message),
-            ("DELETE", "/webhooks/{webhook_id}/{token}/messages/{message_id}", self._delete_webhook_message),
+            (
+                "GET",
+                "/webhooks/{webhook_id}/{token}/messages/{message_id}",
+                self._get_webhook_message,
+            ),
+            (
+                "PATCH",
+                "/webhooks/{webhook_id}/{token}/messages/{message_id}",
+                self._edit_webhook_message,
+            ),
+            (
+                "DELETE",
+                "/webhooks/{webhook_id}/{token}/messages/{message_id}",
+                self._delete_webhook_message,
+            ),
         ]
         for method, path, handler in routes:
             r.add_route(method, api + path, handler)
@@ -807,17 +909,23 @@ class FakeDiscord:
     def _bucket_key(self, request: web.Request, template: str) -> str:
         m = request.match_info
         major = "+".join(
-            str(m[k]) for k in ("channel_id", "guild_id", "webhook_id", "interaction_id", "token") if k in m
+            str(m[k])
+            for k in ("channel_id", "guild_id", "webhook_id", "interaction_id", "token")
+            if k in m
         )
         return f"{request.method} {template}:{major}"
 
     def set_rate_limit(self, method: str, route: str, *, limit: int, window: float) -> None:
-        """Override the bucket for one route template, e.g. ``("POST", "/channels/{channel_id}/messages")``."""
+        """Override one route's bucket, e.g. ``("POST", "/channels/{channel_id}/messages")``."""
         self._route_limits[f"{method.upper()} {route}"] = (limit, window)
 
-    def _rate_headers(self, request: web.Request, template: str, *, consume: bool) -> tuple[dict[str, str], float | None]:
-        """X-RateLimit-* headers for this request's bucket; second item is retry_after if exhausted."""
-        limit, window = self._route_limits.get(f"{request.method} {template}", (self.bucket_limit, self.bucket_window))
+    def _rate_headers(
+        self, request: web.Request, template: str, *, consume: bool
+    ) -> tuple[dict[str, str], float | None]:
+        """X-RateLimit-* headers for the request's bucket, plus retry_after if it is exhausted."""
+        limit, window = self._route_limits.get(
+            f"{request.method} {template}", (self.bucket_limit, self.bucket_window)
+        )
         key = self._bucket_key(request, template)
         now = time.time()
         state = self._buckets.get(key)
@@ -832,12 +940,16 @@ class FakeDiscord:
             "X-RateLimit-Remaining": str(max(0, limit - int(state[1]))),
             "X-RateLimit-Reset": f"{reset_at:.3f}",
             "X-RateLimit-Reset-After": f"{max(0.0, reset_at - now):.3f}",
-            "X-RateLimit-Bucket": hashlib.md5(f"{request.method} {template}".encode()).hexdigest()[:16],
+            "X-RateLimit-Bucket": hashlib.md5(f"{request.method} {template}".encode()).hexdigest()[
+                :16
+            ],
         }
         return headers, (max(0.001, reset_at - now) if exhausted else None)
 
     @staticmethod
-    def _rate_limited_response(retry_after: float, *, global_: bool, bucket_headers: Mapping[str, str]) -> web.Response:
+    def _rate_limited_response(
+        retry_after: float, *, global_: bool, bucket_headers: Mapping[str, str]
+    ) -> web.Response:
         """A 429 as Discord sends it; discord.py only honours it when a ``Via`` header is present
         (otherwise it assumes a Cloudflare ban), so that header is essential."""
         headers = dict(bucket_headers)
@@ -852,14 +964,20 @@ class FakeDiscord:
         )
         if global_:
             headers["X-RateLimit-Global"] = "true"
-        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": global_}
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": global_,
+        }
         if global_:
             body["code"] = 0
         return _json_response(body, status=429, headers=headers)
 
     def _fault_response(self, fault: Fault, bucket_headers: Mapping[str, str]) -> web.Response:
         if fault.status == 429:
-            return self._rate_limited_response(fault.retry_after, global_=fault.global_, bucket_headers=bucket_headers)
+            return self._rate_limited_response(
+                fault.retry_after, global_=fault.global_, bucket_headers=bucket_headers
+            )
         defaults = {
             400: (50035, "Invalid Form Body"),
             401: (0, "401: Unauthorized"),
@@ -870,8 +988,17 @@ class FakeDiscord:
             503: (0, "503: Service Unavailable"),
         }
         code, message = defaults.get(fault.status, (0, f"{fault.status}: Error"))
-        body = fault.body if fault.body is not None else {"message": fault.message or message, "code": fault.code if fault.code is not None else code}
-        return _json_response(body, status=fault.status, headers={**bucket_headers, "Via": "1.1 google"})
+        body = (
+            fault.body
+            if fault.body is not None
+            else {
+                "message": fault.message or message,
+                "code": fault.code if fault.code is not None else code,
+            }
+        )
+        return _json_response(
+            body, status=fault.status, headers={**bucket_headers, "Via": "1.1 google"}
+        )
 
     def _take_fault(self, method: str, path: str) -> Fault | None:
         for fault in self._faults:
@@ -883,7 +1010,9 @@ class FakeDiscord:
         return None
 
     @web.middleware
-    async def _middleware(self, request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
+    async def _middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Any]
+    ) -> web.StreamResponse:
         if not request.path.startswith("/api/"):
             return await handler(request)
         path = re.sub(r"^/api/v\d+", "", request.path)
@@ -895,7 +1024,10 @@ class FakeDiscord:
             route=f"{request.method} {template}" if template else None,
             query=dict(request.query),
             json=body,
-            files=[{k: v for k, v in f.items() if k != "data"} | {"size": len(f["data"])} for f in files],
+            files=[
+                {k: v for k, v in f.items() if k != "data"} | {"size": len(f["data"])}
+                for f in files
+            ],
             headers=dict(request.headers),
             at=self.clock(),
         )
@@ -907,7 +1039,9 @@ class FakeDiscord:
         bucket_headers: dict[str, str] = {}
         fault = self._take_fault(request.method, path)
         if template is not None:
-            bucket_headers, retry_after = self._rate_headers(request, template, consume=fault is None)
+            bucket_headers, retry_after = self._rate_headers(
+                request, template, consume=fault is None
+            )
         else:
             retry_after = None
         is_webhook = path.startswith(("/interactions/", "/webhooks/"))
@@ -921,7 +1055,9 @@ class FakeDiscord:
         elif not is_webhook and request.headers.get("Authorization") != f"Bot {self.token}":
             response = _json_response({"message": "401: Unauthorized", "code": 0}, status=401)
         elif retry_after is not None:
-            response = self._rate_limited_response(retry_after, global_=False, bucket_headers=bucket_headers)
+            response = self._rate_limited_response(
+                retry_after, global_=False, bucket_headers=bucket_headers
+            )
         else:
             try:
                 response = await handler(request)
@@ -932,12 +1068,18 @@ class FakeDiscord:
             except Exception as exc:
                 log.exception("fake Discord handler failed for %s %s", request.method, path)
                 self.server_errors.append(exc)
-                response = _json_response({"message": f"fake server error: {exc!r}", "code": 0}, status=500)
+                response = _json_response(
+                    {"message": f"fake server error: {exc!r}", "code": 0}, status=500
+                )
             for key, value in bucket_headers.items():
                 response.headers.setdefault(key, value)
             response.headers.setdefault("Via", "1.1 google")
         record.status = response.status
-        if isinstance(response, web.Response) and response.body is not None and response.content_type == "application/json":
+        if (
+            isinstance(response, web.Response)
+            and response.body is not None
+            and response.content_type == "application/json"
+        ):
             record.response = json.loads(response.body)  # type: ignore[arg-type]
         if record.status >= 400:
             log.debug("%s %s -> %d %s", request.method, path, record.status, record.response)
@@ -1008,15 +1150,33 @@ class FakeDiscord:
             {
                 "url": self.gateway_url,
                 "shards": 1,
-                "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1},
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 14400000,
+                    "max_concurrency": 1,
+                },
             }
         )
 
     async def _get_me(self, request: web.Request) -> web.Response:
-        return self._json({**self.bot_user.to_payload(), "verified": True, "mfa_enabled": False, "flags": 0, "email": None, "locale": "en-US"})
+        return self._json(
+            {
+                **self.bot_user.to_payload(),
+                "verified": True,
+                "mfa_enabled": False,
+                "flags": 0,
+                "email": None,
+                "locale": "en-US",
+            }
+        )
 
     async def _get_user(self, request: web.Request) -> web.Response:
-        user = self.users.get(int(request.match_info["user_id"])) if request.match_info["user_id"].isdigit() else None
+        user = (
+            self.users.get(int(request.match_info["user_id"]))
+            if request.match_info["user_id"].isdigit()
+            else None
+        )
         if user is None:
             raise HTTPError(404, 10013, "Unknown User")
         return self._json(user.to_payload())
@@ -1025,7 +1185,16 @@ class FakeDiscord:
         body = request[_BODY] or {}
         user = self.users.get(int(body.get("recipient_id", 0)))
         if user is None:
-            raise HTTPError(400, 50035, "Invalid Form Body", {"recipient_id": {"_errors": [{"code": "NUMBER_TYPE_COERCE", "message": "Unknown user"}]}})
+            raise HTTPError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "recipient_id": {
+                        "_errors": [{"code": "NUMBER_TYPE_COERCE", "message": "Unknown user"}]
+                    }
+                },
+            )
         return self._json(self._dm_channel(user).to_payload())
 
     async def _get_application(self, request: web.Request) -> web.Response:
@@ -1070,7 +1239,21 @@ class FakeDiscord:
         except ValueError:
             limit = 0
         if not 1 <= limit <= 100:
-            raise HTTPError(400, 50035, "Invalid Form Body", {"limit": {"_errors": [{"code": "NUMBER_TYPE_MAX", "message": "int value should be between 1 and 100."}]}})
+            raise HTTPError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "limit": {
+                        "_errors": [
+                            {
+                                "code": "NUMBER_TYPE_MAX",
+                                "message": "int value should be between 1 and 100.",
+                            }
+                        ]
+                    }
+                },
+            )
         msgs = [m for m in self.messages.get(channel.id, []) if not m["flags"] & FLAG_EPHEMERAL]
         msgs.sort(key=lambda m: int(m["id"]))
         if "around" in q:
@@ -1121,9 +1304,20 @@ class FakeDiscord:
                     400,
                     50035,
                     "Invalid Form Body",
-                    {"message_reference": {"_errors": [{"code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "message": "Unknown message"}]}},
+                    {
+                        "message_reference": {
+                            "_errors": [
+                                {
+                                    "code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE",
+                                    "message": "Unknown message",
+                                }
+                            ]
+                        }
+                    },
                 )
-        flags = int(body.get("flags") or 0) & (FLAG_SUPPRESS_EMBEDS | FLAG_SUPPRESS_NOTIFICATIONS | FLAG_COMPONENTS_V2)
+        flags = int(body.get("flags") or 0) & (
+            FLAG_SUPPRESS_EMBEDS | FLAG_SUPPRESS_NOTIFICATIONS | FLAG_COMPONENTS_V2
+        )
         payload = self._build_message(
             channel=channel,
             author=self.bot_user,
@@ -1160,7 +1354,9 @@ class FakeDiscord:
         return web.Response(status=204)
 
     def _remove_message(self, channel: FakeChannel, message: dict[str, Any]) -> None:
-        self.messages[channel.id] = [m for m in self.messages[channel.id] if m["id"] != message["id"]]
+        self.messages[channel.id] = [
+            m for m in self.messages[channel.id] if m["id"] != message["id"]
+        ]
         self._msg_index.pop(int(message["id"]), None)
         message["deleted"] = True  # marker for tests holding a reference
         self._notify()
@@ -1221,7 +1417,18 @@ class FakeDiscord:
     async def _get_guild(self, request: web.Request) -> web.Response:
         guild = self._require_guild(request)
         payload = guild.to_payload(include_all_members=False, bot_id=self.bot_user.id)
-        for gateway_only in ("members", "channels", "threads", "presences", "voice_states", "joined_at", "large", "member_count", "unavailable", "lazy"):
+        for gateway_only in (
+            "members",
+            "channels",
+            "threads",
+            "presences",
+            "voice_states",
+            "joined_at",
+            "large",
+            "member_count",
+            "unavailable",
+            "lazy",
+        ):
             payload.pop(gateway_only, None)
         return self._json(payload)
 
@@ -1239,7 +1446,9 @@ class FakeDiscord:
             raise HTTPError(403, 50001, "Missing Access")
         limit = int(request.query.get("limit", "1"))
         after = int(request.query.get("after", "0"))
-        members = sorted((m for uid, m in guild.members.items() if uid > after), key=lambda m: m.user.id)
+        members = sorted(
+            (m for uid, m in guild.members.items() if uid > after), key=lambda m: m.user.id
+        )
         return self._json([m.to_payload() for m in members[:limit]])
 
     async def _get_member(self, request: web.Request) -> web.Response:
@@ -1259,7 +1468,12 @@ class FakeDiscord:
             return self._require_guild(request).id
         return None
 
-    def _command_payload(self, body: Mapping[str, Any], scope: int | None, existing: Mapping[tuple[int, str], dict[str, Any]]) -> dict[str, Any]:
+    def _command_payload(
+        self,
+        body: Mapping[str, Any],
+        scope: int | None,
+        existing: Mapping[tuple[int, str], dict[str, Any]],
+    ) -> dict[str, Any]:
         ctype = int(body.get("type", 1))
         previous = existing.get((ctype, body["name"]))
         payload = {
@@ -1308,7 +1522,9 @@ class FakeDiscord:
         payload = self._command_payload(body, scope, existing)
         self.commands[scope] = [c for c in current if c["id"] != payload["id"]] + [payload]
         self._notify()
-        return self._json(payload, status=200 if (payload["type"], payload["name"]) in existing else 201)
+        return self._json(
+            payload, status=200 if (payload["type"], payload["name"]) in existing else 201
+        )
 
     def _require_command(self, request: web.Request) -> tuple[int | None, dict[str, Any]]:
         scope = self._commands_scope(request)
@@ -1329,19 +1545,25 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ REST: interactions
 
-    def _interaction_message(self, record: InteractionRecord, body: Mapping[str, Any], *, loading: bool = False) -> dict[str, Any]:
-        """A message created by an interaction response or followup (authored by the bot via webhook)."""
+    def _interaction_message(
+        self, record: InteractionRecord, body: Mapping[str, Any], *, loading: bool = False
+    ) -> dict[str, Any]:
+        """A message created by an interaction response or followup (the bot, via webhook)."""
         channel = self._channel(record.channel_id)
         assert channel is not None
         requested = int(body.get("flags") or 0)
-        flags = requested & (FLAG_EPHEMERAL | FLAG_SUPPRESS_EMBEDS | FLAG_SUPPRESS_NOTIFICATIONS | FLAG_COMPONENTS_V2)
+        flags = requested & (
+            FLAG_EPHEMERAL | FLAG_SUPPRESS_EMBEDS | FLAG_SUPPRESS_NOTIFICATIONS | FLAG_COMPONENTS_V2
+        )
         if loading:
             flags = FLAG_LOADING | (requested & FLAG_EPHEMERAL)
         meta = {
             "id": str(record.id),
             "type": record.type,
             "user": record.user.to_payload(),
-            "authorizing_integration_owners": {"0": str(record.guild_id)} if record.guild_id else {"1": str(record.user.id)},
+            "authorizing_integration_owners": {"0": str(record.guild_id)}
+            if record.guild_id
+            else {"1": str(record.user.id)},
         }
         if record.type == APPLICATION_COMMAND:
             meta["name"] = record.payload["data"]["name"]
@@ -1366,24 +1588,61 @@ class FakeDiscord:
         return payload
 
     async def _interaction_callback(self, request: web.Request) -> web.Response:
-        record = self.interactions.get(int(request.match_info["interaction_id"])) if request.match_info["interaction_id"].isdigit() else None
+        record = (
+            self.interactions.get(int(request.match_info["interaction_id"]))
+            if request.match_info["interaction_id"].isdigit()
+            else None
+        )
         if record is None or record.token != request.match_info["token"]:
             raise HTTPError(404, 10062, "Unknown interaction")
         if record.callbacks:
             raise HTTPError(400, 40060, "Interaction has already been acknowledged.")
-        if self.interaction_ack_timeout is not None and self.clock() - record.created_at > self.interaction_ack_timeout:
-            log.warning("interaction %s answered after %.2fs: Unknown interaction", record.id, self.clock() - record.created_at)
+        if (
+            self.interaction_ack_timeout is not None
+            and self.clock() - record.created_at > self.interaction_ack_timeout
+        ):
+            log.warning(
+                "interaction %s answered after %.2fs: Unknown interaction",
+                record.id,
+                self.clock() - record.created_at,
+            )
             raise HTTPError(404, 10062, "Unknown interaction")
         body = request[_BODY]
         if not isinstance(body, dict) or "type" not in body:
-            raise HTTPError(400, 50035, "Invalid Form Body", {"type": {"_errors": [{"code": "BASE_TYPE_REQUIRED", "message": "This field is required"}]}})
+            raise HTTPError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "type": {
+                        "_errors": [
+                            {"code": "BASE_TYPE_REQUIRED", "message": "This field is required"}
+                        ]
+                    }
+                },
+            )
         ctype = int(body["type"])
         data = body.get("data") or {}
         allowed = _ALLOWED_CALLBACKS.get(record.type, frozenset())
         if ctype in (6, 7) and record.message_id is None:
             allowed = allowed - {6, 7}
         if ctype not in allowed:
-            raise HTTPError(400, 50035, "Invalid Form Body", {"type": {"_errors": [{"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": f"Response type {ctype} is not valid for interaction type {record.type}"}]}})
+            raise HTTPError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "type": {
+                        "_errors": [
+                            {
+                                "code": "INTERACTION_RESPONSE_TYPE_INVALID",
+                                "message": f"Response type {ctype} is not valid for "
+                                f"interaction type {record.type}",
+                            }
+                        ]
+                    }
+                },
+            )
         files: list[dict[str, Any]] = request[_FILES]
         message: dict[str, Any] | None = None
         channel = self._channel(record.channel_id)
@@ -1415,8 +1674,27 @@ class FakeDiscord:
                 raise HTTPError(400, 50035, "Invalid Form Body", {"data": errors})
         elif ctype == 9:
             title = data.get("title") or ""
-            if not data.get("custom_id") or not 1 <= len(title) <= 45 or not 1 <= len(data.get("components") or []) <= 5:
-                raise HTTPError(400, 50035, "Invalid Form Body", {"data": {"_errors": [{"code": "MODAL_INVALID", "message": "Modal needs custom_id, a 1-45 char title and 1-5 components"}]}})
+            if (
+                not data.get("custom_id")
+                or not 1 <= len(title) <= 45
+                or not 1 <= len(data.get("components") or []) <= 5
+            ):
+                raise HTTPError(
+                    400,
+                    50035,
+                    "Invalid Form Body",
+                    {
+                        "data": {
+                            "_errors": [
+                                {
+                                    "code": "MODAL_INVALID",
+                                    "message": "Modal needs custom_id, a 1-45 char title "
+                                    "and 1-5 components",
+                                }
+                            ]
+                        }
+                    },
+                )
         record.callbacks.append({"type": ctype, "data": copy.deepcopy(body.get("data"))})
         self._notify()
         if not _bool_query(request.query.get("with_response")):
@@ -1449,7 +1727,9 @@ class FakeDiscord:
     def _webhook_target(self, record: InteractionRecord, message_id: str) -> dict[str, Any]:
         if message_id == "@original":
             mid = record.original_message_id
-        elif message_id.isdigit() and (int(message_id) in record.followup_ids or int(message_id) == record.original_message_id):
+        elif message_id.isdigit() and (
+            int(message_id) in record.followup_ids or int(message_id) == record.original_message_id
+        ):
             mid = int(message_id)
         else:
             mid = None
@@ -1469,7 +1749,9 @@ class FakeDiscord:
             # Discord: a followup straight after a deferred (type 5) response edits the
             # "thinking" message instead of creating a new one; ephemerality follows the defer.
             message = original[1]
-            self._apply_edit(message, {k: v for k, v in body.items() if k != "flags"}, channel, files)
+            self._apply_edit(
+                message, {k: v for k, v in body.items() if k != "flags"}, channel, files
+            )
             await self._dispatch_message("MESSAGE_UPDATE", message, channel)
         else:
             message = self._interaction_message(record, body)
@@ -1532,9 +1814,15 @@ class FakeDiscord:
         body: dict[str, Any] = {"content": content, "embeds": embeds or []}
         if reply_to is not None:
             body["message_reference"] = {"message_id": str(reply_to)}
-        files = [{"filename": name, "data": data, "content_type": None} for name, data in (attachments or {}).items()]
+        files = [
+            {"filename": name, "data": data, "content_type": None}
+            for name, data in (attachments or {}).items()
+        ]
         payload = self._build_message(
-            channel=channel, author=user, body=body, attachments=self._attachments_from_files(channel, {}, files)
+            channel=channel,
+            author=user,
+            body=body,
+            attachments=self._attachments_from_files(channel, {}, files),
         )
         self._store(channel, payload, by_bot=user.id == self.bot_user.id)
         await self._dispatch_message("MESSAGE_CREATE", payload, channel)
@@ -1569,12 +1857,21 @@ class FakeDiscord:
 
     def history(self, channel_id: int | None = None) -> list[dict[str, Any]]:
         """Visible (non-ephemeral) messages in a channel, oldest first."""
-        return [m for m in self.messages.get(channel_id or self.channel_id, []) if not m["flags"] & FLAG_EPHEMERAL]
+        return [
+            m
+            for m in self.messages.get(channel_id or self.channel_id, [])
+            if not m["flags"] & FLAG_EPHEMERAL
+        ]
 
     def bot_messages(self, channel_id: int | None = None) -> list[dict[str, Any]]:
         """Messages the bot authored (REST or interaction), oldest first, ephemeral included."""
         channels = [channel_id] if channel_id is not None else list(self.messages)
-        out = [m for cid in channels for m in self.messages.get(cid, []) if m["author"]["id"] == str(self.bot_user.id)]
+        out = [
+            m
+            for cid in channels
+            for m in self.messages.get(cid, [])
+            if m["author"]["id"] == str(self.bot_user.id)
+        ]
         return sorted(out, key=lambda m: int(m["id"]))
 
     def get_message(self, message_id: int | str) -> dict[str, Any] | None:
@@ -1582,9 +1879,11 @@ class FakeDiscord:
         found = self._msg_index.get(int(message_id))
         return found[1] if found else None
 
-    # ------------------------------------------------------------------ test-side actions: interactions
+    # ------------------------------------------------------------- test-side actions: interactions
 
-    def _find_command(self, name: str, guild_id: int | None, ctype: int = 1) -> dict[str, Any] | None:
+    def _find_command(
+        self, name: str, guild_id: int | None, ctype: int = 1
+    ) -> dict[str, Any] | None:
         scopes = ([guild_id] if guild_id is not None else []) + [None]
         for scope in scopes:
             for cmd in self.commands.get(scope, []):
@@ -1592,7 +1891,9 @@ class FakeDiscord:
                     return cmd
         return None
 
-    def _option_value(self, otype: int, value: Any, resolved: dict[str, dict[str, Any]], channel: FakeChannel) -> Any:
+    def _option_value(
+        self, otype: int, value: Any, resolved: dict[str, dict[str, Any]], channel: FakeChannel
+    ) -> Any:
         """Encode one option value, filling ``resolved`` for user/channel/role options."""
         if otype == 3:
             return str(value)
@@ -1602,7 +1903,10 @@ class FakeDiscord:
             return bool(value)
         if otype == 10:
             return float(value)
-        if otype in (6, 9) and (isinstance(value, FakeUser) or (not isinstance(value, FakeRole) and _snowflake(value) in self.users)):
+        if otype in (6, 9) and (
+            isinstance(value, FakeUser)
+            or (not isinstance(value, FakeRole) and _snowflake(value) in self.users)
+        ):
             user = self._user(value)
             resolved.setdefault("users", {})[str(user.id)] = user.to_payload()
             member = self.guild.members.get(user.id)
@@ -1666,7 +1970,9 @@ class FakeDiscord:
         if schema is not None:
             unknown = set(values) - set(by_name)
             if unknown:
-                raise ValueError(f"unknown option(s) {sorted(unknown)}; command has {sorted(by_name)}")
+                raise ValueError(
+                    f"unknown option(s) {sorted(unknown)}; command has {sorted(by_name)}"
+                )
             if focused is None:
                 missing = [n for n, o in by_name.items() if o.get("required") and n not in values]
                 if missing:
@@ -1680,7 +1986,11 @@ class FakeDiscord:
                 options.append({"name": name, "type": otype, "value": str(value), "focused": True})
                 continue
             encoded = self._option_value(otype, value, resolved, channel)
-            if spec and spec.get("choices") and encoded not in [c["value"] for c in spec["choices"]]:
+            if (
+                spec
+                and spec.get("choices")
+                and encoded not in [c["value"] for c in spec["choices"]]
+            ):
                 raise ValueError(f"{encoded!r} is not one of the choices for option {name!r}")
             options.append({"name": name, "type": otype, "value": encoded})
         return options, resolved
@@ -1775,12 +2085,20 @@ class FakeDiscord:
         guild_id = channel.guild_id
         cmd = self._find_command(root, guild_id)
         if cmd is None and self.require_synced_commands:
-            raise LookupError(f"/{root} was never synced (PUT .../commands); Discord would not offer it")
-        if cmd is not None and cmd.get("default_member_permissions") is not None and guild_id is not None:
+            raise LookupError(
+                f"/{root} was never synced (PUT .../commands); Discord would not offer it"
+            )
+        if (
+            cmd is not None
+            and cmd.get("default_member_permissions") is not None
+            and guild_id is not None
+        ):
             needed = int(cmd["default_member_permissions"])
             have = self.guild.channel_permissions(user.id, channel)
             if have & needed != needed and not have & ADMINISTRATOR:
-                raise PermissionError(f"{user.username} cannot see /{root} (default_member_permissions={needed})")
+                raise PermissionError(
+                    f"{user.username} cannot see /{root} (default_member_permissions={needed})"
+                )
         schema: list[dict[str, Any]] | None = cmd["options"] if cmd is not None else None
         leaf_options, resolved = [], {}
         # Walk subcommand groups/subcommands down to the leaf's option schema.
@@ -1793,7 +2111,9 @@ class FakeDiscord:
                 if sub is None:
                     raise ValueError(f"/{root} has no subcommand {part!r}")
                 schema = sub.get("options") or []
-        leaf_options, resolved = self._build_options(schema, options or {}, channel, focused=focused)
+        leaf_options, resolved = self._build_options(
+            schema, options or {}, channel, focused=focused
+        )
         for kind, part in reversed(wrappers):
             leaf_options = [{"name": part, "type": kind, "options": leaf_options}]
         data: dict[str, Any] = {
@@ -1826,8 +2146,12 @@ class FakeDiscord:
         channel = self._channel(channel_id) if channel_id is not None else self.channel
         if channel is None:
             raise KeyError(f"unknown channel {channel_id}")
-        data = self._command_data(name, options, channel=channel, user=self._user(user), focused=None)
-        return await self._dispatch_interaction(APPLICATION_COMMAND, data, user=user, channel_id=channel.id, locale=locale)
+        data = self._command_data(
+            name, options, channel=channel, user=self._user(user), focused=None
+        )
+        return await self._dispatch_interaction(
+            APPLICATION_COMMAND, data, user=user, channel_id=channel.id, locale=locale
+        )
 
     async def send_autocomplete(
         self,
@@ -1849,17 +2173,27 @@ class FakeDiscord:
         channel = self._channel(channel_id) if channel_id is not None else self.channel
         if channel is None:
             raise KeyError(f"unknown channel {channel_id}")
-        data = self._command_data(name, options, channel=channel, user=self._user(user), focused=focused)
-        return await self._dispatch_interaction(AUTOCOMPLETE, data, user=user, channel_id=channel.id)
+        data = self._command_data(
+            name, options, channel=channel, user=self._user(user), focused=focused
+        )
+        return await self._dispatch_interaction(
+            AUTOCOMPLETE, data, user=user, channel_id=channel.id
+        )
 
     def _find_component(self, message: Mapping[str, Any], custom_id: str) -> dict[str, Any]:
         for comp in validation.iter_components(message.get("components") or []):
             if comp.get("custom_id") == custom_id:
                 return comp
-        ids = [c.get("custom_id") for c in validation.iter_components(message.get("components") or []) if c.get("custom_id")]
+        ids = [
+            c.get("custom_id")
+            for c in validation.iter_components(message.get("components") or [])
+            if c.get("custom_id")
+        ]
         raise LookupError(f"message {message['id']} has no component {custom_id!r} (has {ids})")
 
-    async def click_button(self, message_id: int | str, custom_id: str, *, user: Any = None) -> InteractionRecord:
+    async def click_button(
+        self, message_id: int | str, custom_id: str, *, user: Any = None
+    ) -> InteractionRecord:
         """A user clicks a button (INTERACTION_CREATE type 3, component_type 2)."""
         message = self.get_message(message_id)
         if message is None:
@@ -1868,10 +2202,16 @@ class FakeDiscord:
         if comp.get("type") != 2:
             raise TypeError(f"component {custom_id!r} is not a button")
         if comp.get("disabled"):
-            raise ValueError(f"button {custom_id!r} is disabled; Discord would not let a user click it")
+            raise ValueError(
+                f"button {custom_id!r} is disabled; Discord would not let a user click it"
+            )
         data = {"custom_id": custom_id, "component_type": 2, "id": comp.get("id")}
         return await self._dispatch_interaction(
-            MESSAGE_COMPONENT, data, user=user, channel_id=int(message["channel_id"]), message=message
+            MESSAGE_COMPONENT,
+            data,
+            user=user,
+            channel_id=int(message["channel_id"]),
+            message=message,
         )
 
     async def select_option(
@@ -1888,9 +2228,18 @@ class FakeDiscord:
             offered = {o["value"] for o in comp.get("options", [])}
             if not set(values) <= offered:
                 raise ValueError(f"{values} not among the menu's options {sorted(offered)}")
-        data = {"custom_id": custom_id, "component_type": comp["type"], "values": list(values), "id": comp.get("id")}
+        data = {
+            "custom_id": custom_id,
+            "component_type": comp["type"],
+            "values": list(values),
+            "id": comp.get("id"),
+        }
         return await self._dispatch_interaction(
-            MESSAGE_COMPONENT, data, user=user, channel_id=int(message["channel_id"]), message=message
+            MESSAGE_COMPONENT,
+            data,
+            user=user,
+            channel_id=int(message["channel_id"]),
+            message=message,
         )
 
     async def submit_modal(
@@ -1910,13 +2259,25 @@ class FakeDiscord:
             if comp.get("type") == 18:
                 return {"type": 18, "id": comp.get("id"), "component": fill(comp["component"])}
             if comp.get("type") == 4:
-                return {"type": 4, "id": comp.get("id"), "custom_id": comp["custom_id"], "value": values.get(comp["custom_id"], "")}
+                return {
+                    "type": 4,
+                    "id": comp.get("id"),
+                    "custom_id": comp["custom_id"],
+                    "value": values.get(comp["custom_id"], ""),
+                }
             return {k: v for k, v in comp.items() if k in ("type", "id", "custom_id")}
 
-        data = {"custom_id": modal["custom_id"], "components": [fill(c) for c in modal.get("components", [])]}
+        data = {
+            "custom_id": modal["custom_id"],
+            "components": [fill(c) for c in modal.get("components", [])],
+        }
         message = self.get_message(opened_by.message_id) if opened_by.message_id else None
         return await self._dispatch_interaction(
-            MODAL_SUBMIT, data, user=user if user is not None else opened_by.user, channel_id=opened_by.channel_id, message=message
+            MODAL_SUBMIT,
+            data,
+            user=user if user is not None else opened_by.user,
+            channel_id=opened_by.channel_id,
+            message=message,
         )
 
     # ------------------------------------------------------------------ fault injection
@@ -1996,14 +2357,20 @@ class FakeDiscord:
         return self.gateway.session
 
     def requests_to(self, method: str, path: str, *, since: float = 0.0) -> list[RecordedRequest]:
-        """Recorded requests matching ``method`` (or "*") and a path pattern like ``fail_next``'s."""
+        """Recorded requests matching ``method`` (or "*") and a ``fail_next``-style path."""
         pattern = _path_pattern(path)
         return [
-            r for r in self.requests if (method == "*" or r.method == method.upper()) and pattern.match(r.path) and r.at >= since
+            r
+            for r in self.requests
+            if (method == "*" or r.method == method.upper())
+            and pattern.match(r.path)
+            and r.at >= since
         ]
 
-    async def wait_until(self, predicate: Callable[[], T], *, timeout: float = 5.0, what: str = "condition") -> T:
-        """Wait until ``predicate()`` is truthy (re-checked on every change) and return its value."""
+    async def wait_until(
+        self, predicate: Callable[[], T], *, timeout: float = 5.0, what: str = "condition"
+    ) -> T:
+        """Wait until ``predicate()`` is truthy (re-checked on every change); return its value."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -2013,12 +2380,12 @@ class FakeDiscord:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 recent = [f"{r.method} {r.path} -> {r.status}" for r in self.requests[-8:]]
-                raise TimeoutError(f"timed out after {timeout}s waiting for {what}; recent requests: {recent}")
+                raise TimeoutError(
+                    f"timed out after {timeout}s waiting for {what}; recent requests: {recent}"
+                )
             event = self._changed
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), remaining)
-            except TimeoutError:
-                pass
 
     async def wait_for_message(
         self,
@@ -2053,7 +2420,9 @@ class FakeDiscord:
                 return copy.deepcopy(message)
             return None
 
-        return await self.wait_until(find, timeout=timeout, what=f"a bot message in {channel_id or 'any channel'}")
+        return await self.wait_until(
+            find, timeout=timeout, what=f"a bot message in {channel_id or 'any channel'}"
+        )
 
     async def wait_for_edit(
         self,
@@ -2062,7 +2431,7 @@ class FakeDiscord:
         predicate: Callable[[dict[str, Any]], bool] | None = None,
         timeout: float = 5.0,
     ) -> dict[str, Any]:
-        """Wait until a message has been edited (and satisfies ``predicate``); returns a snapshot."""
+        """Wait until a message has been edited (and satisfies ``predicate``); return a copy."""
 
         def find() -> dict[str, Any] | None:
             message = self.get_message(message_id)
@@ -2080,7 +2449,9 @@ class FakeDiscord:
         """Wait for the bot's callback to an interaction; returns ``{"type": n, "data": {...}}``."""
         iid = interaction.id if isinstance(interaction, InteractionRecord) else int(interaction)
         record = self.interactions[iid]
-        return await self.wait_until(lambda: record.response, timeout=timeout, what=f"a response to interaction {iid}")
+        return await self.wait_until(
+            lambda: record.response, timeout=timeout, what=f"a response to interaction {iid}"
+        )
 
     async def wait_for_request(
         self,
@@ -2101,16 +2472,22 @@ class FakeDiscord:
 
         return await self.wait_until(find, timeout=timeout, what=f"{method} {path}")
 
-    async def wait_for_frame(self, op: int, *, since: float = 0.0, timeout: float = 5.0) -> GatewayFrame:
+    async def wait_for_frame(
+        self, op: int, *, since: float = 0.0, timeout: float = 5.0
+    ) -> GatewayFrame:
         """Wait for the client to send a gateway frame with opcode ``op``."""
         return await self.wait_until(
-            lambda: next(iter(self.frames(op, since=since)), None), timeout=timeout, what=f"gateway op {op}"
+            lambda: next(iter(self.frames(op, since=since)), None),
+            timeout=timeout,
+            what=f"gateway op {op}",
         )
 
-    async def wait_for_heartbeats(self, count: int, *, since: float = 0.0, timeout: float = 5.0) -> list[GatewayFrame]:
+    async def wait_for_heartbeats(
+        self, count: int, *, since: float = 0.0, timeout: float = 5.0
+    ) -> list[GatewayFrame]:
         """Wait until ``count`` heartbeats have arrived since ``since``."""
         return await self.wait_until(
-            lambda: (hb if len(hb := self.frames(1, since=since)) >= count else None),
+            lambda: hb if len(hb := self.frames(1, since=since)) >= count else None,
             timeout=timeout,
             what=f"{count} heartbeats",
         )

@@ -87,10 +87,17 @@ def _validate_embeds(tree: ErrorTree, embeds: list[Any]) -> None:
         if author is not None:
             _max_len(tree, [*base, "author", "name"], author.get("name"), AUTHOR_NAME_MAX)
             if "url" in author and not _url_ok(author["url"]):
-                _add(tree, [*base, "author", "url"], "URL_TYPE_INVALID_URL", "Not a well formed URL.")
+                _add(
+                    tree, [*base, "author", "url"], "URL_TYPE_INVALID_URL", "Not a well formed URL."
+                )
         fields = embed.get("fields") or []
         if len(fields) > FIELDS_MAX:
-            _add(tree, [*base, "fields"], "BASE_TYPE_MAX_LENGTH", f"Must be {FIELDS_MAX} or fewer in length.")
+            _add(
+                tree,
+                [*base, "fields"],
+                "BASE_TYPE_MAX_LENGTH",
+                f"Must be {FIELDS_MAX} or fewer in length.",
+            )
         for j, fld in enumerate(fields):
             fpath = [*base, "fields", str(j)]
             for key, limit in (("name", FIELD_NAME_MAX), ("value", FIELD_VALUE_MAX)):
@@ -119,44 +126,86 @@ def iter_components(components: list[Any]) -> Iterator[dict[str, Any]]:
 def _validate_components(tree: ErrorTree, components: list[Any], flags: int) -> None:
     components_v2 = bool(flags & (1 << 15))
     if not components_v2 and len(components) > ACTION_ROWS_MAX:
-        _add(tree, ["components"], "BASE_TYPE_MAX_LENGTH", f"Must be {ACTION_ROWS_MAX} or fewer in length.")
+        _add(
+            tree,
+            ["components"],
+            "BASE_TYPE_MAX_LENGTH",
+            f"Must be {ACTION_ROWS_MAX} or fewer in length.",
+        )
     seen: set[str] = set()
     for i, row in enumerate(components):
         rpath = ["components", str(i)]
         if not components_v2 and row.get("type") != 1:
-            _add(tree, [*rpath, "type"], "UNION_TYPE_CHOICES", "Top-level components must be action rows.")
+            _add(
+                tree,
+                [*rpath, "type"],
+                "UNION_TYPE_CHOICES",
+                "Top-level components must be action rows.",
+            )
         children = row.get("components") or []
         if row.get("type") == 1:
             buttons = [c for c in children if c.get("type") == 2]
             selects = [c for c in children if c.get("type") in (3, 5, 6, 7, 8)]
             if len(buttons) > ROW_BUTTONS_MAX or (selects and len(children) > 1):
-                _add(tree, [*rpath, "components"], "BASE_TYPE_MAX_LENGTH", "Too many components in row.")
+                _add(
+                    tree,
+                    [*rpath, "components"],
+                    "BASE_TYPE_MAX_LENGTH",
+                    "Too many components in row.",
+                )
     for comp in iter_components(components):
         ctype = comp.get("type")
         custom_id = comp.get("custom_id")
         if custom_id is not None:
             if len(custom_id) > CUSTOM_ID_MAX:
-                _add(tree, ["components"], "BASE_TYPE_MAX_LENGTH", "custom_id must be 100 or fewer in length.")
+                _add(
+                    tree,
+                    ["components"],
+                    "BASE_TYPE_MAX_LENGTH",
+                    "custom_id must be 100 or fewer in length.",
+                )
             if custom_id in seen:
-                _add(tree, ["components"], "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id cannot be duplicated")
+                _add(
+                    tree,
+                    ["components"],
+                    "COMPONENT_CUSTOM_ID_DUPLICATED",
+                    "Component custom id cannot be duplicated",
+                )
             seen.add(custom_id)
         if ctype == 2:
             style = comp.get("style")
             if style == 5:
                 if not _url_ok(comp.get("url")) or custom_id is not None:
-                    _add(tree, ["components"], "BUTTON_COMPONENT_INVALID", "Link buttons need a url and no custom_id.")
+                    _add(
+                        tree,
+                        ["components"],
+                        "BUTTON_COMPONENT_INVALID",
+                        "Link buttons need a url and no custom_id.",
+                    )
             elif style != 6 and custom_id is None:
                 _add(tree, ["components"], "BASE_TYPE_REQUIRED", "Buttons need a custom_id.")
             _max_len(tree, ["components", "label"], comp.get("label"), BUTTON_LABEL_MAX)
             if not comp.get("label") and not comp.get("emoji") and style != 6:
-                _add(tree, ["components"], "BUTTON_COMPONENT_INVALID", "Button needs a label or an emoji.")
+                _add(
+                    tree,
+                    ["components"],
+                    "BUTTON_COMPONENT_INVALID",
+                    "Button needs a label or an emoji.",
+                )
         elif ctype == 3:
             options = comp.get("options") or []
             if not 1 <= len(options) <= SELECT_OPTIONS_MAX:
-                _add(tree, ["components", "options"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 25 in length.")
+                _add(
+                    tree,
+                    ["components", "options"],
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 25 in length.",
+                )
 
 
-def validate_message(body: Mapping[str, Any], *, has_files: bool = False, partial: bool = False) -> ErrorTree | None:
+def validate_message(
+    body: Mapping[str, Any], *, has_files: bool = False, partial: bool = False
+) -> ErrorTree | None:
     """Return Discord's 50035 error tree for a message create/edit body, or ``None`` if it is valid.
 
     ``partial`` is for edits, where absent keys mean "unchanged" and emptiness is not checked.
@@ -199,26 +248,53 @@ def _validate_options(tree: ErrorTree, path: list[str], options: list[Any]) -> N
         opath = [*path, str(i)]
         name = opt.get("name", "")
         if not COMMAND_NAME_RE.match(name) or name != name.lower():
-            _add(tree, [*opath, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+            _add(
+                tree,
+                [*opath, "name"],
+                "APPLICATION_COMMAND_INVALID_NAME",
+                "Command name is invalid",
+            )
         if name in names:
-            _add(tree, [*opath, "name"], "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS", "Duplicate name")
+            _add(
+                tree,
+                [*opath, "name"],
+                "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
+                "Duplicate name",
+            )
         names.add(name)
         desc = opt.get("description", "")
         if not 1 <= len(desc) <= 100:
-            _add(tree, [*opath, "description"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+            _add(
+                tree,
+                [*opath, "description"],
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.",
+            )
         if opt.get("type") in (1, 2):
             _validate_options(tree, [*opath, "options"], opt.get("options") or [])
             continue
         if opt.get("required"):
             if seen_optional:
-                _add(tree, opath, "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", "Required options must be placed before non-required options")
+                _add(
+                    tree,
+                    opath,
+                    "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                    "Required options must be placed before non-required options",
+                )
         else:
             seen_optional = True
         choices = opt.get("choices") or []
         if len(choices) > CHOICES_MAX:
-            _add(tree, [*opath, "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+            _add(
+                tree, [*opath, "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
+            )
         if choices and opt.get("autocomplete"):
-            _add(tree, [*opath, "autocomplete"], "AUTOCOMPLETE_CHOICES_CONFLICT", "Autocomplete cannot be set with choices")
+            _add(
+                tree,
+                [*opath, "autocomplete"],
+                "AUTOCOMPLETE_CHOICES_CONFLICT",
+                "Autocomplete cannot be set with choices",
+            )
 
 
 def validate_commands(commands: Any) -> ErrorTree | None:
@@ -236,15 +312,32 @@ def validate_commands(commands: Any) -> ErrorTree | None:
         name = cmd.get("name", "")
         if ctype == 1:
             if not COMMAND_NAME_RE.match(name) or name != name.lower():
-                _add(tree, [*path, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+                _add(
+                    tree,
+                    [*path, "name"],
+                    "APPLICATION_COMMAND_INVALID_NAME",
+                    "Command name is invalid",
+                )
             desc = cmd.get("description", "")
             if not 1 <= len(desc) <= 100:
-                _add(tree, [*path, "description"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+                _add(
+                    tree,
+                    [*path, "description"],
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 100 in length.",
+                )
             _validate_options(tree, [*path, "options"], cmd.get("options") or [])
         elif not 1 <= len(name) <= 32:
-            _add(tree, [*path, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.")
+            _add(
+                tree, [*path, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."
+            )
         if (ctype, name) in seen:
-            _add(tree, [*path, "name"], "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique")
+            _add(
+                tree,
+                [*path, "name"],
+                "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                "Application command names must be unique",
+            )
         seen.add((ctype, name))
     return tree or None
 
@@ -260,8 +353,18 @@ def validate_choices(choices: Any) -> ErrorTree | None:
     for i, choice in enumerate(choices):
         name = choice.get("name", "")
         if not 1 <= len(name) <= 100:
-            _add(tree, ["choices", str(i), "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+            _add(
+                tree,
+                ["choices", str(i), "name"],
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.",
+            )
         value = choice.get("value")
         if isinstance(value, str) and len(value) > 100:
-            _add(tree, ["choices", str(i), "value"], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.")
+            _add(
+                tree,
+                ["choices", str(i), "value"],
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 100 or fewer in length.",
+            )
     return tree or None

@@ -1,0 +1,192 @@
+"""Candidate points: sentences that can stand alone, or that bring the sentence they lean on.
+
+A briefing quotes sentences out of their paragraph, so a sentence that opens with "This…",
+"He also stressed…" or "Otherwise…" would lose its meaning. Such a sentence is offered together
+with the sentence(s) before it in the same paragraph, as one contiguous verbatim span; when it
+opens its paragraph there is nothing to bring, and it is not offered at all. A question is never
+a point by itself ("Why is Japan dragging its feet?"), but it travels with the sentence that
+answers it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.corpus import Passage
+from bot.text import Sentence, fold, split_sentences
+
+#: How many sentences back a span may reach for an antecedent.
+MAX_ANTECEDENTS = 2
+
+_OPENING_QUOTES = "‘'\"“"
+# Words that, opening a sentence, point back at the sentence before it.
+_BACK_POINTERS = frozenset({
+    "this", "that", "these", "those", "he", "she", "they", "his", "her", "their", "its",
+    "such", "otherwise", "another", "both", "him", "them",
+})
+#: A sentence of fewer words than this rarely says what it is about ("Japan was indifferent.").
+_SHORT_SENTENCE = 6
+_BACK_PHRASES = ("one possibility", "one option", "the latter", "the former")
+# Subject pronouns early in a sentence ("Altogether, then, it clearly prefers…").
+_EARLY_PRONOUN_RE = re.compile(r"\b(?:it|they|them|he|she|him)\b")
+_EARLY_WORDS = 10
+# "It is hoped that…", "It would be the best if…": "it" points at nothing.
+_EXPLETIVE_IT_RE = re.compile(
+    r"\bit\s+(?:is|was|would|will|could|may|might|cannot|can|seems|has)\b.*?"
+    r"\b(?:that|if|to|for|whether)\b")
+# "…,’ he said." The speaker is in the sentence before.
+_PRONOUN_SPEAKER_RE = re.compile(
+    r"[’”'\"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|noted|notes|asked|asks)\b")
+# "…the alliance calls for…": a definite noun whose name the previous sentence gives.
+_DEFINITE_SUBJECT_RE = re.compile(
+    r"\bthe\s+(?P<noun>[a-z]+)\s+(?:calls|called|urges|urged|said|says|proposes|proposed|"
+    r"suggests|suggested|argued|argues|wrote|writes|asked|asks|reported|reports)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Consecutive sentences of one passage: ``text == passage.text[start:end]``."""
+
+    passage: Passage
+    start: int
+    end: int
+    sentences: tuple[str, ...]  # the sentences of the span, first to last
+
+    @property
+    def text(self) -> str:
+        """The span, verbatim."""
+        return self.passage.text[self.start:self.end]
+
+    @property
+    def antecedents(self) -> int:
+        """How many sentences were brought along for the last one's sake."""
+        return len(self.sentences) - 1
+
+    def overlaps(self, other: Span) -> bool:
+        """Whether the two spans share any character of the same passage."""
+        return (self.passage.id == other.passage.id and self.start < other.end
+                and other.start < self.end)
+
+
+def is_question(sentence: str) -> bool:
+    """Whether ``sentence`` asks rather than states."""
+    return sentence.rstrip("’”'\" ").endswith("?")
+
+
+def needs_antecedent(sentence: str, previous: str | None = None) -> bool:
+    """Whether ``sentence`` depends on the sentence before it for its meaning.
+
+    True for a sentence opening with a pronoun or demonstrative ("This…", "He…", "Such…"),
+    "Otherwise", "Another", a non-expletive early "it/they", a quotation attributed to a bare
+    pronoun ("…,’ he said."), a definite subject that says or asks something ("the alliance
+    calls for…"), and the answer to a question.
+    """
+    text = fold(sentence).lstrip(_OPENING_QUOTES + " ")
+    words = re.findall(r"[^\W_]+(?:['-][^\W_]+)*", text)
+    if not words:
+        return False
+    if previous is not None and is_question(previous):
+        return True
+    if words[0] in _BACK_POINTERS or text.startswith(_BACK_PHRASES):
+        return True
+    if previous is not None and len(words) < _SHORT_SENTENCE:
+        return True  # "Japan was indifferent." — to what, the sentence before says
+    full = " ".join(words)
+    early_end = len(" ".join(words[:_EARLY_WORDS]))
+    for pronoun in _EARLY_PRONOUN_RE.finditer(full, 0, early_end):
+        if pronoun[0] != "it" or not _EXPLETIVE_IT_RE.match(full, pronoun.start()):
+            return True
+    if _PRONOUN_SPEAKER_RE.search(text):
+        return True
+    # "The initiative suggests…" names its subject earlier; even when that is outside the
+    # paragraph, quoting the sentence alone would hide who is speaking.
+    return bool(_DEFINITE_SUBJECT_RE.search(sentence))
+
+
+def candidate_spans(passage: Passage, sentences: Sequence[Sentence] | None = None
+                    ) -> list[Span]:
+    """Every span of ``passage`` that can be quoted as a point, in reading order.
+
+    Each sentence yields one span ending with it: the sentence alone, or with up to
+    :data:`MAX_ANTECEDENTS` sentences before it. Questions and sentences whose antecedent
+    lies outside the paragraph yield none.
+    """
+    if sentences is None:
+        sentences = split_sentences(passage.text)
+    spans: list[Span] = []
+    for i, sentence in enumerate(sentences):
+        if is_question(sentence.text):
+            continue
+        first = i
+        while first > i - MAX_ANTECEDENTS - 1 and first >= 0:
+            previous = sentences[first - 1].text if first > 0 else None
+            if not needs_antecedent(sentences[first].text, previous):
+                break
+            first -= 1
+        else:
+            # The chain of back-references leaves the paragraph or reaches too far back.
+            continue
+        chosen = sentences[first:i + 1]
+        spans.append(Span(passage, chosen[0].start, chosen[-1].end,
+                          tuple(s.text for s in chosen)))
+    return spans
+
+
+# --------------------------------------------------------------------------- cue phrases
+
+
+_DOTTED_ACRONYM_RE = re.compile(r"(?<![^\W_])(?:[a-z]\.){2,}(?![^\W_])")
+
+
+def normalise(text: str) -> str:
+    """Fold ``text`` for cue matching: case, quotes and dashes folded, U.S. → us."""
+    return _DOTTED_ACRONYM_RE.sub(lambda m: m[0].replace(".", ""), fold(text))
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue phrase of a topic and the pattern that finds it."""
+
+    phrase: str
+    pattern: re.Pattern[str]
+
+
+def compile_cue(phrase: str) -> Cue:
+    """A cue matching whole words, case-insensitively; a trailing ``*`` matches any ending.
+
+    Words are matched in order with any punctuation or spacing between them, so "pressure
+    from China" also finds "pressure from China,’".
+    """
+    words = normalise(phrase).split()
+    parts = []
+    for word in words:
+        if word.endswith("*"):
+            parts.append(re.escape(word[:-1]) + r"[^\W_]*")
+        else:
+            parts.append(re.escape(word))
+    pattern = re.compile(r"(?<![^\W_])" + r"[\s,;:'\"]+".join(parts) + r"(?![^\W_])")
+    return Cue(phrase, pattern)
+
+
+def matched_cues(cues: Sequence[Cue], text: str) -> list[str]:
+    """The phrases of ``cues`` that occur in ``text``, in the order of ``cues``."""
+    folded = normalise(text)
+    return [cue.phrase for cue in cues if cue.pattern.search(folded)]
+
+
+def cue_count(cues: Sequence[Cue], text: str) -> int:
+    """How many separate places of ``text`` hold a cue.
+
+    Overlapping matches count once, so "to propose" does not count as both "propose" and
+    "to propose".
+    """
+    folded = normalise(text)
+    regions = sorted((m.start(), m.end()) for cue in cues for m in cue.pattern.finditer(folded))
+    count, end = 0, -1
+    for start, stop in regions:
+        if start >= end:
+            count += 1
+        end = max(end, stop)
+    return count

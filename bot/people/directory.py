@@ -1,0 +1,233 @@
+"""The people directory: curated ``people.yaml`` entries merged with discovered people.
+
+Built once per corpus (the knowledge base caches it), so a ``who`` lookup is a dictionary
+access. Curated entries win: their name, aliases and roles replace what the rules found; the
+rules still supply everyone the YAML does not list, so a new article's people appear without
+editing YAML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from bot.corpus import Corpus, Document, Passage, PersonEntry
+from bot.people.discover import Candidate, discover, roles_at
+from bot.people.model import Byline, Mention, Person, PersonRole, Quote
+from bot.people.names import implied_aliases, lookup_keys, name_key, split_credit
+from bot.people.quotes import Named, quotations, speaker
+from bot.text import Sentence, fold, split_sentences
+
+# Words a user may put before a name ("President Tsai", "Mr Kishi"): dropped on a retry.
+_HONORIFICS_TEXT = """mr mrs ms miss dr prof professor sir president vice prime minister
+    deputy defense defence foreign secretary former late chairman premier general the"""
+_HONORIFICS = frozenset(_HONORIFICS_TEXT.split())
+
+
+@dataclass
+class _Draft:
+    """A person while the directory is being built."""
+
+    name: str
+    aliases: tuple[str, ...]
+    curated_roles: tuple[PersonRole, ...] = ()
+    found_roles: list[PersonRole] = field(default_factory=list)
+    curated: bool = False
+
+
+def _drafts(entries: list[PersonEntry], candidates: list[Candidate]) -> list[_Draft]:
+    """Curated entries, then every candidate no entry covers (matched by name or alias key)."""
+    drafts: list[_Draft] = []
+    by_key: dict[str, _Draft] = {}
+    for entry in entries:
+        draft = _Draft(entry.name, entry.aliases or implied_aliases(entry.name),
+                       tuple(PersonRole(r.text, r.passage) for r in entry.roles), curated=True)
+        drafts.append(draft)
+        for key in (name_key(entry.name), *map(name_key, entry.aliases)):
+            by_key.setdefault(key, draft)
+    for cand in candidates:
+        draft = by_key.get(name_key(cand.name))
+        if draft is None:
+            aliases = tuple(dict.fromkeys((*implied_aliases(cand.name), *cand.aliases)))
+            draft = _Draft(cand.name, aliases)
+            drafts.append(draft)
+            by_key[name_key(cand.name)] = draft
+        draft.found_roles.extend(r for r in cand.roles if r not in draft.found_roles)
+    return drafts
+
+
+class _Scan:
+    """One pass over the corpus: mentions, roles at each mention, and attributed quotes."""
+
+    def __init__(self, drafts: list[_Draft]) -> None:
+        self.drafts = drafts
+        # form of a name -> the people it may mean; several for a shared surname
+        self.owners: dict[str, list[int]] = {}
+        for index, draft in enumerate(drafts):
+            for form in dict.fromkeys((draft.name, *draft.aliases)):
+                if len(form) >= 2:
+                    owners = self.owners.setdefault(_form_key(form), [])
+                    if index not in owners:
+                        owners.append(index)
+        alternatives = [f"(?i:{re.escape(f)})" if " " in f else re.escape(f)
+                        for f in sorted({f for d in drafts for f in (d.name, *d.aliases)},
+                                        key=len, reverse=True)]
+        self.pattern = re.compile(
+            rf"(?<![^\W_])(?:{'|'.join(alternatives)})(?![^\W_])") if alternatives else None
+        self.mentions: list[list[Mention]] = [[] for _ in drafts]
+        self.quotes: list[list[Quote]] = [[] for _ in drafts]
+
+    def document(self, doc: Document) -> None:
+        """Scan one document in order (a shared surname needs the context).
+
+        The byline comes first: it states the author's role ("Yao Chung-yuan is a professor
+        …") but is not a mention in the article's text.
+        """
+        last_seen: dict[int, int] = {}  # person -> order of their latest mention in the doc
+        for passage in (*filter(None, [doc.byline_passage]), *doc.passages):
+            previous_people: set[int] = set()
+            previous_speaker: int | None = None
+            for sentence in split_sentences(passage.text):
+                named = self._named(passage, sentence, last_seen)
+                quotes = [q for q in quotations(passage.text, sentence.start, sentence.end)
+                          if not q.title]
+                decided = speaker(passage.text, sentence, quotes, named, previous_people,
+                                  previous_speaker)
+                previous_speaker = None
+                if decided:
+                    person, rule = decided
+                    self.quotes[person].append(Quote(passage.id, sentence.text,
+                                                     tuple(q.inner for q in quotes), rule))
+                    previous_speaker = person
+                previous_people = {n.person for n in named
+                                   if not any(q.start < n.start < q.end for q in quotes)}
+
+    def _named(self, passage: Passage, sentence: Sentence, last_seen: dict[int, int]
+               ) -> list[Named]:
+        """The people a sentence names; records their mentions and the roles stated there."""
+        if self.pattern is None:
+            return []
+        text = passage.text
+        named: list[Named] = []
+        for match in self.pattern.finditer(text, sentence.start, sentence.end):
+            owners = self.owners.get(_form_key(match.group()), [])
+            if len(owners) != 1:  # a shared surname means whoever the document named last
+                owners = sorted((p for p in owners if p in last_seen),
+                                key=last_seen.__getitem__)[-1:]
+            if not owners:
+                continue
+            person = owners[0]
+            last_seen[person] = len(last_seen) + sum(last_seen.values()) + 1
+            named.append(Named(person, match.start(), match.end()))
+            mention = Mention(passage.id, sentence.text, match.group())
+            if passage.number and not any(m.passage == passage.id and m.sentence == sentence.text
+                       for m in self.mentions[person]):
+                self.mentions[person].append(mention)
+            found = self.drafts[person].found_roles
+            for role in roles_at(text, passage.id, match.start(), match.end(), sentence.start):
+                if role not in found:
+                    found.append(role)
+        return named
+
+
+def _form_key(form: str) -> str:
+    """Multi-word forms match in any case; a bare surname only as written ("Lai", not "lai")."""
+    return form.casefold() if " " in form else form
+
+
+@dataclass
+class PeopleDirectory:
+    """Everyone the corpus names, with roles, quotes and mentions, looked up by any alias."""
+
+    people: tuple[Person, ...] = ()
+    _by_key: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> PeopleDirectory:
+        """Discover people in ``corpus``, merge ``people.yaml`` over them and cite everything."""
+        drafts = _drafts(corpus.people, discover(corpus))
+        scan = _Scan(drafts)
+        for doc in corpus.documents.values():
+            scan.document(doc)
+        bylines = _bylines(corpus, drafts)
+        rank = {p.id: i for i, p in enumerate(corpus.passages())}
+        people = []
+        for index, draft in enumerate(drafts):
+            roles = draft.curated_roles or tuple(draft.found_roles)
+            people.append(Person(
+                name=draft.name,
+                aliases=draft.aliases,
+                roles=tuple(sorted(roles, key=lambda r: rank.get(r.passage, 0))),
+                bylines=tuple(bylines[index]),
+                quotes=tuple(scan.quotes[index]),
+                mentions=tuple(scan.mentions[index]),
+                keys=lookup_keys(draft.name, draft.aliases),
+                curated=draft.curated,
+            ))
+        by_key: dict[str, list[int]] = {}
+        for index, person in enumerate(people):
+            for key in person.keys:
+                by_key.setdefault(key, []).append(index)
+        return cls(tuple(people), {k: tuple(v) for k, v in by_key.items()})
+
+    # -- queries
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self.people)
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def names(self) -> list[str]:
+        """Canonical names, sorted: for autocomplete and "who is in the corpus"."""
+        return sorted((p.name for p in self.people), key=fold)
+
+    def find(self, query: str) -> list[Person]:
+        """The people ``query`` names exactly (case, spaces and hyphens aside).
+
+        One person is a match; several mean the query is ambiguous (a shared surname);
+        none means it is not a name the corpus uses. A full name beats a shared part.
+        """
+        key = name_key(query)
+        hits = self._by_key.get(key, ())
+        if not hits:
+            words = [w for w in fold(query).split() if w.strip(".") not in _HONORIFICS]
+            if words and len(words) < len(query.split()):
+                hits = self._by_key.get(name_key(" ".join(words)), ())
+        people = [self.people[i] for i in hits]
+        exact = [p for p in people if name_key(p.name) == key]
+        return exact if len(exact) == 1 else people
+
+    def closest(self, query: str, limit: int = 3) -> list[tuple[str, float]]:
+        """Canonical names most like ``query`` with their scores (0–100), best first.
+
+        Compares the query with every name, alias and name part, so "Kishy" finds Nobuo
+        Kishi and "lai chingte" Lai Ching-te.
+        """
+        key = name_key(query)
+        if not key:
+            return []
+        scored = []
+        for person in self.people:
+            score = max(fuzz.ratio(key, k) for k in person.keys)
+            scored.append((person.name, round(score, 1)))
+        scored.sort(key=lambda item: (-item[1], fold(item[0])))
+        return scored[:limit]
+
+
+def _bylines(corpus: Corpus, drafts: list[_Draft]) -> list[list[Byline]]:
+    """Each person's front-matter credits, matched by name or alias."""
+    by_key: dict[str, int] = {}
+    for index, draft in enumerate(drafts):
+        for key in (name_key(draft.name), *map(name_key, draft.aliases)):
+            by_key.setdefault(key, index)
+    found: list[list[Byline]] = [[] for _ in drafts]
+    for doc in corpus.documents.values():
+        for credit, value in (("author", doc.author), ("translator", doc.translator)):
+            for name in split_credit(value or ""):
+                if name_key(name) in by_key:
+                    found[by_key[name_key(name)]].append(Byline(doc.id, credit))
+    return found
