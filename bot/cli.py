@@ -102,6 +102,13 @@ def build_parser() -> ArgumentParser:
                    help="judged queries (default: tests/eval/search_queries.yaml)")
     p.add_argument("--raw", type=Path, default=EVAL_RAW,
                    help="raw article files the baseline indexes (default: tests/data/seed-articles)")
+    p = sub.add_parser("digest", parents=[common],
+                       help="what each digest schedule would post now, or --schedule")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--topic", metavar="TOPIC",
+                      help="preview a digest on TOPIC instead of each schedule's next one")
+    what.add_argument("--schedule", action="store_true",
+                      help="list every schedule (settings file and store) with its next run")
     sub.add_parser("chat", parents=[common],
                    help="type bot commands (!search …) and see exactly what the bot would post")
     return parser
@@ -189,6 +196,8 @@ def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:
         return _ingest(args, session.settings, as_json, out)
     if command == "eval":
         return _eval(args, session.kb, as_json, out)
+    if command == "digest":
+        return _digest(args, session, as_json, out)
     if command == "chat":
         return chat(session, sys.stdin, out)
     raise UsageError(f"unknown command {command!r}")
@@ -246,6 +255,40 @@ def _eval(args: argparse.Namespace, kb: KnowledgeBase, as_json: bool, out: TextI
         print(f"{system.name:<40} {system.ndcg5:>7.3f} {system.mrr:>7.3f} {system.foreign:>19}",
               file=out)
     print(f"\nbriefbot / baseline nDCG@5: ×{report.ndcg_ratio:.2f}", file=out)
+    return 0
+
+
+def _digest(args: argparse.Namespace, session: Session, as_json: bool, out: TextIO) -> int:
+    from datetime import UTC, datetime
+
+    from bot.digest import overview
+
+    settings, prefix = session.settings, session.settings.command_prefix
+    declared = overview.declared_schedules(settings)
+    store = overview.open_existing_store(settings.data_dir)
+    try:
+        if args.schedule:
+            listing = overview.full_list(declared, store, datetime.now(UTC))
+            print(json.dumps(to_json(listing), ensure_ascii=False, indent=2) if as_json
+                  else MESSAGE_BREAK.join(session.messages("digest_list", listing)), file=out)
+            return 0
+        previews = overview.previews(session.kb, declared, store, session.renderer, prefix,
+                                     args.topic)
+    finally:
+        if store is not None:
+            store.close()
+    if as_json:
+        print(json.dumps(to_json(previews), ensure_ascii=False, indent=2), file=out)
+        return 0
+    for number, preview in enumerate(previews):
+        where = (f"digest #{preview.schedule_id}" if preview.schedule_id is not None
+                 else "digest (preview)")
+        if preview.channel_id is not None:
+            where += f" to channel {preview.channel_id}"
+        if number:
+            print(file=out)
+        print(f"── {where} · topic {preview.topic} ──", file=out)
+        print(session.renderer.render("digest", preview.digest, prefix=prefix), file=out)
     return 0
 
 

@@ -94,7 +94,7 @@ def register(command: Command) -> None:
     COMMANDS[command.name] = command
 
 
-def run(kb: KnowledgeBase, name: str, **kwargs: Any) -> Reply:
+def run(kb: KnowledgeBase, name: str, /, **kwargs: Any) -> Reply:
     """Run command ``name`` against the knowledge base.
 
     Raises

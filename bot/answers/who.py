@@ -8,6 +8,7 @@ never passages that merely share a word with the query.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.answers.results import Cited
@@ -21,6 +22,8 @@ TYPO_SCORE = 75.0
 #: How many quotes and mentions a card shows; the JSON carries all of them.
 QUOTES_SHOWN = 3
 MENTIONS_SHOWN = 3
+#: Characters of a mention shown on the card: a window of its sentence around the name.
+EXCERPT_CHARS = 150
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,18 @@ class QuoteCitation(Cited):
 
     quoted: tuple[str, ...] = ()
     rule: str = ""  # how the speaker was decided: name-verb, verb-name, pronoun, continuation
+
+
+@dataclass(frozen=True)
+class MentionCitation(Cited):
+    """A sentence that names the person; ``reported`` when it reports their words."""
+
+    name_as: str = ""  # the form of the name the sentence uses ("Kishi")
+    reported: bool = False  # "Kishi also said that …": reported speech, no quotation marks
+    # A window of the sentence around the name, for the card.
+    excerpt: str = field(default="", metadata={"internal": True})
+    partial_start: bool = field(default=False, metadata={"internal": True})
+    partial_end: bool = field(default=False, metadata={"internal": True})
 
 
 @dataclass(frozen=True)
@@ -73,7 +88,7 @@ class WhoResult:
     aliases: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     quotes: list[QuoteCitation] = field(default_factory=list)
-    mentions: list[Cited] = field(default_factory=list)
+    mentions: list[MentionCitation] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     reason: str | None = None
     role_citations: list[Cited] = field(default_factory=list)
@@ -83,7 +98,8 @@ class WhoResult:
     role_groups: list[RoleGroup] = field(default_factory=list, metadata={"internal": True})
     shown_quotes: list[QuoteCitation] = field(default_factory=list,
                                               metadata={"internal": True})
-    shown_mentions: list[Cited] = field(default_factory=list, metadata={"internal": True})
+    shown_mentions: list[MentionCitation] = field(default_factory=list,
+                                                  metadata={"internal": True})
     search_hint: str = field(default="", metadata={"internal": True})
     everyone: list[str] = field(default_factory=list, metadata={"internal": True})
 
@@ -141,7 +157,13 @@ def card(kb: KnowledgeBase, query: str, person: Person) -> WhoResult:
         base = cite(q.passage, q.sentence)
         quotes.append(QuoteCitation(base.text, base.doc, base.passage, base.title,
                                     base.paragraph, q.quoted, q.rule))
-    mentions = [cite(m.passage, m.sentence) for m in person.mentions]
+    mentions = []
+    for m in person.mentions:
+        base = cite(m.passage, m.sentence)
+        lo, hi = excerpt_span(m.sentence, m.start, len(m.alias))
+        mentions.append(MentionCitation(
+            base.text, base.doc, base.passage, base.title, base.paragraph, m.alias, m.reported,
+            m.sentence[lo:hi], lo > 0, hi < len(m.sentence)))
     shown_quotes = quotes[:QUOTES_SHOWN]
     return WhoResult(
         query=query,
@@ -149,7 +171,7 @@ def card(kb: KnowledgeBase, query: str, person: Person) -> WhoResult:
         name=person.name,
         aliases=list(person.aliases),
         roles=[*dict.fromkeys(r.text for r in person.roles),
-               *(_byline_role(docs[b.doc], b.credit) for b in person.bylines)],
+               *(_credit_role(docs[b.doc], b.credit) for b in person.bylines)],
         quotes=quotes,
         mentions=mentions,
         role_citations=role_citations,
@@ -162,7 +184,7 @@ def card(kb: KnowledgeBase, query: str, person: Person) -> WhoResult:
     )
 
 
-def _byline_role(doc: Document, credit: str) -> str:
+def _credit_role(doc: Document, credit: str) -> str:
     """"author of “Title”" — the role a front-matter credit gives."""
     title = f"“{doc.title}”" if doc.title else doc.label
     return f"{credit} of {title}"
@@ -184,15 +206,48 @@ def _by_document(mentions: list[Cited]) -> list[DocumentMentions]:
     return list(groups.values())
 
 
-def _pick_mentions(mentions: list[Cited], quotes: list[QuoteCitation], limit: int
-                   ) -> list[Cited]:
-    """Mentions for the card: not repeating a shown quote, every document before a second
-    mention from any one, then back in document order (so they read grouped by document)."""
+def _pick_mentions(mentions: list[MentionCitation], quotes: list[QuoteCitation], limit: int
+                   ) -> list[MentionCitation]:
+    """The mentions a card has room for, in document order, none repeating a shown quote.
+
+    Reported speech ("Kishi also said that …") goes first, as what a person said is what a
+    reader asks "who" for; then each document's first mention, so every document shows.
+    """
     shown = {(q.passage, q.text) for q in quotes}
     rest = [m for m in mentions if (m.passage, m.text) not in shown]
-    firsts: dict[str, Cited] = {}
+    firsts: dict[str, MentionCitation] = {}
     for m in rest:
         firsts.setdefault(m.doc, m)
-    picked = list(firsts.values())[:limit]
-    picked += [m for m in rest if m not in picked][:limit - len(picked)]
+    picked: list[MentionCitation] = []
+    for m in [*(m for m in rest if m.reported), *firsts.values(), *rest]:
+        if m not in picked and len(picked) < limit:
+            picked.append(m)
     return [m for m in rest if m in picked]
+
+
+_CLAUSE_BREAK_RE = re.compile(r"[,;:—][’”']?\s+")
+
+
+def excerpt_span(sentence: str, start: int, length: int, budget: int = EXCERPT_CHARS
+                 ) -> tuple[int, int]:
+    """A window of whole words of ``sentence``, about ``budget`` characters, around the name
+    at ``sentence[start:start + length]``.
+
+    It starts at the clause the name opens if that is close ("…, Japanese Minister of
+    Defense Nobuo Kishi warned …"), else a few words before the name.
+    """
+    if len(sentence) <= budget:
+        return 0, len(sentence)
+    lo = max(0, min(start - budget // 3, len(sentence) - budget))
+    breaks = [m.end() for m in _CLAUSE_BREAK_RE.finditer(sentence, 0, start)
+              if start - m.end() <= budget // 2]
+    if breaks:
+        lo = breaks[-1]
+    elif lo > 0:  # start on a word
+        space = sentence.find(" ", lo, start)
+        lo = space + 1 if space != -1 else start
+    hi = min(len(sentence), max(lo + budget, start + length))
+    if hi < len(sentence):  # end on a word
+        cut = sentence.rfind(" ", lo, hi)
+        hi = cut if cut > start + length else hi
+    return lo, hi

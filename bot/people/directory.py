@@ -8,6 +8,7 @@ editing YAML.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from bot.corpus import Corpus, Document, Passage, PersonEntry
-from bot.people.discover import Candidate, discover, roles_at
+from bot.people.discover import SPEECH_AFTER_RE, Candidate, discover, roles_at
 from bot.people.model import Byline, Mention, Person, PersonRole, Quote
 from bot.people.names import implied_aliases, lookup_keys, name_key, split_credit
 from bot.people.quotes import Named, quotations, speaker
@@ -79,6 +80,7 @@ class _Scan:
             rf"(?<![^\W_])(?:{'|'.join(alternatives)})(?![^\W_])") if alternatives else None
         self.mentions: list[list[Mention]] = [[] for _ in drafts]
         self.quotes: list[list[Quote]] = [[] for _ in drafts]
+        self._order = itertools.count(1)  # stamps each mention, for "named most recently"
 
     def document(self, doc: Document) -> None:
         """Scan one document in order (a shared surname needs the context).
@@ -120,12 +122,14 @@ class _Scan:
             if not owners:
                 continue
             person = owners[0]
-            last_seen[person] = len(last_seen) + sum(last_seen.values()) + 1
+            last_seen[person] = next(self._order)
             named.append(Named(person, match.start(), match.end()))
-            mention = Mention(passage.id, sentence.text, match.group())
-            if passage.number and not any(m.passage == passage.id and m.sentence == sentence.text
-                       for m in self.mentions[person]):
-                self.mentions[person].append(mention)
+            known = self.mentions[person]
+            if passage.number and not (known and known[-1].passage == passage.id
+                                       and known[-1].sentence == sentence.text):
+                reported = bool(SPEECH_AFTER_RE.match(text, match.end(), sentence.end))
+                known.append(Mention(passage.id, sentence.text, match.group(),
+                                     match.start() - sentence.start, reported))
             found = self.drafts[person].found_roles
             for role in roles_at(text, passage.id, match.start(), match.end(), sentence.start):
                 if role not in found:

@@ -8,7 +8,11 @@ Sang) with evidence that it is a person:
 * an appositive right after it: "Lii Wen, now Taiwan’s presidential spokesperson, said";
 * a predicate: "Yao Chung-yuan is a professor and former deputy director of …";
 * a speech verb: "Tsai Ing-wen (蔡英文) said", "said Lii Wen";
-* or a byline: the ``author`` and ``translator`` fields of the front matter.
+* or a credit: the ``author`` and ``translator`` fields of the front matter.
+
+The article's ``byline`` (the author line kept in the front matter, citable as
+``doc#byline``) is read like a paragraph, so "Yao Chung-yuan is a professor and former …" there
+gives the author's role.
 
 Titles, appositives and predicates must contain a title word (minister, president, leader,
 spokesperson …), and every word of the name must look like a name: not a stoplisted place,
@@ -38,7 +42,7 @@ _TITLE_WORDS_TEXT = """
     fellow researcher analyst adviser advisor official officer representative editor
     correspondent journalist reporter columnist scholar expert founder ceo emperor king queen
     prince princess speaker commissioner councillor councilor lieutenant colonel captain
-    lecturer author translator
+    lecturer author translator actor actress singer writer novelist activist lawyer historian
 """
 TITLE_WORDS = frozenset(_TITLE_WORDS_TEXT.split())
 
@@ -256,44 +260,41 @@ def name_runs(text: str, lowercase: frozenset[str], lo: int = 0, hi: int | None 
             yield run.start() + words[0].start(), run.start() + words[-1].end()
 
 
-def _evidence(text: str, start: int, end: int, floor: int) -> list[str]:
-    kinds = []
-    if SPEECH_AFTER_RE.match(text, end) or SPEECH_BEFORE_RE.search(text[floor:start]):
-        kinds.append("said")
-    return kinds
+def _said(text: str, start: int, end: int, floor: int) -> bool:
+    """Whether the name at ``text[start:end]`` says something: "X said", "said X"."""
+    return bool(SPEECH_AFTER_RE.match(text, end) or SPEECH_BEFORE_RE.search(text[floor:start]))
 
 
 def discover(corpus: Corpus) -> list[Candidate]:
     """Everyone the corpus names with evidence of being a person, in order of first mention.
 
-    Bylines (front-matter ``author`` and ``translator``) come first for each document.
+    Each document's credits come first, then its byline, then its paragraphs.
     """
     lowercase = lowercase_words(corpus)
-    found: dict[str, dict] = {}
+    found: dict[str, Candidate] = {}
 
     def add(name: str, evidence: str, roles: Iterable[PersonRole] = (),
             aliases: Iterable[str] = ()) -> None:
-        entry = found.setdefault(name_key(name), {"name": name, "roles": [], "aliases": [],
-                                                  "evidence": []})
-        entry["evidence"].append(evidence)
-        entry["roles"].extend(r for r in roles if r not in entry["roles"])
-        entry["aliases"].extend(a for a in aliases if a not in entry["aliases"])
+        old = found.get(name_key(name), Candidate(name))
+        found[name_key(name)] = Candidate(
+            old.name, tuple(dict.fromkeys((*old.roles, *roles))),
+            tuple(dict.fromkeys((*old.aliases, *aliases))), (*old.evidence, evidence))
 
     for doc in corpus.documents.values():
         for credit, value in (("author", doc.author), ("translator", doc.translator)):
             for name in split_credit(value or ""):
                 add(name, f"{credit}:{doc.id}")
-        for passage in (*doc.passages, *filter(None, [doc.byline_passage])):
+        for passage in (*filter(None, [doc.byline_passage]), *doc.passages):
             text = passage.text
             for sentence in split_sentences(text):
                 for start, end in name_runs(text, lowercase, sentence.start, sentence.end):
                     roles = roles_at(text, passage.id, start, end, sentence.start)
-                    kinds = [r.source for r in roles] + _evidence(text, start, end,
-                                                                   sentence.start)
+                    kinds = [r.source for r in roles]
+                    if _said(text, start, end, sentence.start):
+                        kinds.append("said")
                     if not kinds:
                         continue
                     cjk = _CJK_PAREN_RE.match(text, end)
                     add(text[start:end], f"{'+'.join(kinds)}:{passage.id}", roles,
                         [cjk[1]] if cjk else [])
-    return [Candidate(e["name"], tuple(e["roles"]), tuple(e["aliases"]), tuple(e["evidence"]))
-            for e in found.values()]
+    return list(found.values())

@@ -32,6 +32,8 @@ class Mention:
     passage: str
     sentence: str
     alias: str  # the form of the name the sentence uses
+    start: int = 0  # where ``alias`` is in ``sentence``
+    reported: bool = False  # the name is followed by a speech verb: "Kishi also said that …"
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,3 @@ class Person:
     keys: frozenset[str]  # folded lookup keys: kishi, nobuokishi, ingwen …
     curated: bool = False  # whether people.yaml has an entry for them
 
-    @property
-    def doc_ids(self) -> tuple[str, ...]:
-        """The documents that name, quote or credit them, in first-seen order."""
-        seen = [b.doc for b in self.bylines]
-        seen += [item.passage.split("#")[0] for item in (*self.quotes, *self.mentions)]
-        return tuple(dict.fromkeys(seen))

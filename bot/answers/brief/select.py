@@ -66,6 +66,46 @@ class Candidate:
     relevance: float  # 0..1, 1 for the best candidate
     terms: frozenset[str]
     passage_rank: int  # rank of its passage in the retrieval, 0 = best
+    aspects: frozenset[str] = frozenset()  # the topic's sub-queries the span covers
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """A sub-query of a topic ("Taiwan Relations Act | pass a law"), covered by a span that
+    says one of its alternative phrasings."""
+
+    text: str
+    phrases: tuple[Cue, ...]  # phrasings matched in the text, like cue phrases
+    concepts: frozenset[str]  # synonym terms ("syn:tra") of phrasings that are synonyms
+
+    def covered_by(self, text: str, terms: frozenset[str]) -> bool:
+        """Whether a span with this ``text`` and these index ``terms`` covers the aspect."""
+        return bool(self.concepts & terms) or bool(matched_cues(self.phrases, text))
+
+
+def topic_aspects(kb: KnowledgeBase, topic: Topic) -> list[Aspect]:
+    """The sub-queries of a topic whose query lists them separated by ``;``.
+
+    An aspect may give alternative phrasings separated by ``|``. A phrasing that is a synonym
+    of ``synonyms.yaml`` ("Taiwan Relations Act") is said by any of its synonyms (TRA);
+    any other phrasing must occur as written (case, quotes and dashes aside).
+    """
+    if ";" not in topic.query:
+        return []
+    synonyms = {fold(term) for group in kb.corpus.synonyms for term in group}
+    aspects = []
+    for part in topic.query.split(";"):
+        phrases: list[Cue] = []
+        concepts: set[str] = set()
+        for phrase in (p.strip() for p in part.split("|")):
+            canonical = [t for t in kb.analyzer.tokens(phrase) if t.startswith("syn:")]
+            if fold(phrase) in synonyms and canonical:
+                concepts.add(canonical[0])
+            elif phrase:
+                phrases.append(compile_cue(phrase))
+        if phrases or concepts:
+            aspects.append(Aspect(" ".join(part.split()), tuple(phrases), frozenset(concepts)))
+    return aspects
 
 
 class TermWeights:
@@ -103,6 +143,7 @@ def candidates(kb: KnowledgeBase, topic: Topic, weights: TermWeights, *,
     if not hits:
         return []
     cues = [compile_cue(phrase) for phrase in topic.cues]
+    aspects = topic_aspects(kb, topic)
     top_score = hits[0].score or 1.0
     raw: list[tuple[Span, Document, tuple[str, ...], int, float, float, frozenset[str], int]] = []
     for rank, hit in enumerate(hits):
@@ -127,7 +168,8 @@ def candidates(kb: KnowledgeBase, topic: Topic, weights: TermWeights, *,
                  + w_query * overlap / best_overlap + w_passage * passage_score)
         scored.append((span, doc, found, score * _length_factor(span), terms, rank))
     best = max(s[3] for s in scored) or 1.0
-    return [Candidate(span, doc, found, score / best, terms, rank)
+    return [Candidate(span, doc, found, score / best, terms, rank,
+                      frozenset(a.text for a in aspects if a.covered_by(span.text, terms)))
             for span, doc, found, score, terms, rank in scored]
 
 
@@ -161,6 +203,7 @@ def mmr(pool: Iterable[Candidate], weights: TermWeights, count: int) -> list[Can
                        key=lambda c: (-c.relevance, c.span.passage.id, c.span.start))
     chosen: list[Candidate] = []
     seen_sentences: set[str] = set()
+    covered: set[str] = set()  # aspects of the chosen points
     while remaining and len(chosen) < count:
         best: Candidate | None = None
         best_value = -math.inf
@@ -168,7 +211,9 @@ def mmr(pool: Iterable[Candidate], weights: TermWeights, count: int) -> list[Can
         for candidate in remaining:
             if _repeats(candidate, chosen, seen_sentences):
                 continue
-            similarity = max((_similarity(weights, candidate, c) for c in chosen), default=0.0)
+            similarity = max((_similarity(weights, candidate, c) for c in chosen),
+                             default=_aspect_redundancy(candidate, covered))
+            similarity = max(similarity, _aspect_redundancy(candidate, covered))
             if similarity >= NEAR_DUPLICATE:
                 continue
             keep.append(candidate)
@@ -179,8 +224,17 @@ def mmr(pool: Iterable[Candidate], weights: TermWeights, count: int) -> list[Can
             break
         chosen.append(best)
         seen_sentences.update(fold(s) for s in best.span.sentences)
+        covered.update(best.aspects)
         remaining = [c for c in keep if c is not best]
     return chosen
+
+
+def _aspect_redundancy(candidate: Candidate, covered: set[str]) -> float:
+    """The share of the candidate's aspects already covered: 1.0 repeats a chosen point's
+    subject (a second call for a Taiwan Relations Act), 0.0 is all new or has none."""
+    if not candidate.aspects:
+        return 0.0
+    return len(candidate.aspects & covered) / len(candidate.aspects)
 
 
 def _similarity(weights: TermWeights, a: Candidate, b: Candidate) -> float:

@@ -1,0 +1,238 @@
+"""``who``: person cards, name matching, suggestions, the JSON contract and the Discord card."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from bot.answers import who
+from bot.answers.results import to_json
+from bot.cli import main
+from bot.corpus import BUNDLED_KNOWLEDGE, load_corpus, parse_people
+from bot.errors import UsageError
+from bot.knowledge import KnowledgeBase
+from bot.render import MESSAGE_LIMIT, Renderer
+from tests.conftest import article
+
+CURATED = parse_people(BUNDLED_KNOWLEDGE / "people.yaml")
+RENDERER = Renderer()
+
+
+def render(result) -> str:
+    return RENDERER.render("who", result, prefix="!")
+
+
+def assert_verbatim(kb: KnowledgeBase, item) -> None:
+    passage = kb.corpus.passage(item.passage)
+    assert item.passage.startswith(item.doc + "#")
+    assert item.text in passage.text, (item.passage, item.text)
+
+
+# ------------------------------------------------------------------ every card
+
+
+@pytest.mark.parametrize("entry", CURATED, ids=[e.name for e in CURATED])
+def test_every_curated_person_has_a_card_with_verbatim_citations(kb, entry):
+    card = who(kb, entry.name)
+    assert card.found and card.name == entry.name
+    assert card.roles, "at least one role: from the text, a byline or a front-matter credit"
+    assert [(c.text, c.passage) for c in card.role_citations] == [
+        (r.text, r.passage) for r in entry.roles]
+    for item in (*card.role_citations, *card.quotes, *card.mentions):
+        assert_verbatim(kb, item)
+    for q in card.quotes:
+        assert all(span in q.text for span in q.quoted)
+    for m in card.mentions:
+        assert m.name_as in m.text
+    rendered = render(card)
+    first = {}
+    for c in card.role_citations:  # the card cites each role text once, at its first passage
+        first.setdefault(c.text, c)
+    for c in first.values():
+        assert f"`{c.passage}`" in rendered
+    assert all(len(m) <= MESSAGE_LIMIT for m in RENDERER.messages("who", card, prefix="!"))
+
+
+def test_every_person_named_in_the_text_has_a_role_from_the_text(kb):
+    for entry in CURATED:
+        card = who(kb, entry.name)
+        if card.mentions:
+            assert card.role_citations, entry.name
+
+
+def test_every_author_and_translator_card_shows_their_article(kb):
+    credits = [(name, credit, doc) for doc in kb.corpus.documents.values()
+               for credit, name in (("author", doc.author), ("translator", doc.translator))
+               if name]
+    assert len(credits) == 6
+    for name, credit, doc in credits:
+        card = who(kb, name)
+        assert (doc.id, credit) in [(a.doc, a.credit) for a in card.authored]
+        assert f"{credit} of " in " ".join(card.roles)
+        rendered = render(card)
+        assert f"`{doc.id}`" in rendered
+        assert ("Wrote" if credit == "author" else "Translated") in rendered
+
+
+# ------------------------------------------------------------------ quotes and mentions
+
+
+def test_kishi_has_his_quotes_and_not_a_headline(kb):
+    card = who(kb, "Kishi")
+    quoted = " ".join(span for q in card.quotes for span in q.quoted)
+    assert "closely cooperate with countries that share the same fundamental values" in quoted
+    assert "the peace and stability of Taiwan are directly connected to Japan" in quoted
+    assert "Japan calls for greater attention" not in quoted  # an article title he was quoted in
+    # "Kishi’s strong voice": a surname mention without a pronoun.
+    assert any(m.text.startswith("Kishi’s strong voice") for m in card.mentions)
+    assert any(m.reported and m.text.startswith("Kishi also said") for m in card.mentions)
+
+
+def test_lii_wen_has_both_quotes_including_he_said(kb):
+    card = who(kb, "lii wen")
+    assert [q.quoted for q in card.quotes] == [
+        ("Japan still feels pressure from China",),
+        ("Japan’s foreign ministry will feel the pressure more acutely",),
+    ]
+    assert card.quotes[1].text == ("‘Japan’s foreign ministry will feel the pressure more "
+                                   "acutely,’ he said.")
+    assert "now Taiwan’s presidential spokesperson" in card.roles
+
+
+def test_abe_quote_and_the_abe_faction_is_a_mention_not_a_quote(kb):
+    card = who(kb, "Abe")
+    assert [q.text for q in card.quotes] == [
+        "‘A Taiwan emergency is a Japanese emergency and therefore an emergency for the "
+        "US-Japan Alliance,’ he said."]
+    assert any("Abe faction" in m.text for m in card.mentions)
+    assert not any("Abe faction" in q.text for q in card.quotes)
+    assert {d.doc for d in card.documents} == {"taiwan-japan-facing-military",
+                                               "thunder-rain-chinese-saying"}
+
+
+def test_tsai_quote_after_the_chinese_name(kb):
+    card = who(kb, "Tsai")
+    assert card.quotes[0].quoted == (
+        "Taiwan and Japan are confronted with the same threats in the East Asian region",)
+
+
+# ------------------------------------------------------------------ matching
+
+
+@pytest.mark.parametrize(("query", "name"), [
+    ("KISHI", "Nobuo Kishi"), ("nobuo kishi", "Nobuo Kishi"), ("Kishi Nobuo", "Nobuo Kishi"),
+    ("Nobuo", "Nobuo Kishi"), ("yushih liao", "Yu-Shih Liao"), ("Liao", "Yu-Shih Liao"),
+    ("ingwen", "Tsai Ing-wen"), ("Tsai Ingwen", "Tsai Ing-wen"), ("tsai ing-wen", "Tsai Ing-wen"),
+    ("蔡英文", "Tsai Ing-wen"), ("President Tsai", "Tsai Ing-wen"), ("lai chingte", "Lai Ching-te"),
+    ("Lii", "Lii Wen"), ("  lii   wen ", "Lii Wen"), ("xi", "Xi Jinping"),
+    ("huynh", "Huynh Tam Sang"), ("Abe’s", "Shinzo Abe"), ("yao chungyuan", "Yao Chung-yuan"),
+])
+def test_names_match_by_any_case_part_or_spelling(kb, query, name):
+    card = who(kb, query)
+    assert card.found and card.name == name
+
+
+@pytest.mark.parametrize(("query", "suggestion"), [
+    ("Kishy", "Nobuo Kishi"), ("Lii Wenn", "Lii Wen"), ("Tsay Ing-wen", "Tsai Ing-wen"),
+    ("Yoshihide Sugga", "Yoshihide Suga"),
+])
+def test_a_typo_gets_suggestions_not_a_card(kb, query, suggestion):
+    card = who(kb, query)
+    assert not card.found and card.reason == "typo"
+    assert suggestion in card.suggestions
+    assert card.name is None and not card.mentions and not card.quotes and not card.roles
+    assert f"`!who {suggestion}`" in render(card)
+
+
+@pytest.mark.parametrize("query", ["Obama", "Taylor Swift", "Joe Biden", "Taiwan", "Strait"])
+def test_a_name_not_in_the_corpus_gets_no_card(kb, query):
+    card = who(kb, query)
+    assert not card.found and card.reason == "unknown"
+    assert card.suggestions  # the closest names
+    assert not card.mentions and not card.quotes and not card.roles
+    rendered = render(card)
+    assert "not named in the corpus" in rendered
+    assert "Nobuo Kishi" in rendered  # the list of who is
+
+
+def test_a_shared_surname_lists_the_candidates(make_knowledge):
+    root = make_knowledge({"wang.md": article(
+        "wangs", "Foreign Minister Wang Yi met Ambassador Linda Wang in Beijing.")})
+    kb = KnowledgeBase.from_corpus(load_corpus(root))
+    card = who(kb, "wang")
+    assert not card.found and card.reason == "ambiguous"
+    assert card.suggestions == ["Linda Wang", "Wang Yi"]
+    assert "`!who Linda Wang`, `!who Wang Yi`" in render(card)
+    assert who(kb, "Linda Wang").found
+
+
+@pytest.mark.parametrize("query", ["", "   ", "``"])
+def test_an_empty_name_is_a_usage_error(kb, query):
+    with pytest.raises(UsageError):
+        who(kb, query)
+
+
+def test_who_is_fast_once_the_directory_is_built(kb):
+    who(kb, "Kishi")
+    start = time.perf_counter()
+    for _ in range(50):
+        who(kb, "Kishi")
+        who(kb, "Kishy")
+    assert time.perf_counter() - start < 1.0
+
+
+# ------------------------------------------------------------------ JSON and the card
+
+
+def test_json_is_the_contract(kb):
+    data = to_json(who(kb, "Kishi"))
+    assert data["query"] == "Kishi" and data["found"] is True
+    assert data["name"] == "Nobuo Kishi"
+    assert data["aliases"] == ["Kishi"]
+    assert data["roles"] == ["Japanese Minister of Defense"]
+    assert data["suggestions"] == []
+    for key in ("quotes", "mentions", "role_citations"):
+        assert data[key]
+        for item in data[key]:
+            assert {"text", "doc", "passage"} <= item.keys()
+            assert all(isinstance(item[k], str) for k in ("text", "doc", "passage"))
+    assert {"doc", "title", "passage", "paragraph"} <= data["role_citations"][0].keys()
+    for internal in ("role_groups", "shown_quotes", "shown_mentions", "everyone", "excerpt"):
+        assert internal not in json.dumps(data)
+    json.dumps(data)  # serialisable
+
+    missing = to_json(who(kb, "Obama"))
+    assert missing["found"] is False and missing["name"] is None
+    assert missing["mentions"] == [] and missing["suggestions"]
+    author = to_json(who(kb, "Yu-Shih Liao"))
+    assert author["authored"] == [{"doc": "security-japan-taiwan",
+                                   "title": "Security between Japan and Taiwan",
+                                   "credit": "author"}]
+
+
+def test_the_kishi_card_fits_one_discord_message(kb):
+    card = who(kb, "Kishi")
+    rendered = render(card)
+    assert len(rendered) <= MESSAGE_LIMIT
+    assert rendered.startswith("👤 **Nobuo Kishi**")
+    for item in (*card.shown_quotes, *card.shown_mentions):
+        assert f"`{item.passage}`" in rendered
+    assert "…and 1 more — `!search Kishi`" in rendered
+
+
+def test_the_card_escapes_discord_markdown(make_knowledge):
+    root = make_knowledge({"odd.md": article(
+        "odd", "President Maria Lopez said “**everyone** @here should _read_ this.”")})
+    kb = KnowledgeBase.from_corpus(load_corpus(root))
+    rendered = render(who(kb, "Lopez"))
+    assert r"\*\*everyone\*\*" in rendered and "@\u200bhere" in rendered
+
+
+def test_cli_who_json(capsys):
+    code = main(["who", "Kishi", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["found"] is True and data["name"] == "Nobuo Kishi"
