@@ -103,15 +103,22 @@ def test_a_topic_with_nothing_to_say_still_makes_a_digest(kb, renderer):
 
 def test_the_brief_shrinks_first_then_the_list(kb, renderer):
     everything = list(kb.corpus.documents)
-    roomy = build_digest(kb, None, "obstacles", everything, renderer, "!")
-    tight = build_digest(kb, None, "obstacles", everything, renderer, "!", limit=900)
-    assert len(renderer.render("digest", tight, prefix="!")) <= 900
-    assert 1 <= len(tight.brief.points) < len(roomy.brief.points)
-    assert len(tight.new) == len(everything)  # the news is kept whole
-    tiny = build_digest(kb, None, "obstacles", everything, renderer, "!", limit=300)
-    text = renderer.render("digest", tiny, prefix="!")
-    assert len(text) <= 300
-    assert tiny.brief_trimmed and "`!brief obstacles`" in text
+
+    def fit(limit: int):
+        digest = build_digest(kb, None, "obstacles", everything, renderer, "!", limit=limit)
+        text = renderer.render("digest", digest, prefix="!")
+        assert len(text) <= limit
+        return digest, text
+
+    roomy, _ = fit(DIGEST_LIMIT)
+    fewer_points, _ = fit(1300)
+    assert 1 <= len(fewer_points.brief.points) < len(roomy.brief.points)
+    assert len(fewer_points.new) == len(everything)  # the news is kept whole
+    one_point, text = fit(900)
+    assert len(one_point.brief.points) == 1 and 0 < len(one_point.new) < len(everything)
+    assert f"…and {one_point.new_more} more: `!sources`" in text
+    nothing, text = fit(300)
+    assert nothing.brief_trimmed and "`!brief obstacles`" in text
 
 
 def test_many_new_documents_are_counted_not_listed(make_knowledge, renderer):
@@ -119,7 +126,7 @@ def test_many_new_documents_are_counted_not_listed(make_knowledge, renderer):
                                        title=f"Ferry news {i}", author="A. Writer")
                 for i in range(MAX_NEW_LISTED + 3)}
     articles["x.md"] = article("doc-x", "An @everyone ping and **bold** words about ferries.",
-                               title="**Loud** @everyone", author="B <@123>")
+                               title="'**Loud** @everyone'", author="'B <@123>'")
     small = KnowledgeBase.from_corpus(load_corpus(make_knowledge(articles)))
     ids = list(small.corpus.documents)
     text = compose(small, None, "ferries", ids, renderer, "!")

@@ -11,4 +11,5 @@ from __future__ import annotations
 EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.briefing",
     "bot.cogs.admin",
+    "bot.cogs.digest",
 )

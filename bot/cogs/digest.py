@@ -56,6 +56,9 @@ HISTORY_SCAN = 50
 MAX_SCHEDULES_PER_GUILD = 25
 #: Autocomplete answers at most this many choices (Discord's limit).
 MAX_CHOICES = 25
+#: What the ``days`` option suggests (any form :func:`~bot.digest.parse_days` reads is accepted).
+DAY_PRESETS = ("daily", "weekdays", "weekends", "mon-fri", "mon,wed,fri", "tue,thu", "mon",
+               "fri", "sat,sun")
 
 
 class DiscordPoster:
@@ -191,11 +194,19 @@ class Digests(commands.Cog):
 
     async def cog_load(self) -> None:
         """Take the scheduler lock, sync the declared schedules and start the loop."""
+        # A bad entry in the settings file fails the load (logged with file and key) before
+        # anything is held.
+        declared = declared_schedules(self.settings)
         self.lock = acquire_lock(self.settings.data_dir)
         if self.lock is None:
             return  # acquire_lock logged why; /digest commands still work
         # Only the scheduling process syncs: its settings file is the one that runs.
-        synced = self.store.sync_declared(declared_schedules(self.settings))
+        try:
+            synced = self.store.sync_declared(declared)
+        except Exception:
+            self.lock.release()
+            self.lock = None
+            raise
         logger.info("digest schedules from the settings file: %d added, %d updated, "
                     "%d removed, %d unchanged", len(synced.added), len(synced.updated),
                     len(synced.removed), len(synced.unchanged))
@@ -220,9 +231,8 @@ class Digests(commands.Cog):
         assert self.runner is not None
         try:
             await self.runner.run_forever()  # catch_up() first, then every due slot
-        except Exception:
-            logger.exception("the digest scheduler stopped")
-            raise
+        except Exception:  # run_forever survives failed passes; this is a bug: say so loudly
+            logger.exception("the digest scheduler stopped; digests will not be posted")
 
     async def _sleep(self, seconds: float) -> None:
         # A subscribe/remove wakes the loop so a new schedule's first slot is not slept over.
@@ -231,8 +241,8 @@ class Digests(commands.Cog):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), seconds)
 
-    async def compose_digest(self, schedule: Schedule | None, topic: str, new_doc_ids: list[str]
-                      ) -> str:
+    async def compose_digest(self, schedule: Schedule | None, topic: str,
+                             new_doc_ids: list[str]) -> str:
         """The digest content, composed off the event loop (ranking takes a moment)."""
         return await asyncio.to_thread(compose, self.kb, schedule, topic, new_doc_ids,
                                        self.renderer, self.prefix)
@@ -291,6 +301,12 @@ class Digests(commands.Cog):
     async def _timezone_autocomplete(self, interaction: discord.Interaction, current: str
                                      ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
+
+    @subscribe.autocomplete("days")
+    async def _days_autocomplete(self, interaction: discord.Interaction, current: str
+                                 ) -> list[app_commands.Choice[str]]:
+        typed = current.strip().lower()
+        return [app_commands.Choice(name=d, value=d) for d in DAY_PRESETS if typed in d]
 
     @subscribe.autocomplete("topics")
     async def _topics_autocomplete(self, interaction: discord.Interaction, current: str
@@ -359,4 +375,9 @@ class Digests(commands.Cog):
 async def setup(bot: commands.Bot) -> None:
     """Add the digest cog; the bot carries ``settings`` and ``kb`` (and maybe ``renderer``)."""
     renderer = getattr(bot, "renderer", None) or Renderer()
-    await bot.add_cog(Digests(bot, bot.settings, bot.kb, renderer))  # type: ignore[attr-defined]
+    cog = Digests(bot, bot.settings, bot.kb, renderer)  # type: ignore[attr-defined]
+    try:
+        await bot.add_cog(cog)
+    except Exception:
+        cog.store.close()  # cog_unload never runs for a cog that failed to load
+        raise

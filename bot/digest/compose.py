@@ -110,7 +110,7 @@ def build_digest(kb: KnowledgeBase, schedule: Schedule | None, topic: str,
     listed = min(len(docs), MAX_NEW_LISTED)
     result = fitted(listed)
     while length(result) > limit and listed > 0:
-        listed //= 2  # even one point does not fit beside the list: list fewer documents
+        listed -= 1  # even one point does not fit beside the list: list fewer documents
         result = fitted(listed)
     if length(result) > limit and result.brief.points:
         result = replace(result, brief=replace(result.brief, points=[], sources=[]),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.answers.brief.attribution import attribute
 from bot.answers.brief.resolve import Resolution, resolve
@@ -32,8 +33,13 @@ from bot.answers.brief.select import (
     mmr,
     reading_order,
 )
+from bot.answers.brief.spans import Span
+from bot.corpus import Document, Topic
 from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
+
+if TYPE_CHECKING:
+    from bot.render import Renderer
 
 __all__ = ["MAX_POINTS", "BriefPoint", "BriefResult", "BriefSource", "brief"]
 
@@ -43,7 +49,7 @@ MAX_POINTS = 25
 DEFAULT_MAX_POINTS = 10
 #: Characters kept free in the default message for a longer command prefix or a restyled
 #: template; the bundled template with the ``!`` prefix is what is measured.
-HEADROOM = 60
+HEADROOM = 30
 _MESSAGE_LIMIT = 2000  # Discord's limit on one message (bot.render.MESSAGE_LIMIT)
 _MEASURE_PREFIX = "!"
 
@@ -61,7 +67,8 @@ class BriefPoint:
     by_author: bool  # ``by`` is the article's author (no other speaker is named)
     cues: list[str]  # the topic's cue phrases found in the point
     score: float  # relevance, 1.0 for the best candidate of the topic
-    sentences: int  # sentences quoted (more than 1 when an antecedent was brought along)
+    sentences: int  # sentences quoted (more than 1 with an antecedent, or merged neighbours)
+    span: Span = field(repr=False, compare=False, metadata={"internal": True})
 
 
 @dataclass(frozen=True)
@@ -94,8 +101,9 @@ class BriefResult:
     documents: int  # documents in the knowledge base
     available: int  # distinct points found (at most MAX_POINTS); more than shown: use --limit
     limit: int | None  # the --limit asked for; None for "what fits one message"
-    suggestions: list[str] = field(default_factory=list)
-    unknown_words: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # close topics or corpus words
+    unknown_words: list[str] = field(default_factory=list)  # words of the query not in the corpus
+    topics: list[str] = field(default_factory=list)  # topic names, to offer when nothing matched
 
 
 #: Measures a result as it will be posted: the length of its rendering.
@@ -130,63 +138,100 @@ def brief(kb: KnowledgeBase, topic: str, limit: int | None = None, *,
     ranked = mmr(pool, weights, MAX_POINTS)
     if not ranked:
         return _not_found(kb, text, resolution, "empty", limit)
-    discussed = len({c.doc.id for c in pool if c.relevance >= RELEVANCE_FLOOR})
+    run = _Run(kb, text, resolution, resolution.topic, limit,
+               discussed=len({c.doc.id for c in pool if c.relevance >= RELEVANCE_FLOOR}))
+    run.available = len(run.result(ranked).points)
+    if limit is None:
+        return _fit_one_message(run, ranked, measure or _rendered_length)
+    # Neighbouring sentences merge into one point, so take more until there are enough.
+    count = min(limit, len(ranked))
+    result = run.result(ranked[:count])
+    while len(result.points) < limit and count < len(ranked):
+        count += 1
+        result = run.result(ranked[:count])
+    return result
 
-    if limit is not None:
-        return _result(kb, text, resolution, ranked[:limit], len(ranked), discussed, limit)
-    return _fit_one_message(kb, text, resolution, ranked, discussed, measure or _rendered_length)
+
+@dataclass
+class _Run:
+    """One briefing being assembled: what every candidate selection of it shares."""
+
+    kb: KnowledgeBase
+    text: str
+    resolution: Resolution
+    topic: Topic
+    limit: int | None
+    discussed: int
+    available: int = 0
+
+    def result(self, picked: list[Candidate]) -> BriefResult:
+        """The briefing made of the ``picked`` candidates."""
+        points = _merge_adjacent([_point(c) for c in reading_order(picked)], self.kb)
+        counts: dict[str, int] = {}
+        for point in points:
+            counts[point.doc] = counts.get(point.doc, 0) + 1
+        documents = self.kb.corpus.documents
+        sources = [BriefSource(d.id, d.label, d.author, counts[d.id])
+                   for d in (documents[doc_id] for doc_id in counts)]
+        return BriefResult(
+            topic=self.topic.name, query=self.text, found=True, status=self.resolution.status,
+            description=self.topic.description or None, points=points, sources=sources,
+            discussed_in=self.discussed, documents=len(documents), available=self.available,
+            limit=self.limit, suggestions=self.resolution.suggestions,
+            unknown_words=self.resolution.unknown_words,
+        )
 
 
-def _fit_one_message(kb: KnowledgeBase, text: str, resolution: Resolution,
-                     ranked: list[Candidate], discussed: int, measure: Measure) -> BriefResult:
+def _fit_one_message(run: _Run, ranked: list[Candidate], measure: Measure) -> BriefResult:
     """The default briefing: the best points, in rank order, that fit one Discord message.
 
     A point too long for what is left is skipped in favour of shorter ones after it, so one
     long quotation does not cut the briefing short; it stays available with ``--limit``.
+    Only the best :data:`DEFAULT_MAX_POINTS` are considered: a weak short point must not slip
+    in because it fits where a strong long one did not.
     """
     budget = _MESSAGE_LIMIT - HEADROOM
-    taken: list[Candidate] = []
-    best = _result(kb, text, resolution, ranked[:1], len(ranked), discussed, None)
-    for candidate in ranked[1:]:
-        if len(taken) + 1 >= DEFAULT_MAX_POINTS:
-            break
-        attempt = _result(kb, text, resolution, [ranked[0], *taken, candidate], len(ranked),
-                          discussed, None)
+    taken = ranked[:1]  # the best point is given even if it alone were too long
+    best = run.result(taken)
+    for candidate in ranked[1:DEFAULT_MAX_POINTS]:
+        attempt = run.result([*taken, candidate])
         if measure(attempt) <= budget:
             taken.append(candidate)
             best = attempt
     return best
 
 
-def _result(kb: KnowledgeBase, text: str, resolution: Resolution, picked: list[Candidate],
-            available: int, discussed: int, limit: int | None) -> BriefResult:
-    assert resolution.topic is not None
-    shown = reading_order(picked)
-    points = [_point(c) for c in shown]
-    counts: dict[str, int] = {}
-    for point in points:
-        counts[point.doc] = counts.get(point.doc, 0) + 1
-    sources = [BriefSource(d.id, d.label, d.author, counts[d.id])
-               for d in (kb.corpus.documents[doc_id] for doc_id in counts)]
-    topic = resolution.topic
-    return BriefResult(
-        topic=topic.name, query=text, found=True, status=resolution.status,
-        description=topic.description or None, points=points, sources=sources,
-        discussed_in=discussed, documents=len(kb.corpus.documents), available=available,
-        limit=limit, suggestions=resolution.suggestions,
-        unknown_words=resolution.unknown_words,
-    )
-
-
 def _point(candidate: Candidate) -> BriefPoint:
-    span, doc = candidate.span, candidate.doc
+    return _point_of(candidate.span, candidate.doc, list(candidate.cues), candidate.relevance)
+
+
+def _point_of(span: Span, doc: Document, cues: list[str], score: float) -> BriefPoint:
     who = attribute(span.sentences, doc.author)
     return BriefPoint(
         text=span.text, doc=doc.id, passage=span.passage.id, title=doc.label,
-        paragraph=span.passage.number, by=who.by, by_author=who.by_author,
-        cues=list(candidate.cues), score=round(candidate.relevance, 4),
-        sentences=len(span.sentences),
+        paragraph=span.passage.number, by=who.by, by_author=who.by_author, cues=cues,
+        score=round(score, 4), sentences=len(span.sentences), span=span,
     )
+
+
+def _merge_adjacent(points: list[BriefPoint], kb: KnowledgeBase) -> list[BriefPoint]:
+    """Points in reading order, consecutive sentences of one paragraph quoted as one point.
+
+    "Japan has donated… The third batch arrived… The combined number…" reads better as one
+    quotation with one citation than as three; a different speaker keeps its own point.
+    """
+    merged: list[BriefPoint] = []
+    for point in points:
+        last = merged[-1] if merged else None
+        if last is not None and last.span.touches(point.span) and \
+                (last.by, last.by_author) == (point.by, point.by_author):
+            doc = kb.corpus.documents[point.doc]
+            cues = last.cues + [c for c in point.cues if c not in last.cues]
+            merged[-1] = _point_of(last.span.join(point.span), doc, cues,
+                                   max(last.score, point.score))
+        else:
+            merged.append(point)
+    return merged
 
 
 def _not_found(kb: KnowledgeBase, text: str, resolution: Resolution, status: str,
@@ -196,13 +241,13 @@ def _not_found(kb: KnowledgeBase, text: str, resolution: Resolution, status: str
         topic=topic.name if topic else text, query=text, found=False, status=status,
         description=(topic.description or None) if topic else None, points=[], sources=[],
         discussed_in=0, documents=len(kb.corpus.documents), available=0, limit=limit,
-        suggestions=resolution.suggestions or list(kb.corpus.topics)[:4],
-        unknown_words=resolution.unknown_words,
+        suggestions=resolution.suggestions, unknown_words=resolution.unknown_words,
+        topics=list(kb.corpus.topics),
     )
 
 
 @functools.cache
-def _renderer():  # noqa: ANN202 - bot.render is imported lazily, see _rendered_length
+def _renderer() -> Renderer:
     from bot.render import Renderer
 
     return Renderer()

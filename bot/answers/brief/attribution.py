@@ -36,7 +36,8 @@ _SUBJECT_RE = re.compile(
 _QUOTE_SPEAKER_RE = re.compile(
     r"[’”'\"],?\s+(?P<who>[^,’”'\"‘“]{2,60}?)(?:,\s[^,]{2,80},)?\s+"
     r"(?:said|says|added|adds|noted|notes|asked|asks)\b")
-_DEFINITE_RE = re.compile(rf"\b[Tt]he\s+(?P<noun>[a-z]+)\s+{_REPORTING}\b")
+# "the alliance calls for", "The newspaper article said": a speaker named elsewhere.
+_DEFINITE_RE = re.compile(rf"\b[Tt]he\s+(?P<noun>[a-z]+)(?:\s+[a-z]+)?\s+{_REPORTING}\b")
 # "…reported that Taiwanese officials had contacted … to propose…": the proposer is inside.
 _REPORTED_PROPOSER_RE = re.compile(
     r"\breported\s+that\s+(?P<who>(?:[A-Z][\w’'-]*\s+)+(?:officials|leaders|lawmakers|"
@@ -44,6 +45,7 @@ _REPORTED_PROPOSER_RE = re.compile(
     r"(?:propose|proposed|urge|urged|ask|asked|call\s+for|called\s+for)\b")
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "these",
                        "those", "that person", "this person", "the person"})
+_QUOTATION_RE = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _PARENTHESIS_RE = re.compile(r"\s*\([^)]*\)")
 _OPENERS = (STOPWORDS - {"the", "a", "an"}) | {"last", "then", "also", "still", "yet"}
 
@@ -99,7 +101,9 @@ def speaker(sentence: str, earlier: Sequence[str] = ()) -> str | None:
     match = _DEFINITE_RE.search(sentence)
     if match and match.start() < len(sentence) // 2:
         return _named_before(match["noun"], earlier) or "?"
-    for match in _SUBJECT_RE.finditer(sentence):
+    # A quoted title or quotation is not the sentence's subject ("titled “Japan calls for…”").
+    unquoted = _QUOTATION_RE.sub(lambda m: "x" * len(m[0]), sentence)
+    for match in _SUBJECT_RE.finditer(unquoted):
         who = _clean(match["who"])
         if who.lower() in _PRONOUNS:
             return _earlier_speaker(earlier)

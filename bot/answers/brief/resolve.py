@@ -68,19 +68,16 @@ def find_topic(kb: KnowledgeBase, text: str) -> Topic | None:
 
 
 def near_topics(kb: KnowledgeBase, text: str, *, limit: int = 3) -> list[str]:
-    """Topic names that ``text`` (or one of its words) looks like, best first."""
+    """Topic names that ``text`` looks like (by its name or an alias), best first."""
     folded = " ".join(_WORD_RE.findall(fold(text)))
     scored: dict[str, float] = {}
     for topic in kb.corpus.topics.values():
         for name in _names(topic):
             candidate = " ".join(_WORD_RE.findall(fold(name)))
-            score = fuzz.ratio(folded, candidate)
-            if len(folded.split()) > 1:  # "proposl cooperation": a word may be the typo
-                score = max([score, *(fuzz.ratio(w, candidate) for w in folded.split()
-                                      if len(w) >= 4)])
-            scored[topic.name] = max(scored.get(topic.name, 0.0), score)
-    ranked = sorted((s, n) for n, s in scored.items() if s >= NEAR_MISS_SCORE)
-    return [name for _score, name in sorted(ranked, key=lambda sn: -sn[0])][:limit]
+            scored[topic.name] = max(scored.get(topic.name, 0.0), fuzz.ratio(folded, candidate))
+    ranked = sorted(((score, name) for name, score in scored.items()
+                     if score >= NEAR_MISS_SCORE), key=lambda sn: (-sn[0], sn[1]))
+    return [name for _score, name in ranked][:limit]
 
 
 def resolve(kb: KnowledgeBase, text: str) -> Resolution:
@@ -90,20 +87,19 @@ def resolve(kb: KnowledgeBase, text: str) -> Resolution:
         return Resolution(text, "topic", topic)
     tokens = kb.analyzer.tokens(text)
     if not tokens:
-        return Resolution(text, "common", suggestions=_topic_examples(kb))
+        return Resolution(text, "common")
     vocabulary = kb.index.vocabulary()
     unknown = [w for w in _WORD_RE.findall(text)
                if (terms := kb.analyzer.tokens(w)) and not set(terms) & vocabulary]
-    near = near_topics(kb, text)
-    if near and unknown:
-        return Resolution(text, "near-miss", suggestions=near, unknown_words=unknown)
+    # A typo of a topic name is a word the corpus lacks that looks like the name: "proposl",
+    # "proposl cooperation". "vaccines in antarctica" is a query (antarctica is no typo).
+    typos = [t for w in ([text, *unknown] if unknown else []) for t in near_topics(kb, w)]
+    if typos:
+        return Resolution(text, "near-miss", suggestions=list(dict.fromkeys(typos)),
+                          unknown_words=unknown)
     if not set(tokens) & vocabulary:
-        suggestions = suggest_terms(kb, text)
-        return Resolution(text, "unknown", suggestions=suggestions or _topic_examples(kb),
+        return Resolution(text, "unknown", suggestions=suggest_terms(kb, text),
                           unknown_words=unknown)
     adhoc = Topic(name=" ".join(text.split()), description="", query=text)
-    return Resolution(text, "adhoc", adhoc, suggestions=near, unknown_words=unknown)
-
-
-def _topic_examples(kb: KnowledgeBase, count: int = 4) -> list[str]:
-    return list(kb.corpus.topics)[:count]
+    return Resolution(text, "adhoc", adhoc, suggestions=near_topics(kb, text),
+                      unknown_words=unknown)

@@ -1,14 +1,18 @@
 """Choosing the points of a briefing: score candidate spans, then pick them with MMR.
 
-1. Retrieve passages with the topic's expanded query (BM25, several times more passages than
-   points), and offer every quotable span of them (see :mod:`.spans`).
-2. A span on a topic with cue phrases must contain one in its last sentence — a proposal
-   point must propose something; an ad-hoc topic's span must share a query term.
-3. Relevance mixes the cues found, the query terms the span contains (IDF-weighted) and its
-   passage's BM25 score.
+1. Retrieve passages with the topic's expanded query (BM25, several passages per point), and
+   offer every quotable span of them (see :mod:`.spans`).
+2. On a topic with cue phrases a span must have one in its last sentence — a proposal point
+   must propose something; on an ad-hoc topic it must share a query term.
+3. Relevance mixes the cue phrases found (one or two places), what the span is about (for a
+   topic whose query lists aspects, "Taiwan Relations Act; coast guards; …": whether it names
+   one; otherwise BM25 of its query terms), its passage's BM25 score, how many documents make
+   the same point (support) and, mildly, brevity.
 4. Maximal marginal relevance picks spans one at a time, trading relevance against the
-   IDF-weighted cosine similarity to the spans already picked, and drops a span outright when
-   it is a near-repeat of one picked (the same proposal in other words) or overlaps it.
+   similarity to the points already picked: IDF-weighted cosine of their terms, a floor for
+   two sentences of one paragraph, and the share of the span's aspects already covered. A
+   span that similar to a picked point (the same proposal in other words), overlapping it or
+   repeating one of its sentences is dropped outright.
 
 Greedy MMR picks in the same order whatever the count, so the first ``n`` of a long run are the
 best ``n``: one run serves the default, ``--limit`` and "how many are there".
@@ -16,6 +20,7 @@ best ``n``: one run serves the default, ``--limit`` and "how many are there".
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -29,14 +34,13 @@ from bot.answers.brief.spans import (
     cue_count,
     matched_cues,
 )
-from bot.corpus import Document, Topic
+from bot.corpus import Document, Passage, Topic
 from bot.knowledge import KnowledgeBase
-from bot.text import fold, split_sentences
+from bot.text import Analyzer, fold, split_sentences
 
-#: Passages retrieved per point asked for, and at least this many: sentences, not passages,
-#: are the points, and a passage often holds one good sentence among several.
+#: Passages retrieved per point: sentences, not passages, are the points, and a passage often
+#: holds one good sentence among several.
 PASSAGES_PER_POINT = 3
-MIN_PASSAGES = 24
 #: MMR trade-off: weight of relevance against similarity to the points already chosen.
 MMR_LAMBDA = 0.7
 #: A span this similar to one already chosen repeats it (the same proposal in other words).
@@ -52,8 +56,17 @@ SAME_PASSAGE_SIMILARITY = 0.3
 # Relevance weights: cue phrases, query terms, passage score (topics with cues / ad-hoc).
 _WEIGHTS_CUED = (0.5, 0.3, 0.2)
 _WEIGHTS_ADHOC = (0.0, 0.65, 0.35)
-# Spans longer than this many characters cost a reader more than they usually add.
-_LONG_SPAN = 320
+_BM25_K1 = 1.2
+_BM25_B = 0.75
+#: Weight of support: how many documents make the same proposal (see ``_support``).
+W_SUPPORT = 0.15
+#: Added to a candidate's MMR value in proportion to the share of its aspects no chosen point
+#: covers yet: among equals, the point that brings a new proposal goes first.
+NOVELTY = 0.1
+# A span of this many characters or more loses _LENGTH_PENALTY of its relevance, shorter
+# ones proportionally less.
+_LONG_SPAN = 450
+_LENGTH_PENALTY = 0.15
 
 
 @dataclass(frozen=True)
@@ -64,9 +77,8 @@ class Candidate:
     doc: Document
     cues: tuple[str, ...]
     relevance: float  # 0..1, 1 for the best candidate
-    terms: frozenset[str]
-    passage_rank: int  # rank of its passage in the retrieval, 0 = best
-    aspects: frozenset[str] = frozenset()  # the topic's sub-queries the span covers
+    terms: frozenset[str]  # index terms of the span
+    aspects: frozenset[str] = frozenset()  # the topic's aspects the span names
 
 
 @dataclass(frozen=True)
@@ -145,32 +157,94 @@ def candidates(kb: KnowledgeBase, topic: Topic, weights: TermWeights, *,
     cues = [compile_cue(phrase) for phrase in topic.cues]
     aspects = topic_aspects(kb, topic)
     top_score = hits[0].score or 1.0
-    raw: list[tuple[Span, Document, tuple[str, ...], int, float, float, frozenset[str], int]] = []
-    for rank, hit in enumerate(hits):
+    found: list[_Found] = []
+    for hit in hits:
         doc = kb.corpus.documents[hit.passage.doc_id]
-        for span in candidate_spans(hit.passage, split_sentences(hit.passage.text)):
-            found = _cues_of(cues, span)
-            if cues and not found:
+        for span in _spans(hit.passage):
+            span_cues = _cues_of(cues, span)
+            if cues and not span_cues:
                 continue
-            terms = frozenset(kb.analyzer.tokens(span.text))
-            overlap = sum(weights.idf(t) for t in terms & query)
-            if not cues and not overlap:
+            tokens = _tokens(kb.analyzer, span.text)
+            terms = frozenset(tokens)
+            if not cues and not terms & query:
                 continue
-            raw.append((span, doc, found, cue_count(cues, span.text), overlap,
-                        hit.score / top_score, terms, rank))
-    if not raw:
+            found.append(_Found(span, doc, span_cues, cue_count(cues, span.text), terms,
+                                len(tokens), hit.score / top_score))
+    if not found:
         return []
-    best_overlap = max(r[4] for r in raw) or 1.0
+    covers = [frozenset(a.text for a in aspects if a.covered_by(f.span.text, f.terms))
+              for f in found]
+    if aspects:
+        # A topic with aspects says what matters: naming one of them is what counts, not
+        # how many query words a span happens to repeat.
+        query_scores = [1.0 if c else 0.0 for c in covers]
+    else:
+        average = sum(f.length for f in found) / len(found)
+        query_scores = [_query_score(weights, f.terms & query, f.length / average)
+                        for f in found]
+    best_query = max(query_scores) or 1.0
     w_cue, w_query, w_passage = _WEIGHTS_CUED if cues else _WEIGHTS_ADHOC
-    scored = []
-    for span, doc, found, places, overlap, passage_score, terms, rank in raw:
-        score = (w_cue * _CUE_SCORE[min(places, len(_CUE_SCORE) - 1)]
-                 + w_query * overlap / best_overlap + w_passage * passage_score)
-        scored.append((span, doc, found, score * _length_factor(span), terms, rank))
-    best = max(s[3] for s in scored) or 1.0
-    return [Candidate(span, doc, found, score / best, terms, rank,
-                      frozenset(a.text for a in aspects if a.covered_by(span.text, terms)))
-            for span, doc, found, score, terms, rank in scored]
+    scores = [
+        (w_cue * _CUE_SCORE[min(f.cue_places, len(_CUE_SCORE) - 1)]
+         + w_query * q / best_query + w_passage * f.passage_score) * _length_factor(f.span)
+        for f, q in zip(found, query_scores, strict=True)
+    ]
+    support = _support(found, covers)
+    scores = [score + W_SUPPORT * sup for score, sup in zip(scores, support, strict=True)]
+    best = max(scores) or 1.0
+    return [Candidate(f.span, f.doc, f.cues, score / best, f.terms, aspect_set)
+            for f, score, aspect_set in zip(found, scores, covers, strict=True)]
+
+
+def _support(found: Sequence[_Found], covers: Sequence[frozenset[str]]) -> list[float]:
+    """How widely each span's aspects are made across the documents, 0..1.
+
+    A proposal three articles make matters more to a reader than one made in passing once,
+    so its best statement should lead. Spans without aspects get 0.
+    """
+    documents: dict[str, set[str]] = {}
+    for f, aspect_set in zip(found, covers, strict=True):
+        for aspect in aspect_set:
+            documents.setdefault(aspect, set()).add(f.doc.id)
+    widest = max((len(docs) for docs in documents.values()), default=1)
+    if widest <= 1:
+        return [0.0] * len(found)
+    return [max(((len(documents[a]) - 1) / (widest - 1) for a in aspect_set), default=0.0)
+            for aspect_set in covers]
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A span that qualified, with the raw material of its score."""
+
+    span: Span
+    doc: Document
+    cues: tuple[str, ...]
+    cue_places: int
+    terms: frozenset[str]
+    length: int  # index terms, repeats included
+    passage_score: float  # its passage's BM25 score over the best passage's
+
+
+@functools.lru_cache(maxsize=8192)
+def _spans(passage: Passage) -> tuple[Span, ...]:
+    """The quotable spans of a passage. Cached: sentence splitting is the slow step, and a
+    passage (frozen, compared by value) always splits the same way."""
+    return tuple(candidate_spans(passage, split_sentences(passage.text)))
+
+
+@functools.lru_cache(maxsize=32768)
+def _tokens(analyzer: Analyzer, text: str) -> tuple[str, ...]:
+    """The index terms of a span's text (cached with the spans)."""
+    return tuple(analyzer.tokens(text))
+
+
+def _query_score(weights: TermWeights, matched: frozenset[str], relative_length: float
+                 ) -> float:
+    """BM25 of a span for the query terms it holds (each once), so a long span does not win
+    by merely having more words."""
+    norm = 1 - _BM25_B + _BM25_B * relative_length
+    return sum(weights.idf(t) * (_BM25_K1 + 1) / (1 + _BM25_K1 * norm) for t in matched)
 
 
 def _cues_of(cues: Sequence[Cue], span: Span) -> tuple[str, ...]:
@@ -185,11 +259,9 @@ def _cues_of(cues: Sequence[Cue], span: Span) -> tuple[str, ...]:
 
 
 def _length_factor(span: Span) -> float:
-    """Mildly prefer spans a reader takes in at a glance."""
-    length = len(span.text)
-    if length <= _LONG_SPAN:
-        return 1.0
-    return math.sqrt(_LONG_SPAN / length)
+    """Gently prefer shorter spans: among equals, the one a reader takes in at a glance, and
+    one more point fits the message."""
+    return 1 - _LENGTH_PENALTY * min(len(span.text), _LONG_SPAN) / _LONG_SPAN
 
 
 def mmr(pool: Iterable[Candidate], weights: TermWeights, count: int) -> list[Candidate]:
@@ -201,6 +273,8 @@ def mmr(pool: Iterable[Candidate], weights: TermWeights, count: int) -> list[Can
     """
     remaining = sorted((c for c in pool if c.relevance >= RELEVANCE_FLOOR),
                        key=lambda c: (-c.relevance, c.span.passage.id, c.span.start))
+    # Each candidate's highest similarity to a chosen point, updated as points are chosen.
+    nearest = dict.fromkeys(map(id, remaining), 0.0)
     chosen: list[Candidate] = []
     seen_sentences: set[str] = set()
     covered: set[str] = set()  # aspects of the chosen points
@@ -209,15 +283,17 @@ def mmr(pool: Iterable[Candidate], weights: TermWeights, count: int) -> list[Can
         best_value = -math.inf
         keep: list[Candidate] = []
         for candidate in remaining:
-            if _repeats(candidate, chosen, seen_sentences):
+            if chosen:
+                nearest[id(candidate)] = max(nearest[id(candidate)],
+                                             _similarity(weights, candidate, chosen[-1]))
+            if _repeats(candidate, chosen[-1:], seen_sentences):
                 continue
-            similarity = max((_similarity(weights, candidate, c) for c in chosen),
-                             default=_aspect_redundancy(candidate, covered))
-            similarity = max(similarity, _aspect_redundancy(candidate, covered))
+            similarity = max(nearest[id(candidate)], _aspect_redundancy(candidate, covered))
             if similarity >= NEAR_DUPLICATE:
                 continue
             keep.append(candidate)
-            value = MMR_LAMBDA * candidate.relevance - (1 - MMR_LAMBDA) * similarity
+            value = (MMR_LAMBDA * candidate.relevance - (1 - MMR_LAMBDA) * similarity
+                     + NOVELTY * _aspect_novelty(candidate, covered))
             if value > best_value:
                 best, best_value = candidate, value
         if best is None:
@@ -237,7 +313,15 @@ def _aspect_redundancy(candidate: Candidate, covered: set[str]) -> float:
     return len(candidate.aspects & covered) / len(candidate.aspects)
 
 
+def _aspect_novelty(candidate: Candidate, covered: set[str]) -> float:
+    """The share of the candidate's aspects no chosen point covers yet."""
+    if not candidate.aspects:
+        return 0.0
+    return len(candidate.aspects - covered) / len(candidate.aspects)
+
+
 def _similarity(weights: TermWeights, a: Candidate, b: Candidate) -> float:
+    """How much ``a`` repeats ``b``: term cosine, at least the same-paragraph floor."""
     similarity = weights.cosine(a.terms, b.terms)
     if a.span.passage.id == b.span.passage.id:
         return max(similarity, SAME_PASSAGE_SIMILARITY)

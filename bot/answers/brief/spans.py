@@ -39,10 +39,11 @@ _EXPLETIVE_IT_RE = re.compile(
 # "…,’ he said." The speaker is in the sentence before.
 _PRONOUN_SPEAKER_RE = re.compile(
     r"[’”'\"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|noted|notes|asked|asks)\b")
-# "…the alliance calls for…": a definite noun whose name the previous sentence gives.
+# "…the alliance calls for…", "The newspaper article said…": a speaker named earlier.
 _DEFINITE_SUBJECT_RE = re.compile(
-    r"\bthe\s+(?P<noun>[a-z]+)\s+(?:calls|called|urges|urged|said|says|proposes|proposed|"
-    r"suggests|suggested|argued|argues|wrote|writes|asked|asks|reported|reports)\b", re.IGNORECASE)
+    r"\bthe\s+(?P<noun>[a-z]+)(?:\s+[a-z]+)?\s+(?:calls|called|urges|urged|said|says|"
+    r"proposes|proposed|suggests|suggested|argued|argues|wrote|writes|asked|asks|reported|"
+    r"reports)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,15 @@ class Span:
     def antecedents(self) -> int:
         """How many sentences were brought along for the last one's sake."""
         return len(self.sentences) - 1
+
+    def touches(self, other: Span) -> bool:
+        """Whether ``other`` follows this span in the same passage with only space between."""
+        return (self.passage.id == other.passage.id and self.end <= other.start
+                and not self.passage.text[self.end:other.start].strip())
+
+    def join(self, other: Span) -> Span:
+        """This span and the ``other`` that :meth:`touches` it, as one span."""
+        return Span(self.passage, self.start, other.end, self.sentences + other.sentences)
 
     def overlaps(self, other: Span) -> bool:
         """Whether the two spans share any character of the same passage."""
@@ -85,8 +95,8 @@ def needs_antecedent(sentence: str, previous: str | None = None) -> bool:
     """
     text = fold(sentence).lstrip(_OPENING_QUOTES + " ")
     words = re.findall(r"[^\W_]+(?:['-][^\W_]+)*", text)
-    if not words:
-        return False
+    if not words or is_question(sentence):
+        return False  # a question opens a subject rather than continuing one
     if previous is not None and is_question(previous):
         return True
     if words[0] in _BACK_POINTERS or text.startswith(_BACK_PHRASES):

@@ -1,0 +1,503 @@
+"""The Discord front-end: the bot, its start-up, and the one place errors become replies.
+
+The core (``bot.commands`` and everything under it) never imports discord; this module and
+``bot.cogs`` are the adapter. :func:`run_bot` and :func:`sync_commands` are what the CLI calls
+(``briefbot run`` / ``briefbot sync``): they own the process (logging, the Discord endpoints,
+the knowledge base built off the event loop) and hand the dependencies to :class:`BriefBot`
+through its constructor. Importing this module has no side effects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import signal
+from collections.abc import Iterable
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot import commands as core
+from bot.cogs import EXTENSIONS
+from bot.cogs.arguments import GRAMMARS, missing_message, split_words
+from bot.cogs.paging import send_pages
+from bot.config import Settings
+from bot.errors import BriefbotError, ConfigError, UsageError
+from bot.knowledge import KnowledgeBase
+from bot.render import Renderer
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+#: What a user sees when something unexpected broke (the details go to the log).
+GENERIC_APOLOGY = ("😵 Sorry, something went wrong on my side while answering that. "
+                   "It has been logged; please try again later.")
+TOKEN_REJECTED = ("Discord rejected the bot token (401 Unauthorized). Reset it in the Discord "
+                  "developer portal (your application → Bot → Reset Token) and put the new one in "
+                  "DISCORD_TOKEN (environment or .env).")
+TOKEN_MISSING = ("DISCORD_TOKEN is not set. Copy the bot token from the Discord developer portal "
+                 "(your application → Bot → Reset Token) into the environment or .env; "
+                 "see docs/discord.md.")
+INTENT_MISSING = ("Discord refused the Message Content intent, which the prefix commands need. "
+                  "Enable it in the developer portal (your application → Bot → Privileged "
+                  "Gateway Intents → Message Content Intent) and start again.")
+
+
+class StartupError(BriefbotError):
+    """The bot could not log in or connect; the message says what to do about it."""
+
+
+# ------------------------------------------------------------------------------ process set-up
+
+
+class TokenRedactor(logging.Filter):
+    """Replaces secrets in every record a handler emits, including tracebacks.
+
+    discord.py does not log the token, but a third-party library or a future change might; this
+    is defence in depth. It is installed on handlers (not loggers) because a logger's filters do
+    not see records propagated from its children.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets: tuple[str, ...] = ()
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        """Also redact these strings (longest first, so a token wins over its parts)."""
+        merged = {*self.secrets, *(s for s in secrets if s)}
+        self.secrets = tuple(sorted(merged, key=len, reverse=True))
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret replaced by ``[REDACTED]``."""
+        for secret in self.secrets:
+            text = text.replace(secret, "[REDACTED]")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)  # a malformed call; still never let the token through
+        redacted = self.redact(message)
+        if redacted != message or record.args:
+            record.msg, record.args = redacted, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+def token_secrets(token: str | None) -> list[str]:
+    """The strings to redact for a bot token: the token and its signature part."""
+    if not token:
+        return []
+    token = token.strip()
+    parts = [token]
+    signature = token.rsplit(".", 1)[-1]
+    if len(signature) >= 16 and signature != token:
+        parts.append(signature)
+    return parts
+
+
+def configure_logging(settings: Settings) -> TokenRedactor:
+    """Set the log level from settings and redact the token on every root handler.
+
+    Keeps handlers the caller (the CLI) installed; adds one on stderr if there is none.
+    """
+    root = logging.getLogger()
+    level = logging.getLevelName(settings.log_level.upper())
+    if not isinstance(level, int):
+        raise ConfigError(f"setting log_level: {settings.log_level!r} is not a logging level "
+                          "(DEBUG, INFO, WARNING, ERROR)")
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(min(root.level or level, level))  # a more verbose -v stays in force
+    redactor = next((f for h in root.handlers for f in h.filters
+                     if isinstance(f, TokenRedactor)), None) or TokenRedactor()
+    redactor.add(token_secrets(settings.discord_token))
+    for handler in root.handlers:
+        if redactor not in handler.filters:
+            handler.addFilter(redactor)
+    return redactor
+
+
+def apply_endpoints(settings: Settings) -> None:
+    """Point discord.py at ``discord_api_base`` and ``discord_gateway_url``.
+
+    discord.py 2.7 builds every REST URL from the class attribute ``Route.BASE`` (a str) and
+    opens the first gateway connection at ``DiscordWebSocket.DEFAULT_GATEWAY`` (a
+    ``yarl.URL``); resumes go to READY's ``resume_gateway_url``, which the server chooses.
+    """
+    base = settings.discord_api_base.rstrip("/")
+    gateway = settings.discord_gateway_url
+    if not base.startswith(("https://", "http://")):
+        raise ConfigError(f"setting discord_api_base: {base!r} is not an http(s) URL")
+    if not gateway.startswith(("wss://", "ws://")):
+        raise ConfigError(f"setting discord_gateway_url: {gateway!r} is not a ws(s) URL")
+    discord.http.Route.BASE = base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+    if base != DEFAULT_API_BASE:
+        log.info("using the Discord API at %s (not Discord's own)", base)
+    if gateway != DEFAULT_GATEWAY_URL:
+        log.info("using the Discord gateway at %s (not Discord's own)", gateway)
+
+
+def open_knowledge(settings: Settings) -> KnowledgeBase:
+    """Load the knowledge base and build what the first commands would otherwise wait for."""
+    kb = KnowledgeBase.open(settings)
+    try:
+        getattr(kb, "people", None)
+    except Exception:  # a broken people feature must not keep the other commands offline
+        log.warning("the people directory could not be built; /who will fail", exc_info=True)
+    return kb
+
+
+def usage_line(prefix: str, name: str) -> str:
+    """``!search QUERY [--limit N]``: how the command is typed."""
+    return f"{prefix}{name} {core.COMMANDS[name].args}".strip()
+
+
+def unwrap(error: BaseException) -> BaseException:
+    """The exception a command really raised, out of discord.py's wrappers."""
+    wrappers = (commands.CommandInvokeError, commands.HybridCommandError,
+                commands.ConversionError, app_commands.CommandInvokeError)
+    while isinstance(error, wrappers) and error.original is not None:
+        error = error.original
+    return error
+
+
+# ------------------------------------------------------------------------------ the bot
+
+
+class BriefBot(commands.Bot):
+    """The briefing bot: prefix and slash commands over the shared command table.
+
+    Receives its settings and knowledge base from the entry point; cogs reach them as
+    ``bot.settings`` and ``bot.kb``. Replies never ping anyone (``AllowedMentions.none()``).
+    """
+
+    def __init__(self, settings: Settings, kb: KnowledgeBase, *,
+                 renderer: Renderer | None = None,
+                 extensions: tuple[str, ...] = EXTENSIONS) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True  # prefix commands read message text
+        super().__init__(
+            command_prefix=settings.command_prefix,
+            intents=intents,
+            help_command=None,  # `help` is ours, rendered from the command table
+            allowed_mentions=discord.AllowedMentions.none(),
+            case_insensitive=True,
+            strip_after_prefix=True,
+            owner_ids=set(settings.owner_ids),  # empty: the application's owner or team
+        )
+        self.settings = settings
+        self.kb = kb
+        self.renderer = renderer or Renderer()
+        self.extensions_to_load = extensions
+        self.redactor = TokenRedactor(token_secrets(settings.discord_token))
+        self.cooldowns = commands.CooldownMapping.from_cooldown(
+            settings.cooldown_uses, settings.cooldown_seconds, commands.BucketType.user)
+        # Tell a prefix user about their cooldown once per window, not once per message.
+        self.cooldown_warnings = commands.CooldownMapping.from_cooldown(
+            1, settings.cooldown_seconds, commands.BucketType.user)
+        self.add_check(self.check_cooldown)
+        self.tree.error(self.on_app_command_error)
+
+    async def setup_hook(self) -> None:
+        """Load the cogs. Slash commands are not synced here: see ``!sync``/``briefbot sync``."""
+        for extension in self.extensions_to_load:
+            try:
+                await self.load_extension(extension)
+            except commands.ExtensionError:
+                log.exception("extension %s failed to load; continuing without it", extension)
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s (id %s) to %d guild(s); prefix %r", self.user,
+                 getattr(self.user, "id", "?"), len(self.guilds), self.settings.command_prefix)
+
+    # -------------------------------------------------------------- answers
+
+    async def pages(self, name: str, /, **kwargs: Any) -> list[str]:
+        """Run command ``name`` on the core and render it: the messages the CLI would print.
+
+        Runs in a worker thread so retrieval never stalls the gateway heartbeat.
+        """
+        return await asyncio.to_thread(self.render_pages, name, kwargs)
+
+    def render_pages(self, name: str, kwargs: dict[str, Any]) -> list[str]:
+        """Blocking part of :meth:`pages`."""
+        reply = core.run(self.kb, name, **kwargs)
+        messages = self.renderer.messages(reply.kind, reply.result,
+                                          prefix=self.settings.command_prefix)
+        return [self.redact(m) for m in messages]
+
+    def redact(self, text: str) -> str:
+        """Defence in depth: no reply can ever carry the token."""
+        return self.redactor.redact(text)
+
+    async def sync_tree(self, guild_id: int | None) -> list[app_commands.AppCommand]:
+        """Publish the slash commands globally, or copy them to one guild (instant, for dev)."""
+        if guild_id is None:
+            return await self.tree.sync()
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
+
+    # -------------------------------------------------------------- cooldown
+
+    async def check_cooldown(self, ctx: commands.Context[Any]) -> bool:
+        """Global check: each user may run ``cooldown_uses`` commands per ``cooldown_seconds``.
+
+        One bucket per user across all commands, prefix and slash alike.
+        """
+        bucket = self.cooldowns.get_bucket(ctx.message)
+        retry_after = bucket.update_rate_limit() if bucket else None
+        if retry_after:
+            raise commands.CommandOnCooldown(bucket, retry_after, commands.BucketType.user)
+        return True
+
+    def cooldown_message(self, retry_after: float) -> str:
+        """The friendly reply to a user who is going too fast."""
+        uses, seconds = self.settings.cooldown_uses, self.settings.cooldown_seconds
+        return (f"⏳ Easy there: you can run {uses} command{'s' if uses != 1 else ''} every "
+                f"{seconds:g} seconds. Try again in {math.ceil(retry_after)} s.")
+
+    def _may_warn(self, ctx: commands.Context[Any]) -> bool:
+        bucket = self.cooldown_warnings.get_bucket(ctx.message)
+        return not (bucket and bucket.update_rate_limit())
+
+    # -------------------------------------------------------------- the central error handler
+
+    async def on_command_error(self, ctx: commands.Context[Any],  # type: ignore[override]
+                               error: commands.CommandError) -> None:
+        """Every failed prefix or hybrid command ends here: a short reply, or a logged bug."""
+        try:
+            cause = unwrap(error)
+            if isinstance(cause, commands.CommandNotFound):
+                await self._unknown_command(ctx)
+                return
+            if isinstance(cause, commands.CommandOnCooldown):
+                if ctx.interaction is None and not self._may_warn(ctx):
+                    return  # stay quiet rather than answer every message of a flood
+                message: str | None = self.cooldown_message(cause.retry_after)
+            else:
+                rest = ctx.view.read_rest() if isinstance(cause, commands.TooManyArguments) else ""
+                name = ctx.command.qualified_name if ctx.command else None
+                message = self.describe_error(cause, name, extra=rest)
+            if message:
+                await self.send_error(ctx, message)
+        except Exception:  # the handler itself must never take a command down with it
+            log.exception("the error handler failed on %r", error)
+
+    async def on_app_command_error(self, interaction: discord.Interaction[Any],
+                                   error: app_commands.AppCommandError) -> None:
+        """Errors of slash commands that are not hybrid (and of stale synced commands)."""
+        await self.report_interaction_error(interaction, error)
+
+    async def report_interaction_error(self, interaction: discord.Interaction[Any],
+                                       error: BaseException) -> None:
+        """Reply ephemerally to a failed interaction (slash command or button)."""
+        try:
+            command = interaction.command
+            message = self.describe_error(unwrap(error), command.name if command else None)
+            if message:
+                await self.send_interaction_error(interaction, message)
+        except Exception:
+            log.exception("the error handler failed on %r", error)
+
+    def describe_error(self, error: BaseException, name: str | None,
+                       extra: str = "") -> str | None:
+        """The user-facing reply to ``error`` in command ``name`` (None: say nothing).
+
+        Expected problems get a short explanation (with the usage line where the arguments
+        were wrong, as the CLI's ``chat`` prints it); anything else is logged with its
+        traceback and the user gets a generic apology.
+        """
+        usage = (f"\nUsage: `{usage_line(self.settings.command_prefix, name)}`"
+                 if name in core.COMMANDS else "")
+        if isinstance(error, commands.MissingRequiredArgument) and name in GRAMMARS:
+            return f"⚠️ {missing_message(GRAMMARS[name])}{usage}"
+        if isinstance(error, commands.TooManyArguments):
+            return f"⚠️ unrecognized arguments: {' '.join(split_words(extra))}{usage}"
+        if isinstance(error, UsageError):
+            return f"⚠️ {str(error).split(chr(10) + 'usage: ')[0]}{usage}"
+        if isinstance(error, BriefbotError):
+            return f"⚠️ {error}"
+        if isinstance(error, commands.NotOwner):
+            return "⛔ Only the bot's owner can use that command."
+        if isinstance(error, commands.NoPrivateMessage | app_commands.NoPrivateMessage):
+            return "⛔ That command only works in a server."
+        if isinstance(error, commands.CheckFailure | app_commands.CheckFailure):
+            return "⛔ You can't use that command here."
+        if isinstance(error, commands.UserInputError | app_commands.TransformerError):
+            return f"⚠️ {error}{usage}"
+        if isinstance(error, commands.DisabledCommand):
+            return "⛔ That command is switched off at the moment."
+        if isinstance(error, app_commands.CommandNotFound):
+            return "⚠️ That slash command is out of date. Try `/help` for the current ones."
+        if isinstance(error, discord.Forbidden):
+            log.warning("no permission to answer in a channel (command %s): %s", name, error)
+            return None  # replying would be refused the same way
+        log.error("command %s failed", name, exc_info=error)
+        return GENERIC_APOLOGY
+
+    async def send_error(self, ctx: commands.Context[Any], message: str) -> None:
+        """An error reply to a command: ephemeral for slash, a reply to the message otherwise."""
+        try:
+            if ctx.interaction is not None:
+                await ctx.send(self.redact(message), ephemeral=True)
+            else:
+                await ctx.send(self.redact(message), reference=ctx.message.to_reference(
+                    fail_if_not_exists=False))
+        except discord.HTTPException as exc:
+            log.warning("could not deliver an error reply: %s", exc)
+
+    async def send_interaction_error(self, interaction: discord.Interaction[Any],
+                                     message: str) -> None:
+        """An ephemeral error reply to an interaction, whether or not it was answered yet."""
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(self.redact(message), ephemeral=True)
+            else:
+                await interaction.response.send_message(self.redact(message), ephemeral=True)
+        except discord.HTTPException as exc:
+            log.warning("could not deliver an error reply: %s", exc)
+
+    async def _unknown_command(self, ctx: commands.Context[Any]) -> None:
+        """``!serch``: the help, headed by "did you mean", as the CLI's ``chat`` answers it."""
+        # Unknown commands count against the cooldown too: the help is a long reply to flood.
+        if not self._within_cooldown(ctx):
+            return
+        name = (ctx.invoked_with or "").lower()
+        await send_pages(ctx, await self.pages("help", unknown=name))
+
+    def _within_cooldown(self, ctx: commands.Context[Any]) -> bool:
+        bucket = self.cooldowns.get_bucket(ctx.message)
+        return not (bucket and bucket.update_rate_limit())
+
+
+# ------------------------------------------------------------------------------ entry points
+
+
+def _token(settings: Settings) -> str:
+    token = (settings.discord_token or "").strip()
+    if not token:
+        raise ConfigError(TOKEN_MISSING)
+    if any(ch.isspace() for ch in token):
+        raise ConfigError("DISCORD_TOKEN contains spaces or line breaks; copy the token again "
+                          "from the Discord developer portal.")
+    return token
+
+
+def _startup_problem(exc: BaseException, settings: Settings) -> str | None:
+    """A one-line, actionable explanation of a failed login/connect (never the token)."""
+    if isinstance(exc, discord.LoginFailure):
+        return TOKEN_REJECTED
+    if isinstance(exc, discord.HTTPException) and exc.status == 401:
+        return TOKEN_REJECTED
+    if isinstance(exc, discord.ConnectionClosed) and exc.code == 4004:
+        return TOKEN_REJECTED
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return INTENT_MISSING
+    if isinstance(exc, discord.HTTPException):
+        return f"Discord answered {exc.status}: {exc.text or exc}"
+    if isinstance(exc, OSError | discord.GatewayNotFound | TimeoutError):
+        return (f"Cannot reach Discord at {settings.discord_api_base} "
+                f"({type(exc).__name__}: {exc}); check the network or DISCORD_API_BASE.")
+    return None
+
+
+def _stop_on_signals(bot: BriefBot) -> None:
+    loop = asyncio.get_running_loop()
+    closing: set[asyncio.Task[None]] = set()
+
+    def stop(sig: signal.Signals) -> None:
+        log.info("%s received: disconnecting", sig.name)
+        task = loop.create_task(bot.close())
+        closing.add(task)  # keep a reference until it is done
+        task.add_done_callback(closing.discard)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+            loop.add_signal_handler(sig, stop, sig)
+
+
+async def _serve(settings: Settings, token: str) -> None:
+    kb = await asyncio.to_thread(open_knowledge, settings)
+    async with BriefBot(settings, kb) as bot:
+        _stop_on_signals(bot)
+        try:
+            await bot.start(token)
+        except (discord.DiscordException, OSError, TimeoutError) as exc:
+            problem = _startup_problem(exc, settings)
+            if problem is None:
+                raise
+            raise StartupError(problem) from None
+
+
+async def _sync(settings: Settings, token: str, guild_id: int | None) -> list[str]:
+    kb = await asyncio.to_thread(open_knowledge, settings)
+    async with BriefBot(settings, kb) as bot:
+        try:
+            await bot.login(token)  # in discord.py 2.7 login() runs setup_hook: cogs loaded
+            synced = await bot.sync_tree(guild_id)
+        except (discord.DiscordException, OSError, TimeoutError) as exc:
+            problem = _startup_problem(exc, settings)
+            if problem is None:
+                raise
+            raise StartupError(problem) from None
+    return [command.name for command in synced]
+
+
+def run_bot(settings: Settings) -> int:
+    """``briefbot run``: connect to Discord and answer commands until stopped.
+
+    Returns the exit code: 0 after a clean stop (SIGINT/SIGTERM), 1 when the bot cannot start
+    (missing or rejected token, missing intent, bad knowledge), with one logged line saying why.
+    """
+    try:
+        configure_logging(settings)
+        token = _token(settings)
+        apply_endpoints(settings)
+        asyncio.run(_serve(settings, token))
+    except BriefbotError as exc:
+        log.error("%s", exc)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def sync_commands(settings: Settings, guild_id: int | None) -> int:
+    """``briefbot sync [--guild ID]``: publish the slash commands, then disconnect.
+
+    Logs in over HTTP only (no gateway). Discord limits how many commands an application may
+    create per day, so this is a deliberate step rather than something every start does.
+    Returns the exit code (0 synced, 1 failed with one logged line saying why).
+    """
+    try:
+        configure_logging(settings)
+        token = _token(settings)
+        apply_endpoints(settings)
+        names = asyncio.run(_sync(settings, token, guild_id))
+    except BriefbotError as exc:
+        log.error("%s", exc)
+        return 1
+    where = f"to guild {guild_id}" if guild_id is not None else "globally"
+    log.info("synced %d slash commands %s: %s", len(names), where, ", ".join(sorted(names)))
+    return 0

@@ -1,0 +1,403 @@
+"""``brief`` and ``topics``: verbatim cited points, one message by default, loose topic names,
+suggestions for near misses and unknown words, the JSON contract and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.answers import brief, topics
+from bot.answers.brief import DEFAULT_MAX_POINTS, MAX_POINTS, BriefResult
+from bot.answers.brief.attribution import attribute, speaker
+from bot.answers.brief.resolve import find_topic
+from bot.answers.brief.spans import (
+    candidate_spans,
+    compile_cue,
+    cue_count,
+    matched_cues,
+    needs_antecedent,
+)
+from bot.answers.results import to_json
+from bot.cli import main
+from bot.corpus import Passage, load_corpus
+from bot.errors import UsageError
+from bot.knowledge import KnowledgeBase
+from bot.render import MESSAGE_LIMIT, Renderer
+from bot.text import split_sentences
+from tests.conftest import article
+
+REQUIRED_TOPICS = ("proposals", "obstacles", "china-threat", "white-paper", "us-alliance",
+                   "senkaku", "vaccines", "cyber", "energy", "first-island-chain")
+ADHOC = ("coast guard", "Kishi", "Senkaku islands dispute", "vaccines in antarctica",
+         "Taiwan Relations Act", "how far is Taiwan from Japan")
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer()
+
+
+def render(renderer: Renderer, result: BriefResult) -> list[str]:
+    return renderer.messages("brief", result, prefix="!")
+
+
+def all_briefs(kb: KnowledgeBase, limit: int | None = None) -> list[BriefResult]:
+    return [brief(kb, t, limit) for t in (*kb.corpus.topics, *ADHOC)]
+
+
+# ------------------------------------------------------------------ verbatim, cited points
+
+
+@pytest.mark.parametrize("limit", [None, MAX_POINTS])
+def test_every_point_is_verbatim_in_its_cited_passage(kb, limit):
+    for result in all_briefs(kb, limit):
+        assert result.found, result.query
+        for point in result.points:
+            passage = kb.corpus.passage(point.passage)
+            doc = kb.corpus.documents[point.doc]
+            assert point.text in passage.text, (result.query, point.passage)
+            assert point.text == point.text.strip() and point.text
+            assert passage.doc_id == point.doc and passage.number == point.paragraph
+            assert point.title == doc.label
+
+
+@pytest.mark.parametrize("limit", [None, MAX_POINTS])
+def test_points_are_whole_sentences_and_never_repeat(kb, limit):
+    for result in all_briefs(kb, limit):
+        seen: set[str] = set()
+        for point in result.points:
+            passage = kb.corpus.passage(point.passage)
+            sentences = {(s.start, s.end) for s in split_sentences(passage.text)}
+            start = passage.text.index(point.text)
+            assert any(s == start for s, _ in sentences), point.text[:60]
+            assert any(e == start + len(point.text) for _, e in sentences), point.text[-60:]
+            for sentence in split_sentences(point.text):
+                assert sentence.text not in seen, (result.query, sentence.text)
+                seen.add(sentence.text)
+
+
+def test_no_point_opens_with_a_dangling_reference(kb):
+    """A point never starts with "This…", "He…" or an answer without its question."""
+    for result in all_briefs(kb, MAX_POINTS):
+        for point in result.points:
+            first = split_sentences(point.text)[0].text
+            assert not needs_antecedent(first), (result.query, first)
+            assert not first.endswith("?") or len(split_sentences(point.text)) > 1
+
+
+def test_a_pronoun_quote_brings_its_speaker(kb):
+    result = brief(kb, "obstacles", MAX_POINTS)
+    ministry = [p for p in result.points if "foreign ministry will feel" in p.text]
+    assert len(ministry) == 1
+    assert ministry[0].text.startswith("‘Japan still feels pressure from China,’ Lii Wen")
+    assert ministry[0].by == "Lii Wen"
+
+
+def test_a_proposal_point_proposes_something(kb):
+    for point in brief(kb, "proposals", MAX_POINTS).points:
+        assert point.cues, point.text
+
+
+# ----------------------------------------------------------------- proposals and obstacles
+
+
+def test_proposals_name_who_proposes(kb):
+    by_passage = {p.passage: p for p in brief(kb, "proposals", MAX_POINTS).points}
+    assert by_passage["taiwan-japan-facing-military#p7"].by == \
+        "Japan-Taiwan Co-prosperity Leader Alliance"
+    assert by_passage["taiwan-japan-facing-military#p3"].by == "Taiwanese officials"
+    assert by_passage["complicated-legacy-colonialism-relations#p25"].by == \
+        "President Tsai Ing-wen"
+    author_voice = by_passage["security-japan-taiwan#p14"]
+    assert (author_voice.by, author_voice.by_author) == ("Yu-Shih Liao", True)
+
+
+def test_the_taiwan_relations_act_is_proposed_once(kb):
+    points = brief(kb, "proposals", MAX_POINTS).points
+    assert sum("Taiwan Relations Act" in p.text for p in points) == 1
+
+
+def test_obstacles_give_the_reasons(kb):
+    text = " ".join(p.text for p in brief(kb, "obstacles", 10).points)
+    for reason in ("business exposure", "diplomatic heft", "no legal basis",
+                   "constitutional restrictions", "conservative", "no formal diplomatic"):
+        assert reason in text
+
+
+# --------------------------------------------------------------------- length and splitting
+
+
+def test_default_brief_fits_one_discord_message(kb, renderer):
+    for result in all_briefs(kb):
+        messages = render(renderer, result)
+        assert len(messages) == 1, result.query
+        assert len(messages[0]) <= MESSAGE_LIMIT, (result.query, len(messages[0]))
+        assert 1 <= len(result.points) <= DEFAULT_MAX_POINTS
+
+
+def test_default_takes_points_while_the_message_fits(kb):
+    everything = brief(kb, "proposals", measure=lambda result: 0)
+    assert len(everything.points) >= DEFAULT_MAX_POINTS - 2  # neighbours may merge
+    nothing_fits = brief(kb, "proposals", measure=lambda result: 10 * MESSAGE_LIMIT)
+    assert len(nothing_fits.points) == 1  # the best point is always given
+
+
+def test_limit_asks_for_more_and_splits_at_point_boundaries(kb, renderer):
+    result = brief(kb, "proposals", 15)
+    assert len(result.points) == 15
+    messages = render(renderer, result)
+    assert len(messages) > 1
+    assert all(len(m) <= MESSAGE_LIMIT for m in messages)
+    for number in range(1, 16):
+        assert sum(m.count(f"**{number}.** ") for m in messages) == 1
+
+
+@pytest.mark.parametrize("limit", [0, MAX_POINTS + 1, -3])
+def test_limit_out_of_range_is_a_usage_error(kb, limit):
+    with pytest.raises(UsageError, match="--limit"):
+        brief(kb, "proposals", limit)
+
+
+def test_empty_topic_is_a_usage_error(kb):
+    with pytest.raises(UsageError, match="topic"):
+        brief(kb, "   ")
+
+
+# ------------------------------------------------------------------------- topic matching
+
+
+@pytest.mark.parametrize(
+    ("asked", "name"),
+    [
+        ("proposals", "proposals"), ("Proposals", "proposals"), ("proposal", "proposals"),
+        (" PROPOSALS ", "proposals"), ("recommendations", "proposals"),
+        ("obstacle", "obstacles"), ("Obstacles", "obstacles"), ("barriers", "obstacles"),
+        ("why not", "obstacles"), ("china threat", "china-threat"),
+        ("China-Threats", "china-threat"), ("US alliance", "us-alliance"),
+        ("white papers", "white-paper"), ("Diaoyutai", "senkaku"), ("covid", "vaccines"),
+        ("first island chain", "first-island-chain"),
+    ],
+)
+def test_topic_names_match_loosely(kb, asked, name):
+    result = brief(kb, asked)
+    assert (result.status, result.topic, result.found) == ("topic", name, True)
+    assert result.description == kb.corpus.topics[name].description
+
+
+@pytest.mark.parametrize(
+    ("asked", "suggested"),
+    [("proposls", "proposals"), ("proposl", "proposals"), ("obstacels", "obstacles"),
+     ("proposl cooperation", "proposals"), ("senkak", "senkaku"), ("vacines", "vaccines")],
+)
+def test_near_miss_suggests_the_topic_instead_of_briefing(kb, renderer, asked, suggested):
+    result = brief(kb, asked)
+    assert (result.found, result.status, result.points) == (False, "near-miss", [])
+    assert result.suggestions[0] == suggested
+    text = render(renderer, result)[0]
+    assert f"`!brief {suggested}`" in text and "no topic" in text
+
+
+def test_unknown_words_get_a_clear_reply(kb, renderer):
+    result = brief(kb, "zzzz qqqq")
+    assert (result.found, result.status, result.points) == (False, "unknown", [])
+    text = render(renderer, result)[0]
+    assert "Nothing in the articles matches **zzzz qqqq**" in text
+    assert "`proposals`" in text and "`!topics`" in text
+    assert "Traceback" not in text
+
+
+def test_unknown_word_near_a_corpus_word_is_suggested(kb):
+    result = brief(kb, "Kishu")
+    assert result.status == "unknown"
+    assert "kishi" in result.suggestions
+
+
+def test_only_common_words(kb, renderer):
+    result = brief(kb, "the of and")
+    assert (result.found, result.status) == (False, "common")
+    assert "too common" in render(renderer, result)[0]
+
+
+def test_adhoc_text_with_hits_is_briefed(kb, renderer):
+    result = brief(kb, "coast guard")
+    assert (result.found, result.status) == (True, "adhoc")
+    assert any("coast guards" in p.text for p in result.points)
+    partial = brief(kb, "vaccines in antarctica")
+    assert partial.status == "adhoc" and partial.unknown_words == ["antarctica"]
+    assert "No match for: antarctica" in render(renderer, partial)[0]
+
+
+def test_find_topic_ignores_unrelated_text(kb):
+    assert find_topic(kb, "coast guard") is None
+    assert find_topic(kb, "") is None
+
+
+def test_user_text_is_escaped_in_replies(kb, renderer):
+    text = render(renderer, brief(kb, "zzzz **bold** @everyone"))[0]
+    assert "**bold**" not in text and "\\*\\*bold\\*\\*" in text
+    assert "@everyone" not in text
+
+
+# ---------------------------------------------------------------------------- JSON and CLI
+
+
+def test_json_contract(kb):
+    data = to_json(brief(kb, "proposals"))
+    assert data["topic"] == "proposals" and data["found"] is True
+    assert data["points"] and data["sources"]
+    for point in data["points"]:
+        assert {"text", "doc", "passage", "title", "paragraph", "by"} <= set(point)
+        assert "span" not in point  # internal
+        assert isinstance(point["text"], str) and "#p" in point["passage"]
+    cited = {p["doc"] for p in data["points"]}
+    assert [s["doc"] for s in data["sources"]] == list(dict.fromkeys(
+        p["doc"] for p in data["points"]))
+    assert cited == {s["doc"] for s in data["sources"]}
+    for source in data["sources"]:
+        assert {"doc", "title", "author"} <= set(source)
+    json.dumps(data)  # serialisable as it is
+
+
+def test_sources_footer_names_authors_or_says_not_stated(kb, renderer):
+    result = brief(kb, "obstacles")
+    text = render(renderer, result)[0]
+    for source in result.sources:
+        assert (source.author or "author not stated") in text
+
+
+def test_cli_brief_proposals_json(capsys):
+    assert main(["brief", "proposals", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["topic"] == "proposals" and len(data["points"]) >= 3
+
+
+def test_cli_brief_renders_and_handles_misses(capsys):
+    assert main(["brief", "obstacles"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("📋 **Brief: obstacles**") and "↳" in out
+    assert main(["brief", "proposl"]) == 0
+    assert "`!brief proposals`" in capsys.readouterr().out
+    assert main(["brief", "proposals", "--limit", "12"]) == 0
+    assert "── next message ──" in capsys.readouterr().out
+
+
+def test_cli_topics(capsys):
+    assert main(["topics"]) == 0
+    out = capsys.readouterr().out
+    for name in REQUIRED_TOPICS:
+        assert f"**{name}**" in out
+
+
+# --------------------------------------------------------------------------------- topics
+
+
+def test_required_topics_are_defined(kb):
+    for name in REQUIRED_TOPICS:
+        topic = kb.corpus.topics[name]
+        assert topic.description and topic.query and topic.cues, name
+
+
+def test_topics_lists_names_and_descriptions(kb):
+    result = topics(kb)
+    assert [t.name for t in result.topics] == list(kb.corpus.topics)
+    assert all(t.description for t in result.topics)
+
+
+def test_topics_and_brief_on_a_knowledge_base_without_topics(make_knowledge, renderer):
+    root = make_knowledge({"a.md": article(
+        "a", "Alpha ships sail north. They should cooperate with beta ports.",
+        "Beta ports are busy.", title="Alpha")})
+    kb = KnowledgeBase.from_corpus(load_corpus(root))
+    assert "No named topics" in renderer.render("topics", topics(kb), prefix="!")
+    result = brief(kb, "beta ports")
+    assert result.found and result.points
+    for point in result.points:
+        assert point.text in kb.corpus.passage(point.passage).text
+    missing = brief(kb, "zzzz")
+    assert missing.status == "unknown" and missing.topics == []
+    assert "See `!topics`" in renderer.render("brief", missing, prefix="!")
+
+
+# ------------------------------------------------------------------------- building blocks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "previous", "needs"),
+    [
+        ("This is the current political reality.", "X.", True),
+        ("He also stressed the importance of it.", None, True),
+        ("Otherwise, the two sides cannot exchange information.", "X.", True),
+        ("‘Japan’s foreign ministry will feel the pressure more acutely,’ he said.", "X.", True),
+        ("Altogether, then, it clearly prefers to manage it through the US.", "X.", True),
+        ("Japan was indifferent.", "Tsai asked for dialogue.", True),
+        ("Extensive business exposure is one reason.", "Why is Japan dragging its feet?", True),
+        ("With threats growing, the alliance calls for a law.", "They launched the Alliance.",
+         True),
+        ("It would be the best if Japan is able to create a Taiwan Relations Act.", None, False),
+        ("It is hoped that Japan will start a simulation.", "X.", False),
+        ("Japan should use the operational framework of the alliance.", "X.", False),
+        ("Japan was indifferent.", None, False),
+    ],
+)
+def test_needs_antecedent(sentence, previous, needs):
+    assert needs_antecedent(sentence, previous) is needs
+
+
+def test_candidate_spans_bring_antecedents_within_the_paragraph():
+    passage = Passage("d", 1, "This opens the paragraph of the article. Japan must act on the "
+                              "proposal quickly. This is why the article matters so much. Why "
+                              "does Japan wait? Business exposure to China is one reason.")
+    texts = [span.text for span in candidate_spans(passage)]
+    assert texts == [
+        "Japan must act on the proposal quickly.",
+        "Japan must act on the proposal quickly. This is why the article matters so much.",
+        "Why does Japan wait? Business exposure to China is one reason.",
+    ]
+
+
+def test_cues_match_whole_words_and_count_places_once():
+    cues = [compile_cue(c) for c in ("propose", "to propose", "urge*", "pressure from china")]
+    text = "Officials came to propose a mechanism and urged action; ‘pressure from China,’ he said"
+    assert matched_cues(cues, text) == ["propose", "to propose", "urge*", "pressure from china"]
+    assert cue_count(cues, text) == 3
+    assert matched_cues(cues, "a proposal") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "who"),
+    [
+        ("Kishi wrote that Japan should “closely cooperate with countries”.", "Kishi"),
+        ("In 2019 former president Tsai Ing-wen publicly asked for direct dialogue.",
+         "former president Tsai Ing-wen"),
+        ("President Tsai Ing-wen (蔡英文) said that “Taiwan and Japan are confronted”.",
+         "President Tsai Ing-wen"),
+        ("‘There are … areas,’ a Taiwanese security insider says.",
+         "a Taiwanese security insider"),
+        ("Japan’s Sankei Shimbun in February 2019 reported that Taiwanese officials had "
+         "contacted the Japanese government to propose a mechanism.", "Taiwanese officials"),
+        ("In an interview titled “Japan calls for greater attention,” Japanese Minister of "
+         "Defense Nobuo Kishi warned about the expanding military.",
+         "Japanese Minister of Defense Nobuo Kishi"),
+        ("Japanese bureaucracy is conservative.", None),
+    ],
+)
+def test_speaker(sentence, who):
+    assert speaker(sentence) == who
+
+
+def test_attribution_resolves_pronouns_and_falls_back_to_the_author():
+    lii = ("‘Japan still feels pressure from China,’ Lii Wen, now spokesperson, said.",
+           "‘Japan’s foreign ministry will feel the pressure more acutely,’ he said.")
+    assert attribute(lii, "Someone").by == "Lii Wen"
+    alliance = ("127 leaders launched the Japan-Taiwan Co-prosperity Leader Alliance in Tokyo.",
+                "With the threat growing, the alliance calls for a law.")
+    assert attribute(alliance, None).by == "Japan-Taiwan Co-prosperity Leader Alliance"
+    own = attribute(("Japan should act.",), "Yao Chung-yuan")
+    assert (own.by, own.by_author) == ("Yao Chung-yuan", True)
+    assert attribute(("Japan should act.",), None).by is None
+    assert attribute(("‘Act now,’ he said.",), "Yao Chung-yuan").by is None
+
+
+def test_brief_is_deterministic(kb):
+    assert brief(kb, "proposals", 10) == brief(kb, "proposals", 10)
