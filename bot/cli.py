@@ -101,7 +101,7 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--queries", type=Path, default=EVAL_DIR / "search_queries.yaml",
                    help="judged queries (default: tests/eval/search_queries.yaml)")
     p.add_argument("--raw", type=Path, default=EVAL_RAW,
-                   help="raw article files the baseline indexes (default: tests/data/seed-articles)")
+                   help="raw files the baseline indexes (default: tests/data/seed-articles)")
     p = sub.add_parser("digest", parents=[common],
                        help="what each digest schedule would post now, or --schedule")
     what = p.add_mutually_exclusive_group()

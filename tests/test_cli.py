@@ -105,7 +105,7 @@ def test_check_exits_nonzero_and_names_file_and_line(capsys, make_knowledge):
 
 def test_a_broken_knowledge_directory_is_an_error_not_a_traceback(capsys, make_knowledge):
     root = make_knowledge({"bad.md": "no front matter"})
-    code, out, err = run(capsys, "search", "x", "--knowledge", str(root))
+    code, _, err = run(capsys, "search", "x", "--knowledge", str(root))
     assert code == 1
     assert "bad.md:1: missing front matter" in err and "Traceback" not in err
 

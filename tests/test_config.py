@@ -28,7 +28,7 @@ def test_environment_overrides_file_and_defaults(tmp_path):
 
 
 def test_invalid_values_name_the_setting_and_where_it_came_from():
-    with pytest.raises(ConfigError, match="bm25_k1 .*BRIEFBOT_BM25_K1.*'fast'"):
+    with pytest.raises(ConfigError, match=r"bm25_k1 .*BRIEFBOT_BM25_K1.*'fast'"):
         load_settings(None, {"BRIEFBOT_BM25_K1": "fast"})
 
 
