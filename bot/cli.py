@@ -109,6 +109,15 @@ def build_parser() -> ArgumentParser:
                       help="preview a digest on TOPIC instead of each schedule's next one")
     what.add_argument("--schedule", action="store_true",
                       help="list every schedule (settings file and store) with its next run")
+    sub.add_parser("run", parents=[common],
+                   help="start the Discord bot (needs DISCORD_TOKEN in the environment or .env)")
+    p = sub.add_parser("sync", parents=[common],
+                       help="register the slash commands with Discord (global by default)")
+    p.add_argument("--guild", type=int, metavar="ID", default=None,
+                   help="sync to one guild only, instantly (default: $BRIEFBOT_DEV_GUILD if "
+                        "--dev is given)")
+    p.add_argument("--dev", action="store_true",
+                   help="sync to the development guild BRIEFBOT_DEV_GUILD")
     sub.add_parser("chat", parents=[common],
                    help="type bot commands (!search …) and see exactly what the bot would post")
     return parser
@@ -198,6 +207,18 @@ def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:
         return _eval(args, session.kb, as_json, out)
     if command == "digest":
         return _digest(args, session, as_json, out)
+    if command in ("run", "sync"):
+        # Imported here: discord.py is only needed by the bot, not by the core commands.
+        from bot.discord_bot import run_bot, sync_commands
+
+        if command == "run":
+            return run_bot(session.settings)
+        guild = args.guild
+        if args.dev:
+            if session.settings.dev_guild_id is None:
+                raise UsageError("--dev needs BRIEFBOT_DEV_GUILD set to a guild id")
+            guild = session.settings.dev_guild_id
+        return sync_commands(session.settings, guild)
     if command == "chat":
         return chat(session, sys.stdin, out)
     raise UsageError(f"unknown command {command!r}")

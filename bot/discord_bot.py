@@ -14,7 +14,6 @@ import contextlib
 import logging
 import math
 import signal
-from collections.abc import Iterable
 from typing import Any
 
 import discord
@@ -29,6 +28,7 @@ from bot.cogs.paging import send_pages
 from bot.config import Settings
 from bot.errors import BriefbotError, ConfigError, UsageError
 from bot.knowledge import KnowledgeBase
+from bot.logs import TokenRedactor, configure_logging, token_secrets
 from bot.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -55,85 +55,6 @@ class StartupError(BriefbotError):
 
 
 # ------------------------------------------------------------------------------ process set-up
-
-
-class TokenRedactor(logging.Filter):
-    """Replaces secrets in every record a handler emits, including tracebacks.
-
-    discord.py does not log the token, but a third-party library or a future change might; this
-    is defence in depth. It is installed on handlers (not loggers) because a logger's filters do
-    not see records propagated from its children.
-    """
-
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        super().__init__()
-        self.secrets: tuple[str, ...] = ()
-        self.add(secrets)
-
-    def add(self, secrets: Iterable[str]) -> None:
-        """Also redact these strings (longest first, so a token wins over its parts)."""
-        merged = {*self.secrets, *(s for s in secrets if s)}
-        self.secrets = tuple(sorted(merged, key=len, reverse=True))
-
-    def redact(self, text: str) -> str:
-        """``text`` with every secret replaced by ``[REDACTED]``."""
-        for secret in self.secrets:
-            text = text.replace(secret, "[REDACTED]")
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            message = str(record.msg)  # a malformed call; still never let the token through
-        redacted = self.redact(message)
-        if redacted != message or record.args:
-            record.msg, record.args = redacted, ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = self.redact(record.stack_info)
-        return True
-
-
-def token_secrets(token: str | None) -> list[str]:
-    """The strings to redact for a bot token: the token and its signature part."""
-    if not token:
-        return []
-    token = token.strip()
-    parts = [token]
-    signature = token.rsplit(".", 1)[-1]
-    if len(signature) >= 16 and signature != token:
-        parts.append(signature)
-    return parts
-
-
-def configure_logging(settings: Settings) -> TokenRedactor:
-    """Set the log level from settings and redact the token on every root handler.
-
-    Keeps handlers the caller (the CLI) installed; adds one on stderr if there is none.
-    """
-    root = logging.getLogger()
-    level = logging.getLevelName(settings.log_level.upper())
-    if not isinstance(level, int):
-        raise ConfigError(f"setting log_level: {settings.log_level!r} is not a logging level "
-                          "(DEBUG, INFO, WARNING, ERROR)")
-    if not root.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-    root.setLevel(min(root.level or level, level))  # a more verbose -v stays in force
-    redactor = next((f for h in root.handlers for f in h.filters
-                     if isinstance(f, TokenRedactor)), None) or TokenRedactor()
-    redactor.add(token_secrets(settings.discord_token))
-    for handler in root.handlers:
-        if redactor not in handler.filters:
-            handler.addFilter(redactor)
-    return redactor
 
 
 def apply_endpoints(settings: Settings) -> None:
@@ -480,6 +401,9 @@ def run_bot(settings: Settings) -> int:
         return 1
     except KeyboardInterrupt:
         pass
+    except Exception:  # logged through the redacting handlers, not Python's bare traceback
+        log.exception("the bot stopped unexpectedly")
+        return 1
     return 0
 
 
@@ -497,6 +421,9 @@ def sync_commands(settings: Settings, guild_id: int | None) -> int:
         names = asyncio.run(_sync(settings, token, guild_id))
     except BriefbotError as exc:
         log.error("%s", exc)
+        return 1
+    except Exception:  # logged through the redacting handlers, not Python's bare traceback
+        log.exception("syncing the slash commands failed")
         return 1
     where = f"to guild {guild_id}" if guild_id is not None else "globally"
     log.info("synced %d slash commands %s: %s", len(names), where, ", ".join(sorted(names)))

@@ -29,17 +29,18 @@ from bot.cogs.paging import Paginator
 from bot.config import Settings, load_settings
 from bot.discord_bot import (
     GENERIC_APOLOGY,
+    INTENT_MISSING,
+    TOKEN_REJECTED,
     BriefBot,
-    TokenRedactor,
+    _startup_problem,
     apply_endpoints,
-    configure_logging,
     run_bot,
     sync_commands,
-    token_secrets,
     unwrap,
 )
 from bot.errors import BriefbotError, ConfigError, UsageError
 from bot.knowledge import KnowledgeBase
+from bot.logs import TokenRedactor, configure_logging, token_secrets
 from bot.render import MESSAGE_LIMIT
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.s3cret-signature-part-0123456789"
@@ -263,13 +264,16 @@ async def test_a_failing_extension_is_logged_and_skipped(
     f"!source {LONG_DOC}",
     f"!source {LONG_DOC}#p3",
     "!sources",
+    "!topics",
     "!help",
+    "!help foo",
     "!search senkaku --limit 99",
     "!search senkaku --limit",
     "!search senkaku --limit abc",
     "!search",
     "!source a b",
     "!sources extra",
+    "!topics extra",
     "!serch senkaku",
     "!search *bold* @everyone",
 ])
@@ -288,6 +292,7 @@ async def test_prefix_replies_are_the_cli_messages(
     ("who", {"name": "Kishi"}, "!who Kishi"),
     ("source", {"ident": LONG_DOC}, f"!source {LONG_DOC}"),
     ("help", {}, "!help"),
+    ("topics", {}, "!topics"),
 ])
 async def test_slash_replies_are_the_cli_messages(
         bot: BriefBot, session: Session, name: str, options: dict[str, Any], line: str) -> None:
@@ -295,6 +300,13 @@ async def test_slash_replies_are_the_cli_messages(
     await ctx.command.callback(cog(bot), ctx, **options)
     assert posted(ctx) == chat_reply(session, line).split(MESSAGE_BREAK)
     assert "reference" not in ctx.sent[0] and not ctx.deferred
+
+
+async def test_help_about_a_known_command_is_the_plain_help(
+        bot: BriefBot, session: Session) -> None:
+    # The CLI answers `!help search` with "I don't know `!search`"; the bot does not.
+    ctx = await run_prefix(bot, "!help search")
+    assert posted(ctx) == chat_reply(session, "!help").split(MESSAGE_BREAK)
 
 
 async def test_markdown_and_mentions_in_echoed_input_are_defused(bot: BriefBot) -> None:
@@ -651,3 +663,16 @@ def test_a_missing_or_malformed_token_exits_1_with_one_line(
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and problem in errors[0] and "\n" not in errors[0]
     assert not token or token not in caplog.text
+
+
+@pytest.mark.parametrize(("error", "problem"), [
+    (discord.LoginFailure("Improper token has been passed."), TOKEN_REJECTED),
+    (discord.HTTPException(_Response(401), {"message": "401: Unauthorized", "code": 0}),
+     TOKEN_REJECTED),
+    (discord.PrivilegedIntentsRequired(None), INTENT_MISSING),
+    (ConnectionRefusedError(111, "Connection refused"), "Cannot reach Discord at"),
+])
+def test_startup_failures_are_explained_in_one_line(error: Exception, problem: str) -> None:
+    explained = _startup_problem(error, make_settings())
+    assert explained is not None and explained.startswith(problem) and "\n" not in explained
+    assert TOKEN not in explained

@@ -293,6 +293,7 @@ async def test_unknown_command_and_bad_usage(fake: FakeDiscord, bot: BotProcess)
     helped = await ask(fake, "!serch senkaku", user)
     assert helped["content"] == cli_pages("!serch senkaku")[0]
     assert "Did you mean `!search`?" in helped["content"]
+    assert (await ask(fake, "!help serch", user))["content"] == cli_pages("!help serch")[0]
     usage = await ask(fake, "!search senkaku --limit 99", user)
     assert usage["content"] == cli_pages("!search senkaku --limit 99")[0]
     assert usage["content"].endswith("Usage: `!search QUERY [--limit N]`")

@@ -18,7 +18,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import commands as core
-from bot.cogs.arguments import GRAMMARS, LIMIT_MAX, LIMIT_MIN, check_lengths, parse_prefix
+from bot.cogs.arguments import (
+    GRAMMARS,
+    LIMIT_MAX,
+    LIMIT_MIN,
+    check_lengths,
+    parse_prefix,
+    split_words,
+)
 from bot.cogs.paging import send_pages
 from bot.knowledge import KnowledgeBase
 from bot.render import clip
@@ -189,7 +196,12 @@ class Briefing(commands.Cog):
     @commands.hybrid_command(name="help", description=core.COMMANDS["help"].summary)
     async def help(self, ctx: commands.Context[BriefBot]) -> None:
         """Every command, with an example of each in both forms."""
-        await self.answer(ctx, "help")
+        # `!help foo` reads as the CLI's "I don't know `!foo`"; `!help search` is just the help.
+        words = split_words(ctx.view.read_rest()) if ctx.interaction is None else []
+        if words and words[0].lower() not in core.COMMANDS:
+            await self.answer(ctx, "help", unknown=words[0])
+        else:
+            await self.answer(ctx, "help")
 
 
 async def setup(bot: BriefBot) -> None:
