@@ -353,6 +353,11 @@ def chat_reply(session: Session, line: str) -> str:
         return ""
     name, rest = words[0].lower(), words[1:]
     if name not in ANSWERS:
+        if name in commands.COMMANDS:  # a bot-only command, e.g. digest
+            try:
+                commands.run(session.kb, name)
+            except BriefbotError as exc:
+                return f"⚠️ {exc}"
         return session.answer("help", {"unknown": name}, False)
     try:
         args = build_parser().parse_args([name, *rest])

@@ -58,12 +58,19 @@ class HelpResult:
 
 
 def _help(kb: KnowledgeBase, unknown: str | None = None) -> HelpResult:
+    if unknown in COMMANDS:  # `help search` asks about a known command: the list answers it
+        unknown = None
     # Examples may name a document; use one that exists in this knowledge base.
     doc = next(iter(kb.corpus.documents), "doc-id")
     entries = [HelpEntry(c.name, c.args, c.summary, c.example.format(doc=doc),
                          c.slash_example.format(doc=doc)) for c in COMMANDS.values()]
     suggestions = close_matches(unknown, list(COMMANDS), cutoff=60) if unknown else None
     return HelpResult(entries, unknown, suggestions)
+
+
+def _digest_here(kb: KnowledgeBase, **_: Any) -> None:
+    raise UsageError("Digests are posted on Discord. In a terminal, `briefbot digest` shows "
+                     "what would be posted now and `briefbot digest --schedule` the next runs.")
 
 
 COMMANDS: dict[str, Command] = {
@@ -84,7 +91,10 @@ COMMANDS: dict[str, Command] = {
                 "", "", lambda kb: answers.sources(kb)),
         Command("source", "ID", "One article in full, or one paragraph (ID#p3).",
                 "{doc}", "id:{doc}", lambda kb, ident: answers.source(kb, ident)),
-        Command("help", "", "This list.", "", "", _help),
+        Command("digest", "preview [TOPIC] · list · subscribe · remove ID",
+                "Briefings posted to a channel on a schedule (subscribe, list and remove need "
+                "Manage Server).", "preview proposals", "preview topic:proposals", _digest_here),
+        Command("help", "", "Every command, with an example of each form.", "", "", _help),
     )
 }
 

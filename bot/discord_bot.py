@@ -263,6 +263,10 @@ class BriefBot(commands.Bot):
             return "⛔ Only the bot's owner can use that command."
         if isinstance(error, commands.NoPrivateMessage | app_commands.NoPrivateMessage):
             return "⛔ That command only works in a server."
+        if isinstance(error, commands.MissingPermissions | app_commands.MissingPermissions):
+            needed = ", ".join(p.replace("_", " ").replace("guild", "server").title()
+                               for p in error.missing_permissions)
+            return f"⛔ You need the {needed} permission to use that command."
         if isinstance(error, commands.CheckFailure | app_commands.CheckFailure):
             return "⛔ You can't use that command here."
         if isinstance(error, commands.UserInputError | app_commands.TransformerError):

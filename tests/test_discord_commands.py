@@ -222,6 +222,9 @@ async def test_bot_is_safe_by_default(kb: KnowledgeBase) -> None:
 
 async def test_every_table_command_is_hybrid_with_the_tables_summary(bot: BriefBot) -> None:
     for name, command in core.COMMANDS.items():
+        assert len(command.summary) <= 100, name  # Discord's limit on a slash description
+        if name == "digest":  # a group in its own cog, checked in tests/test_digest_cog.py
+            continue
         hybrid = bot.get_command(name)
         assert isinstance(hybrid, commands.HybridCommand), name
         slash = bot.tree.get_command(name)
