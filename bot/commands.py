@@ -16,6 +16,9 @@ from bot.answers.suggest import close_matches
 from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
 
+#: The longest text argument any command accepts.
+MAX_ARGUMENT_CHARS = 1000
+
 
 @dataclass(frozen=True)
 class Command:
@@ -112,6 +115,11 @@ def run(kb: KnowledgeBase, name: str, /, **kwargs: Any) -> Reply:
     UsageError
         For an unknown command (with suggestions) or arguments the command rejects.
     """
+    for key, value in kwargs.items():
+        # Every front-end gets the same ceiling; Discord adds its own, lower one from settings.
+        if isinstance(value, str) and len(value) > MAX_ARGUMENT_CHARS:
+            raise UsageError(f"That {key} is {len(value):,} characters long; the most I take is "
+                             f"{MAX_ARGUMENT_CHARS:,}.")
     command = COMMANDS.get(name)
     if command is None:
         hints = close_matches(name, list(COMMANDS), cutoff=60)

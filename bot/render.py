@@ -26,6 +26,8 @@ _MARKDOWN_RE = re.compile(r"([\\*_~`|\[\]])")  # ">" and "#" only matter at a li
 _LINE_START_RE = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
 _MENTION_RE = re.compile(r"@(?=everyone|here|[!&]?\d|\S)", re.IGNORECASE)
 _ZERO_WIDTH_SPACE = "\u200b"
+# Bidirectional overrides and isolates: echoed, they would reverse the rest of the reply.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 def escape_markdown(text: str) -> str:
@@ -33,8 +35,10 @@ def escape_markdown(text: str) -> str:
 
     Discord renders the escaped text as the original characters, so quoted corpus text still
     reads verbatim; ``@everyone`` gets a zero-width space after the ``@`` so it pings nobody
-    even where ``allowed_mentions`` is not in force.
+    even where ``allowed_mentions`` is not in force; bidirectional control characters are
+    dropped so they cannot flip the rest of the reply.
     """
+    text = text.translate(_BIDI_CONTROLS)
     text = _MARKDOWN_RE.sub(r"\\\1", text)
     text = _LINE_START_RE.sub(r"\1\\\2", text)
     text = _MENTION_RE.sub("@" + _ZERO_WIDTH_SPACE, text)

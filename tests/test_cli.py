@@ -66,6 +66,12 @@ def test_bad_usage_exits_2_with_a_usage_message(capsys, argv):
     assert "usage:" in err and out == ""
 
 
+def test_a_huge_query_is_refused_clearly(capsys):
+    code, _, err = run(capsys, "search", "senkaku " * 500)
+    assert code == 2
+    assert "the most I take is 1,000" in err
+
+
 def test_sources_lists_every_document_and_unknown_metadata_stays_unknown(capsys):
     code, out, _ = run(capsys, "sources", "--json")
     assert code == 0

@@ -19,6 +19,7 @@ from bot.render import MESSAGE_LIMIT, clip, escape_markdown, split_message
         ("> quote", r"\> quote"),
         ("[link](http://x)", r"\[link\](http://x)"),
         ("Japan’s “first island chain” — 釣魚台", "Japan’s “first island chain” — 釣魚台"),
+        ("abc\u202edef\u2066x", "abcdefx"),
     ],
 )
 def test_escape_markdown_shows_text_literally_and_pings_nobody(raw, shown):
