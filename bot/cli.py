@@ -364,7 +364,7 @@ def chat_reply(session: Session, line: str) -> str:
         return session.answer(name, ANSWERS[name](args), False)
     except UsageError as exc:
         problem = str(exc).split("\nusage: ")[0]
-        usage = f"{prefix}{name} {commands.COMMANDS[name].args}".strip()
+        usage = commands.usage_line(prefix, name)
         return f"⚠️ {problem}\nUsage: `{usage}`"
     except BriefbotError as exc:
         return f"⚠️ {exc}"

@@ -102,9 +102,9 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-def register(command: Command) -> None:
-    """Add a command to the table (used by features that live in their own modules)."""
-    COMMANDS[command.name] = command
+def usage_line(prefix: str, name: str) -> str:
+    """``!search QUERY [--limit N]``: how command ``name`` is typed."""
+    return f"{prefix}{name} {COMMANDS[name].args}".strip()
 
 
 def run(kb: KnowledgeBase, name: str, /, **kwargs: Any) -> Reply:

@@ -385,33 +385,27 @@ def parse_synonyms(path: Path) -> list[tuple[str, ...]]:
 # --------------------------------------------------------------------------- the directory
 
 
-def iter_problems(root: Path) -> Iterator[KnowledgeError]:
-    """Yield every problem in a knowledge directory, without stopping at the first."""
-    list(_load(root, problems := []))
-    yield from problems
-
-
 def check_knowledge(root: Path) -> list[KnowledgeError]:
     """Return every problem in a knowledge directory (empty when it is valid)."""
-    return list(iter_problems(root))
+    return _load(root)[1]
 
 
 def load_corpus(root: Path | None = None) -> Corpus:
     """Load and validate a knowledge directory; raise the first :class:`KnowledgeError`."""
-    problems: list[KnowledgeError] = []
-    corpus = next(_load(root or BUNDLED_KNOWLEDGE, problems))
+    corpus, problems = _load(root or BUNDLED_KNOWLEDGE)
     if problems:
         raise problems[0]
     return corpus
 
 
-def _load(root: Path, problems: list[KnowledgeError]) -> Iterator[Corpus]:
+def _load(root: Path) -> tuple[Corpus, list[KnowledgeError]]:
+    """Load what can be loaded and collect every problem, without stopping at the first."""
     root = Path(root)
+    problems: list[KnowledgeError] = []
     articles_dir = root / "articles"
     if not articles_dir.is_dir():
         problems.append(KnowledgeError(root, "no 'articles/' directory: not a knowledge directory"))
-        yield Corpus(root, {})
-        return
+        return Corpus(root, {}), problems
 
     documents: dict[str, Document] = {}
     paths = sorted(articles_dir.glob("*.md"))
@@ -441,7 +435,7 @@ def _load(root: Path, problems: list[KnowledgeError]) -> Iterator[Corpus]:
         except KnowledgeError as exc:
             problems.append(exc)
     problems.extend(_check_references(corpus))
-    yield corpus
+    return corpus, problems
 
 
 def _check_references(corpus: Corpus) -> Iterator[KnowledgeError]:

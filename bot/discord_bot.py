@@ -88,11 +88,6 @@ def open_knowledge(settings: Settings) -> KnowledgeBase:
     return kb
 
 
-def usage_line(prefix: str, name: str) -> str:
-    """``!search QUERY [--limit N]``: how the command is typed."""
-    return f"{prefix}{name} {core.COMMANDS[name].args}".strip()
-
-
 def unwrap(error: BaseException) -> BaseException:
     """The exception a command really raised, out of discord.py's wrappers."""
     wrappers = (commands.CommandInvokeError, commands.HybridCommandError,
@@ -249,7 +244,7 @@ class BriefBot(commands.Bot):
         were wrong, as the CLI's ``chat`` prints it); anything else is logged with its
         traceback and the user gets a generic apology.
         """
-        usage = (f"\nUsage: `{usage_line(self.settings.command_prefix, name)}`"
+        usage = (f"\nUsage: `{core.usage_line(self.settings.command_prefix, name)}`"
                  if name in core.COMMANDS else "")
         if isinstance(error, commands.MissingRequiredArgument) and name in GRAMMARS:
             return f"⚠️ {missing_message(GRAMMARS[name])}{usage}"
