@@ -74,3 +74,23 @@ def test_a_corrupt_cache_is_rebuilt_not_fatal(make_knowledge, tmp_path):
     assert not index.loaded_from_cache
     assert index.search("vaccines")[0].passage.id == "a#p2"
     assert json.loads(next(cache.glob("index-*.json")).read_text())["ids"][0] == "a#p1"
+
+
+def test_another_engine_can_replace_the_scoring_without_touching_the_rest(make_knowledge):
+    class CountEngine:
+        """Scores by the number of query terms a passage has: a stand-in engine."""
+
+        def __init__(self, documents, k1, b):
+            self.documents = [set(d) for d in documents]
+
+        def top_k(self, query, k):
+            scores = [(i, float(len(doc & set(query)))) for i, doc in enumerate(self.documents)]
+            return sorted((s for s in scores if s[1]), key=lambda s: -s[1])[:k]
+
+    corpus = load_corpus(make_knowledge(ARTICLES))
+    passages = list(corpus.passages())
+    analyzer = Analyzer()
+    index = PassageIndex(passages, [analyzer.tokens(p.text) for p in passages], analyzer,
+                         1.2, 0.75, engine=CountEngine)
+    hits = index.search("coast guards cooperate")
+    assert [(h.passage.id, h.score) for h in hits] == [("b#p1", 3.0)]
