@@ -81,10 +81,7 @@ def apply_endpoints(settings: Settings) -> None:
 def open_knowledge(settings: Settings) -> KnowledgeBase:
     """Load the knowledge base and build what the first commands would otherwise wait for."""
     kb = KnowledgeBase.open(settings)
-    try:
-        getattr(kb, "people", None)
-    except Exception:  # a broken people feature must not keep the other commands offline
-        log.warning("the people directory could not be built; /who will fail", exc_info=True)
+    kb.people  # noqa: B018 - built now, off the event loop, rather than on the first /who
     return kb
 
 

@@ -24,7 +24,7 @@ from discord.ext import commands
 from bot import commands as core
 from bot.cli import MESSAGE_BREAK, Session, chat_reply
 from bot.cogs.arguments import GRAMMARS, parse_prefix
-from bot.cogs.briefing import match_choices, people_options
+from bot.cogs.briefing import match_choices
 from bot.cogs.paging import Paginator
 from bot.config import Settings, load_settings
 from bot.discord_bot import (
@@ -555,19 +555,6 @@ async def test_autocomplete_callbacks(bot: BriefBot) -> None:
     assert "proposals" in [c.value for c in await found.brief_topic(interaction, "PROP")]
     assert "Nobuo Kishi" in [c.value for c in await found.who_name(interaction, "kis")]
     assert LONG_DOC in [c.value for c in await found.source_id(interaction, "secur")]
-
-
-def test_people_options_fall_back_while_people_are_unavailable() -> None:
-    class NoPeople:
-        pass
-
-    class BrokenPeople:
-        @property
-        def people(self) -> Any:
-            raise NotImplementedError
-
-    assert people_options(NoPeople()) == []  # type: ignore[arg-type]
-    assert people_options(BrokenPeople()) == []  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------ admin

@@ -85,19 +85,13 @@ def topic_options(kb: KnowledgeBase) -> list[Option]:
 
 def document_options(kb: KnowledgeBase) -> list[Option]:
     """``/source id:`` choices: document ids, labelled with their titles."""
-    return _options((doc_id, f"{doc_id} — {getattr(doc, 'title', '') or ''}".rstrip(" —"))
+    return _options((doc_id, f"{doc_id} — {doc.title}" if doc.title else doc_id)
                     for doc_id, doc in kb.corpus.documents.items())
 
 
 def people_options(kb: KnowledgeBase) -> list[Option]:
-    """``/who name:`` choices: canonical names ([] while the people feature is unavailable)."""
-    try:
-        people = getattr(kb, "people", None)
-        names = people.names() if people is not None and hasattr(people, "names") else []
-    except Exception:  # an unfinished or broken people feature must not break autocomplete
-        log.warning("people names unavailable for /who autocomplete", exc_info=True)
-        names = []
-    return _options((name, name) for name in names)
+    """``/who name:`` choices: the canonical names of everyone the corpus names."""
+    return _options((name, name) for name in kb.people.names())
 
 
 class Briefing(commands.Cog):
