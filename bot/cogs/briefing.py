@@ -9,7 +9,6 @@ picker say the same thing.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,6 @@ from bot.render import clip
 if TYPE_CHECKING:
     from bot.discord_bot import BriefBot
 
-log = logging.getLogger(__name__)
 
 #: A slash command is deferred ("briefbot is thinking…") if its answer is not ready by then;
 #: Discord drops interactions not acknowledged within 3 seconds.
