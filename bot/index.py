@@ -12,8 +12,10 @@ import json
 import logging
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -146,9 +148,18 @@ class PassageIndex:
         """Like :meth:`search`, for tokens already analysed."""
         return [Hit(self.passages[i], score) for i, score in self.engine.top_k(tokens, limit)]
 
-    def vocabulary(self) -> set[str]:
+    @cached_property
+    def document_frequencies(self) -> Counter[str]:
+        """How many passages hold each term (computed once per index, not per answer)."""
+        frequencies: Counter[str] = Counter()
+        for tokens in self.tokens:
+            frequencies.update(set(tokens))
+        return frequencies
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
         """Every indexed term."""
-        return {t for tokens in self.tokens for t in tokens}
+        return frozenset(self.document_frequencies)
 
 
 def cache_key(corpus: Corpus, analyzer: Analyzer, k1: float, b: float) -> str:

@@ -88,7 +88,7 @@ def resolve(kb: KnowledgeBase, text: str) -> Resolution:
     tokens = kb.analyzer.tokens(text)
     if not tokens:
         return Resolution(text, "common")
-    vocabulary = kb.index.vocabulary()
+    vocabulary = kb.index.vocabulary
     unknown = [w for w in _WORD_RE.findall(text)
                if (terms := kb.analyzer.tokens(w)) and not set(terms) & vocabulary]
     # A typo of a topic name is a word the corpus lacks that looks like the name: "proposl",

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -124,11 +123,9 @@ class TermWeights:
     """IDF of every indexed term: rare terms say more about what a span is about."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        df: Counter[str] = Counter()
-        for tokens in kb.index.tokens:
-            df.update(set(tokens))
         n = len(kb.index.tokens)
-        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5))
+                     for t, f in kb.index.document_frequencies.items()}
         self._unseen = math.log(1 + (n + 0.5) / 0.5)
 
     def idf(self, term: str) -> float:
