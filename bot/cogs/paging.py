@@ -43,16 +43,18 @@ class Paginator(discord.ui.View):
         self.owner_name = owner.display_name
         #: The message carrying the view, set by :func:`send_pages`; edited on timeout.
         self.message: discord.Message | None = None
-        self._refresh()
+        self._update_buttons()
 
-    def _refresh(self) -> None:
+    def _update_buttons(self) -> None:
+        # Not `_refresh`: discord.ui.View._refresh(components) is called by the gateway on
+        # MESSAGE_UPDATE, and shadowing it crashed the bot after every page turn.
         self.previous_page.disabled = self.index == 0
         self.next_page.disabled = self.index == len(self.pages) - 1
         self.counter.label = f"page {self.index + 1}/{len(self.pages)}"
 
     async def _show(self, interaction: discord.Interaction[Any], index: int) -> None:
         self.index = max(0, min(index, len(self.pages) - 1))
-        self._refresh()
+        self._update_buttons()
         await interaction.response.edit_message(content=self.pages[self.index], view=self)
 
     @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
