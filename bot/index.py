@@ -38,6 +38,11 @@ class Engine(Protocol):
         leaving out documents that share no term with the query."""
         ...
 
+    def scores(self, query: Sequence[str], positions: Sequence[int]) -> list[float]:
+        """The scores of the documents at ``positions`` for the query tokens, in that order
+        (0.0 for a document that shares no term with the query)."""
+        ...
+
 
 class RankBM25Engine:
     """Okapi BM25 scoring from ``rank-bm25`` over pre-tokenised documents."""
@@ -62,6 +67,12 @@ class RankBM25Engine:
         )
         return [(i, float(scores[i])) for i in ranked[:k]]
 
+    def scores(self, query: Sequence[str], positions: Sequence[int]) -> list[float]:
+        """See :meth:`Engine.scores`."""
+        if not positions:
+            return []
+        return [float(s) for s in self._bm25.get_batch_scores(list(query), list(positions))]
+
 
 #: Builds an engine from analysed documents and BM25 parameters: ``RankBM25Engine`` or a
 #: faster replacement. Scoring is the only part that changes; analysis, the token cache and
@@ -75,6 +86,7 @@ class Hit:
 
     passage: Passage
     score: float
+    position: int  # of the passage in ``PassageIndex.passages``, for ``score_positions``
 
 
 class PassageIndex:
@@ -146,7 +158,17 @@ class PassageIndex:
 
     def search_tokens(self, tokens: Sequence[str], limit: int) -> list[Hit]:
         """Like :meth:`search`, for tokens already analysed."""
-        return [Hit(self.passages[i], score) for i, score in self.engine.top_k(tokens, limit)]
+        return [Hit(self.passages[i], score, i) for i, score in self.engine.top_k(tokens, limit)]
+
+    def score_positions(self, tokens: Sequence[str], positions: Sequence[int]) -> list[float]:
+        """BM25 scores of the passages at ``positions`` for analysed query ``tokens``, in the
+        order given: the same engine, k1 and b as :meth:`search`, so a caller re-scoring
+        passages (``brief``) never needs a BM25 of its own. A repeated token counts twice,
+        as in a search."""
+        for position in positions:
+            if not 0 <= position < len(self.passages):
+                raise IndexError(f"no passage at position {position}")
+        return self.engine.scores(tokens, positions)
 
     @cached_property
     def document_frequencies(self) -> Counter[str]:

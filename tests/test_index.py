@@ -94,3 +94,16 @@ def test_another_engine_can_replace_the_scoring_without_touching_the_rest(make_k
                          1.2, 0.75, engine=CountEngine)
     hits = index.search("coast guards cooperate")
     assert [(h.passage.id, h.score) for h in hits] == [("b#p1", 3.0)]
+
+
+def test_score_positions_matches_search_scores_in_the_order_given(make_knowledge):
+    corpus = load_corpus(make_knowledge(ARTICLES))
+    index = PassageIndex.build(corpus, Analyzer())
+    tokens = Analyzer().tokens("senkaku islands")
+    hits = index.search_tokens(tokens, 5)
+    positions = [h.position for h in hits]
+    assert index.score_positions(tokens, positions[::-1]) == [h.score for h in hits][::-1]
+    assert index.score_positions(tokens, [1]) == [0.0]  # "Vaccines arrived": no shared term
+    assert index.score_positions(tokens, []) == []
+    with pytest.raises(IndexError, match="no passage at position 9"):
+        index.score_positions(tokens, [9])

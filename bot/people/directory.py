@@ -12,6 +12,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
@@ -21,6 +22,9 @@ from bot.people.model import Byline, Mention, Person, PersonRole, Quote
 from bot.people.names import implied_aliases, lookup_keys, name_key, split_credit
 from bot.people.quotes import Named, quotations, speaker
 from bot.text import Sentence, fold, split_sentences
+
+if TYPE_CHECKING:
+    from bot.knowledge import KnowledgeBase
 
 # Words a user may put before a name ("President Tsai", "Mr Kishi"): dropped on a retry.
 _HONORIFICS_TEXT = """mr mrs ms miss dr prof professor sir president vice prime minister
@@ -135,6 +139,11 @@ class _Scan:
                 if role not in found:
                     found.append(role)
         return named
+
+
+def build_directory(kb: KnowledgeBase) -> PeopleDirectory:
+    """The ``people`` artifact of a knowledge base (registered in ``bot.knowledge``)."""
+    return PeopleDirectory.build(kb.corpus)
 
 
 def _form_key(form: str) -> str:
