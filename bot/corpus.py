@@ -17,10 +17,11 @@ from typing import Any
 
 import yaml
 
+from bot.bundled import bundled_path
 from bot.errors import KnowledgeError
 
 #: The knowledge directory that ships with the package (the bundled corpus).
-BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+BUNDLED_KNOWLEDGE = bundled_path("knowledge")
 
 #: Front-matter keys an article may carry; anything else is probably a typo.
 FRONT_MATTER_KEYS = ("id", "title", "author", "translator", "byline", "publisher", "published",

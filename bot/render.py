@@ -16,8 +16,10 @@ from typing import Any
 
 import jinja2
 
-#: Bundled templates (the repository's ``prompts/``).
-BUNDLED_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+from bot.bundled import bundled_path
+
+#: Bundled templates (the repository's ``prompts/``, packaged into a wheel).
+BUNDLED_PROMPTS = bundled_path("prompts")
 
 #: Discord's limit on the content of one message.
 MESSAGE_LIMIT = 2000
