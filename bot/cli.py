@@ -109,6 +109,10 @@ def build_parser() -> ArgumentParser:
                       help="preview a digest on TOPIC instead of each schedule's next one")
     what.add_argument("--schedule", action="store_true",
                       help="list every schedule (settings file and store) with its next run")
+    p = sub.add_parser("backup", parents=[common],
+                       help="copy the digest database consistently (safe while the bot runs)")
+    p.add_argument("--out", type=Path, metavar="FILE", default=None,
+                   help="where to write it (default: <data dir>/backups/digests-<time>.sqlite3)")
     sub.add_parser("run", parents=[common],
                    help="start the Discord bot (needs DISCORD_TOKEN in the environment or .env)")
     p = sub.add_parser("sync", parents=[common],
@@ -207,6 +211,12 @@ def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:
         return _eval(args, session.kb, as_json, out)
     if command == "digest":
         return _digest(args, session, as_json, out)
+    if command == "backup":
+        from bot.digest import backup
+
+        print(f"digest database backed up to {backup(session.settings.data_dir, args.out)}",
+              file=out)
+        return 0
     if command in ("run", "sync"):
         # Imported here: discord.py is only needed by the bot, not by the core commands.
         from bot.discord_bot import run_bot, sync_commands

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import math
 import signal
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -26,9 +27,11 @@ from bot.cogs import EXTENSIONS
 from bot.cogs.arguments import GRAMMARS, missing_message, split_words
 from bot.cogs.paging import send_pages
 from bot.config import Settings
+from bot.digest import DigestStore
 from bot.errors import BriefbotError, ConfigError, UsageError
 from bot.knowledge import KnowledgeBase
 from bot.logs import TokenRedactor, configure_logging, token_secrets
+from bot.private_files import warn_if_shared
 from bot.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -100,13 +103,16 @@ def unwrap(error: BaseException) -> BaseException:
 class BriefBot(commands.Bot):
     """The briefing bot: prefix and slash commands over the shared command table.
 
-    Receives its settings and knowledge base from the entry point; cogs reach them as
-    ``bot.settings`` and ``bot.kb``. Replies never ping anyone (``AllowedMentions.none()``).
+    Receives its settings, knowledge base and digest store from the entry point; cogs reach
+    them as ``bot.settings``, ``bot.kb`` and ``bot.digest_store`` (``None``: a process that only
+    syncs commands and must not touch digest state). Replies never ping anyone
+    (``AllowedMentions.none()``).
     """
 
     def __init__(self, settings: Settings, kb: KnowledgeBase, *,
                  renderer: Renderer | None = None,
-                 extensions: tuple[str, ...] = EXTENSIONS) -> None:
+                 extensions: tuple[str, ...] = EXTENSIONS,
+                 digest_store: DigestStore | None = None) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # prefix commands read message text
         super().__init__(
@@ -120,6 +126,7 @@ class BriefBot(commands.Bot):
         )
         self.settings = settings
         self.kb = kb
+        self.digest_store = digest_store
         self.renderer = renderer or Renderer()
         self.extensions_to_load = extensions
         self.redactor = TokenRedactor(token_secrets(settings.discord_token))
@@ -354,9 +361,9 @@ def _stop_on_signals(bot: BriefBot) -> None:
             loop.add_signal_handler(sig, stop, sig)
 
 
-async def _serve(settings: Settings, token: str) -> None:
+async def _serve(settings: Settings, token: str, store: DigestStore) -> None:
     kb = await asyncio.to_thread(open_knowledge, settings)
-    async with BriefBot(settings, kb) as bot:
+    async with BriefBot(settings, kb, digest_store=store) as bot:
         _stop_on_signals(bot)
         try:
             await bot.start(token)
@@ -390,8 +397,13 @@ def run_bot(settings: Settings) -> int:
     try:
         configure_logging(settings)
         token = _token(settings)
+        warn_if_shared(Path(".env"), "the settings file holding DISCORD_TOKEN,")
         apply_endpoints(settings)
-        asyncio.run(_serve(settings, token))
+        # Before connecting, and on the thread that will use it (sqlite3 connections are
+        # per-thread): a database that is not a valid store stops the start (StoreError says
+        # what to do) instead of being replaced or leaving the bot up without its digests.
+        with DigestStore(settings.data_dir) as store:
+            asyncio.run(_serve(settings, token, store))
     except BriefbotError as exc:
         log.error("%s", exc)
         return 1
@@ -406,8 +418,10 @@ def run_bot(settings: Settings) -> int:
 def sync_commands(settings: Settings, guild_id: int | None) -> int:
     """``briefbot sync [--guild ID]``: publish the slash commands, then disconnect.
 
-    Logs in over HTTP only (no gateway). Discord limits how many commands an application may
-    create per day, so this is a deliberate step rather than something every start does.
+    Logs in over HTTP only (no gateway), and neither opens the digest store nor takes the
+    scheduler lock, so it can run beside a serving bot. Discord limits how many commands an
+    application may create per day, so this is a deliberate step rather than something every
+    start does.
     Returns the exit code (0 synced, 1 failed with one logged line saying why).
     """
     try:

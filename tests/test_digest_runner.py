@@ -363,7 +363,7 @@ def test_the_process_lock_refuses_a_second_holder(tmp_path: Path,
     with caplog.at_level(logging.WARNING):
         assert acquire_lock(tmp_path) is None  # a second open file description
     assert "locked by another process" in caplog.text
-    probe = ("import sys; from bot.digest.store import acquire_lock; "
+    probe = ("import sys; from bot.digest.lock import acquire_lock; "
              "print('held' if acquire_lock(sys.argv[1]) else 'refused')")
     other = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], cwd=REPO,
                            capture_output=True, text=True, check=True)

@@ -9,19 +9,17 @@ from itertools import pairwise
 import pytest
 import yaml
 
+from bot.digest.runs import next_run, resolve_local, runs_between
 from bot.digest.schedule import (
     ALL_DAYS,
     Schedule,
     format_days,
-    next_run,
     parse_cron,
     parse_days,
     parse_schedule,
     parse_subscribe,
     parse_time_of_day,
     parse_timezone,
-    resolve_local,
-    runs_between,
 )
 from bot.errors import ConfigError, UsageError
 
@@ -148,6 +146,19 @@ def test_resolve_local_handles_a_skipped_day() -> None:
     zone = ZoneInfo("Pacific/Apia")
     instant = resolve_local(datetime(2011, 12, 30, 9, 0), zone)
     assert instant.astimezone(zone).replace(tzinfo=None) == datetime(2011, 12, 31, 0, 0)
+
+
+@pytest.mark.parametrize("make", [lambda: daily("09:00", "Pacific/Apia"),
+                                  lambda: cron("0 9 * * *", "Pacific/Apia")])
+def test_a_day_the_zone_skipped_fires_nothing_rather_than_twice_the_next_day(make) -> None:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Pacific/Apia")
+    runs = runs_between(make(), utc(2011, 12, 27), utc(2012, 1, 2))
+    local = [r.astimezone(zone) for r in runs]
+    assert [(d.date().isoformat(), f"{d:%H:%M}") for d in local] == [
+        ("2011-12-27", "09:00"), ("2011-12-28", "09:00"), ("2011-12-29", "09:00"),
+        ("2011-12-31", "09:00"), ("2012-01-01", "09:00"), ("2012-01-02", "09:00")]
 
 
 # --------------------------------------------------------------------------- cron

@@ -8,10 +8,12 @@ The delivery logic (claims, retries, catch-up, exactly once) lives in
   the message with a subtext marker line carrying the key so a delivery interrupted after the
   post is found again in the channel history, and maps Discord failures to
   :class:`~bot.digest.DeliveryError` (permanent or worth retrying);
-* :class:`Digests` syncs the settings file's schedules into the store, takes the data
-  directory's process lock (without it, commands work but nothing is scheduled), and runs the
-  runner in a task started in ``cog_load``, after ``wait_until_ready``, cancelled in
-  ``cog_unload``.
+* :class:`Digests` gets the store the entry point opened (``briefbot run`` refuses to start
+  on a database that is not a valid store), syncs the settings file's schedules into it, takes
+  the data directory's process lock (without it, commands work but nothing is scheduled), and
+  runs the runner in a task started in ``cog_load``, after ``wait_until_ready``, cancelled in
+  ``cog_unload``. Without a store (``briefbot sync`` only publishes the commands) it neither
+  opens the database nor takes the lock.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from bot.digest import (
 )
 from bot.digest.compose import compose, find_marker, with_marker
 from bot.digest.overview import declared_schedules, guild_list, is_declared
-from bot.errors import UsageError
+from bot.errors import BriefbotError, UsageError
 from bot.knowledge import KnowledgeBase
 from bot.render import Renderer
 
@@ -181,19 +183,28 @@ class Digests(commands.Cog):
     """Scheduled digests: a cited brief and what is new, posted to a channel on a schedule."""
 
     def __init__(self, bot: commands.Bot, settings: Settings, kb: KnowledgeBase,
-                 renderer: Renderer, *, store: DigestStore | None = None) -> None:
+                 renderer: Renderer, *, store: DigestStore | None) -> None:
         self.bot, self.settings, self.kb, self.renderer = bot, settings, kb, renderer
         self.prefix = settings.command_prefix
-        self.store = store or DigestStore(settings.data_dir)
+        self._store = store
         self.lock: ProcessLock | None = None
         self.runner: DigestRunner | None = None
         self.task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
+    @property
+    def store(self) -> DigestStore:
+        """The digest store; a process without one (``briefbot sync``) answers no commands."""
+        if self._store is None:
+            raise BriefbotError("Digests are not available in this process.")
+        return self._store
+
     # ------------------------------------------------------------------ lifecycle
 
     async def cog_load(self) -> None:
         """Take the scheduler lock, sync the declared schedules and start the loop."""
+        if self._store is None:
+            return  # commands registered only (for syncing them), no state touched
         # A bad entry in the settings file fails the load (logged with file and key) before
         # anything is held.
         declared = declared_schedules(self.settings)
@@ -224,7 +235,8 @@ class Digests(commands.Cog):
                 await self.task
         if self.lock is not None:
             self.lock.release()
-        self.store.close()
+        if self._store is not None:
+            self._store.close()
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
@@ -357,8 +369,7 @@ class Digests(commands.Cog):
         here = [s for s in self.store.list_schedules() if s.channel_id == channel_id]
         if topic is None or not topic.strip():
             if here:
-                rotation = self.store.rotation(here[0].id or 0)
-                topic = here[0].topics[rotation % len(here[0].topics)]
+                topic = self.store.next_topic(here[0])
             else:
                 topic = next(iter(self.kb.corpus.topics), "news")
         new = self.store.new_doc_ids(channel_id, list(self.kb.corpus.documents)) or []
@@ -373,11 +384,14 @@ class Digests(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
-    """Add the digest cog; the bot carries ``settings`` and ``kb`` (and maybe ``renderer``)."""
+    """Add the digest cog; the bot carries ``settings``, ``kb`` and ``digest_store`` (and maybe
+    ``renderer``)."""
     renderer = getattr(bot, "renderer", None) or Renderer()
-    cog = Digests(bot, bot.settings, bot.kb, renderer)  # type: ignore[attr-defined]
+    store = getattr(bot, "digest_store", None)
+    cog = Digests(bot, bot.settings, bot.kb, renderer, store=store)  # type: ignore[attr-defined]
     try:
         await bot.add_cog(cog)
     except Exception:
-        cog.store.close()  # cog_unload never runs for a cog that failed to load
+        if store is not None:
+            store.close()  # cog_unload never runs for a cog that failed to load
         raise

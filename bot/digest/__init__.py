@@ -1,12 +1,15 @@
 """Scheduled digests, independent of Discord: schedules, durable state and the runner.
 
-The Discord adapter builds a :class:`DigestStore` on the data directory, takes
+The entry point opens the :class:`DigestStore` of the data directory (a file that is not a
+valid store stops start-up with :class:`StoreError`); the Discord adapter takes
 :func:`acquire_lock` (a second bot process on the same directory gets ``None`` and must not
 schedule), syncs the schedules of the settings file (:func:`parse_schedule` +
 :meth:`DigestStore.sync_declared`), implements :class:`Poster`, and runs
 :meth:`DigestRunner.run_forever`.
 """
 
+from bot.digest.database import StoreError, backup
+from bot.digest.lock import ProcessLock, acquire_lock
 from bot.digest.runner import (
     DeliveryError,
     DigestRunner,
@@ -14,27 +17,18 @@ from bot.digest.runner import (
     Poster,
     idempotency_key,
 )
+from bot.digest.runs import next_run, runs_between
 from bot.digest.schedule import (
     Schedule,
     ScheduleError,
     format_days,
-    next_run,
     parse_days,
     parse_schedule,
     parse_subscribe,
     parse_time_of_day,
     parse_timezone,
-    runs_between,
 )
-from bot.digest.store import (
-    Claim,
-    Delivery,
-    DigestStore,
-    ProcessLock,
-    ScheduleStatus,
-    SyncResult,
-    acquire_lock,
-)
+from bot.digest.store import Claim, Delivery, DigestStore, ScheduleStatus, SyncResult
 
 __all__ = [
     "Claim",
@@ -48,8 +42,10 @@ __all__ = [
     "Schedule",
     "ScheduleError",
     "ScheduleStatus",
+    "StoreError",
     "SyncResult",
     "acquire_lock",
+    "backup",
     "format_days",
     "idempotency_key",
     "next_run",

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.digest.compose import DigestResult, build_digest
-from bot.digest.schedule import Schedule, next_run, parse_schedule
+from bot.digest.runs import next_run
+from bot.digest.schedule import Schedule, parse_schedule
 from bot.digest.store import DB_NAME, DigestStore, ScheduleStatus
 from bot.knowledge import KnowledgeBase
 from bot.render import Renderer
@@ -85,8 +86,15 @@ def declared_schedules(settings: Settings) -> list[Schedule]:
 
 
 def open_existing_store(data_dir: Path) -> DigestStore | None:
-    """The store in ``data_dir`` if the bot ever created one (a listing creates nothing)."""
-    return DigestStore(data_dir) if (Path(data_dir) / DB_NAME).is_file() else None
+    """The store in ``data_dir``, read-only, if the bot ever created one (a listing creates
+    and changes nothing).
+
+    Raises
+    ------
+    StoreError
+        If the file is there but is not a valid store.
+    """
+    return DigestStore(data_dir, read_only=True) if (Path(data_dir) / DB_NAME).exists() else None
 
 
 def row(status: ScheduleStatus, note: str | None = None) -> ScheduleRow:
@@ -165,8 +173,7 @@ def previews(kb: KnowledgeBase, declared: Iterable[Schedule], store: DigestStore
             current = list(kb.corpus.documents)
             result = []
             for schedule in schedules:
-                rotation = store.rotation(schedule.id) if store and schedule.id else 0
-                chosen = schedule.topics[rotation % len(schedule.topics)]
+                chosen = store.next_topic(schedule) if store else schedule.topic_at(0)
                 new = (store.new_doc_ids(schedule.channel_id, current) if store else None) or []
                 result.append(DigestPreview(
                     schedule.id, schedule.channel_id, chosen, new,

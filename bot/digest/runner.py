@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from bot.digest.schedule import Schedule, next_run, runs_between
+from bot.digest.runs import next_run, runs_between
+from bot.digest.schedule import Schedule
 from bot.digest.store import Claim, DigestStore
 
 logger = logging.getLogger(__name__)
@@ -294,8 +295,7 @@ class DigestRunner:
             if attempts >= self.max_attempts:
                 return self._failed(claim, "gave up: attempts interrupted", attempts)
 
-        topics = schedule.topics
-        topic = topics[self.store.rotation(claim.schedule_id) % len(topics)]
+        topic = self.store.next_topic(schedule)
         new_ids = self.store.new_doc_ids(schedule.channel_id, current) or []
         try:
             content = self.compose(schedule, topic, new_ids)

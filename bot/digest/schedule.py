@@ -1,35 +1,23 @@
-"""When a digest fires: the :class:`Schedule` record, its parsers and the run-time arithmetic.
+"""When a digest fires, as data: the :class:`Schedule` record and the parsers that build it.
 
 A schedule is either a local time of day on some days of the week ("09:00", "mon-fri") or a
-five-field cron expression, always read as *wall-clock time* in an IANA time zone.
-
-DST semantics (the same for both kinds, see :func:`resolve_local`):
-
-* a local time that does not exist (spring-forward gap, e.g. 02:30 in Europe/Berlin on the last
-  Sunday of March) fires once, at the first valid instant after the gap (03:00 local);
-* a local time that occurs twice (fall-back overlap) fires once, at its first occurrence
-  (``fold=0``);
-* so every local date that matches fires exactly once: no double fire, no skipped day.
-
-Everything is computed from aware UTC instants with ``astimezone`` (never ``replace(tzinfo=)``
-on a UTC value: that is the discord.py ``tasks.loop(time=...)`` bug of issues #7659/#7676), and
-:func:`next_run` is strictly after its argument, so a loop that wakes a little early or late can
-neither fire a slot twice nor jump over one.
+five-field cron expression, always read as *wall-clock time* in an IANA time zone. The run-time
+arithmetic (next run, DST) is in :mod:`bot.digest.runs`.
 """
 
 from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
 # cronsim (the cron engine of healthchecks.io) is used only as a *naive* calendar iterator:
 # it parses the expression (names, ranges, steps, L, #, Debian's day-of-month/day-of-week OR
-# rule) and yields matching wall-clock times. DST is resolved by resolve_local() below, so
+# rule) and yields matching wall-clock times. DST is resolved by bot.digest.runs.resolve_local, so
 # cron and "time + days" schedules share one set of DST rules and cronsim's own tz heuristics
 # (which differ for expressions with "*" in the hour field) never apply. croniter was not
 # chosen: it has a history of DST bugs and its maintenance has been uncertain.
@@ -106,6 +94,13 @@ class Schedule:
             return f"cron {self.cron}"
         assert self.time_of_day is not None
         return f"{self.time_of_day:%H:%M} {format_days(self.days)}"
+
+    def topic_at(self, rotation: int) -> str:
+        """The topic of the digest after ``rotation`` delivered ones: the topics in turn.
+
+        The one place the rotation is computed (runner, previews and ``/digest preview``).
+        """
+        return self.topics[rotation % len(self.topics)]
 
     def describe(self) -> str:
         """A one-line human description, e.g. ``"09:00 mon-fri (Asia/Taipei)"``."""
@@ -351,89 +346,3 @@ def parse_subscribe(*, channel_id: int, time: str, tz: str, topics: str | list[s
                         created_at=now or _utcnow())
     except ScheduleError as exc:
         raise UsageError(f"{exc.field}: {exc}") from None
-
-
-# --------------------------------------------------------------------------- run arithmetic
-
-
-def resolve_local(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
-    """The UTC instant at which the wall-clock time ``naive`` fires in ``zone``.
-
-    An ambiguous time (fall-back) resolves to its first occurrence (``fold=0``); a time that
-    does not exist (spring-forward gap) resolves to the end of the gap, found by bisection so
-    that any gap length (even Samoa's skipped day in 2011) is handled.
-    """
-    first = naive.replace(tzinfo=zone, fold=0)
-    instant = first.astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) == naive:
-        return instant
-    # In a gap, fold=1 applies the post-transition offset (an instant before the transition)
-    # and fold=0 the pre-transition one (an instant after it): bisect to the transition.
-    low = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    high = instant
-    after_offset = high.astimezone(zone).utcoffset()
-    while high - low > timedelta(seconds=1):
-        middle = low + (high - low) / 2
-        if middle.astimezone(zone).utcoffset() == after_offset:
-            high = middle
-        else:
-            low = middle
-    return high.replace(microsecond=0)
-
-
-def _check_aware(moment: datetime, name: str) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{name} must be an aware datetime (UTC), got naive {moment!r}")
-    return moment.astimezone(UTC)
-
-
-def _local_candidates(schedule: Schedule, after_local: datetime) -> Iterator[datetime]:
-    """Wall-clock times matching the schedule, ascending, from about ``after_local`` on."""
-    if schedule.cron is not None:
-        yield from CronSim(schedule.cron, after_local)
-        return
-    assert schedule.time_of_day is not None
-    # Start a day early: a gap at midnight can move the previous date's slot forward.
-    day = after_local.date() - timedelta(days=1)
-    while day < date.max:
-        if day.weekday() in schedule.days:
-            yield datetime.combine(day, schedule.time_of_day)
-        day += timedelta(days=1)
-
-
-def iter_runs(schedule: Schedule, after: datetime) -> Iterator[datetime]:
-    """Every run strictly after ``after``, ascending, as aware UTC datetimes."""
-    after = _check_aware(after, "after")
-    zone = schedule.zone
-    last = after
-    for naive in _local_candidates(schedule, after.astimezone(zone).replace(tzinfo=None)):
-        instant = resolve_local(naive, zone)
-        # Strictly increasing: several gap times collapse onto one instant, and during the
-        # second pass of an overlap the wall clock repeats times that already fired.
-        if instant > last:
-            last = instant
-            yield instant
-
-
-def next_run(schedule: Schedule, after: datetime) -> datetime:
-    """The first run strictly after ``after`` (aware UTC in, aware UTC out).
-
-    Raises
-    ------
-    ValueError
-        If ``after`` is naive, or the cron expression never matches again.
-    """
-    for instant in iter_runs(schedule, after):
-        return instant
-    raise ValueError(f"schedule {schedule.describe()} has no run after {after.isoformat()}")
-
-
-def runs_between(schedule: Schedule, start: datetime, end: datetime) -> list[datetime]:
-    """The runs ``r`` with ``start < r <= end``, ascending (aware UTC)."""
-    end = _check_aware(end, "end")
-    runs: list[datetime] = []
-    for instant in iter_runs(schedule, start):
-        if instant > end:
-            break
-        runs.append(instant)
-    return runs

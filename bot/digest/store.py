@@ -1,74 +1,31 @@
-"""Durable digest state in one SQLite file, and the process lock on the data directory.
+"""Durable digest state: schedules, slot claims and deliveries, and announced documents.
 
-Tables (``PRAGMA user_version`` 1):
-
-``schedules``
-    One row per schedule. ``key`` is UNIQUE and set for schedules declared in the settings
-    file, so :meth:`DigestStore.sync_declared` upserts them across restarts. ``rotation`` counts
-    delivered digests and picks the next topic. Ids are AUTOINCREMENT, never reused, because
-    they are part of the idempotency key of a post.
-``deliveries``
-    One row per fired slot, UNIQUE(schedule_id, slot_utc): status ``posting`` (claimed; with
-    ``claimed_by``, ``claimed_at`` and ``lease_expires``), ``done`` (always with a
-    ``message_id``), ``failed`` (``last_error`` says why) or ``skipped``; plus ``attempts``.
-``digest_channels`` / ``channel_docs``
-    Per channel: when its baseline was taken, and the document ids already announced there.
-    *First digest of a channel*: nothing is announced as new (the whole knowledge base is not
-    "news"); the documents present then become the baseline, and every later digest announces
-    ``current - seen``. Ids are marked seen only when a digest was actually posted, so a failed
-    post does not swallow news.
+The tables are described in :mod:`bot.digest.database`, which also decides whether a file may
+be opened at all. *First digest of a channel*: nothing is announced as new (the whole
+knowledge base is not "news"); the documents present then become the baseline, and every
+later digest announces ``current - seen``. Ids are marked seen only when a digest was
+actually posted, so a failed post does not swallow news.
 
 Times are stored as fixed-width ISO text in UTC (``2024-03-31T01:00:00.000000Z``), so string
-comparison in SQL is chronological. The database runs in WAL mode with ``synchronous=FULL``:
-a ``done`` mark that is lost to a power cut would cost a second post.
+comparison in SQL is chronological. The database runs in WAL mode with ``synchronous=FULL``.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import logging
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import IO, Literal
+from typing import Literal
 
-from bot.digest.schedule import Schedule, format_days, next_run, parse_days
-
-logger = logging.getLogger(__name__)
+from bot.digest.database import DB_NAME, open_store
+from bot.digest.runs import next_run
+from bot.digest.schedule import Schedule, format_days, parse_days
 
 Status = Literal["posting", "done", "failed", "skipped"]
-DB_NAME = "digests.sqlite3"
-LOCK_NAME = "digests.lock"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS schedules (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE, guild_id INTEGER,
-    channel_id INTEGER NOT NULL, time_of_day TEXT, days TEXT, cron TEXT, tz TEXT NOT NULL,
-    topics TEXT NOT NULL, rotation INTEGER NOT NULL DEFAULT 0, created_by TEXT,
-    created_at TEXT NOT NULL,
-    CHECK ((time_of_day IS NULL) <> (cron IS NULL)));
-CREATE TABLE IF NOT EXISTS deliveries (
-    schedule_id INTEGER NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
-    slot_utc TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('posting', 'done', 'failed', 'skipped')),
-    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, message_id INTEGER,
-    claimed_by TEXT, claimed_at TEXT, lease_expires TEXT, updated_at TEXT NOT NULL,
-    UNIQUE (schedule_id, slot_utc),
-    CHECK (status <> 'done' OR message_id IS NOT NULL));
-CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, lease_expires);
-CREATE TABLE IF NOT EXISTS digest_channels (
-    channel_id INTEGER PRIMARY KEY, baseline_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS channel_docs (
-    channel_id INTEGER NOT NULL, doc_id TEXT NOT NULL, first_seen TEXT NOT NULL,
-    PRIMARY KEY (channel_id, doc_id));
-PRAGMA user_version = 1;
-"""
-
 
 def to_db(moment: datetime) -> str:
     """Fixed-width UTC text for an aware datetime (sorts chronologically)."""
@@ -140,18 +97,22 @@ class DigestStore:
     One instance per process (one connection); several processes may share the file.
     """
 
-    def __init__(self, data_dir: Path | str) -> None:
+    def __init__(self, data_dir: Path | str, *, read_only: bool = False) -> None:
+        """Open (or, unless ``read_only``, create) ``<data_dir>/digests.sqlite3``.
+
+        ``read_only`` opens the file with SQLite's ``mode=ro``: a listing or preview can then
+        never change it, even by mistake.
+
+        Raises
+        ------
+        StoreError
+            If the file is not a valid briefbot store (it is left as it is), or is missing and
+            ``read_only`` is set.
+        """
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / DB_NAME
-        # Autocommit mode: every write below is one statement or an explicit BEGIN IMMEDIATE
-        # transaction, so the atomicity of each step is visible in the code.
-        self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        self.read_only = read_only
+        self._db = open_store(self.path, read_only=read_only)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -274,6 +235,10 @@ class DigestStore:
         row = self._db.execute("SELECT rotation FROM schedules WHERE id = ?",
                                (schedule_id,)).fetchone()
         return row["rotation"] if row else 0
+
+    def next_topic(self, schedule: Schedule) -> str:
+        """The topic of the schedule's next digest (its first, if it is not stored yet)."""
+        return schedule.topic_at(self.rotation(schedule.id) if schedule.id is not None else 0)
 
     # ------------------------------------------------------------------ deliveries
 
@@ -452,59 +417,3 @@ class DigestStore:
                          (channel_id, to_db(now)))
         self._db.executemany("INSERT OR IGNORE INTO channel_docs VALUES (?, ?, ?)",
                              [(channel_id, doc, to_db(now)) for doc in set(doc_ids)])
-
-
-# --------------------------------------------------------------------------- process lock
-
-
-class ProcessLock:
-    """An exclusive ``flock`` on ``<data_dir>/digests.lock``, held until :meth:`release`.
-
-    The kernel drops it when the process dies, so it never goes stale.
-    """
-
-    def __init__(self, path: Path, handle: IO[str]) -> None:
-        self.path = path
-        self._handle: IO[str] | None = handle
-
-    def release(self) -> None:
-        """Unlock and close (idempotent)."""
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
-
-    def __enter__(self) -> ProcessLock:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-def acquire_lock(data_dir: Path | str) -> ProcessLock | None:
-    """Try to become the one process that runs the digest scheduler for ``data_dir``.
-
-    Returns
-    -------
-    ProcessLock | None
-        The held lock, or ``None`` (logged) when another process holds it: the caller must
-        then not schedule digests. Locks are per open file, so a second attempt in the same
-        process is refused too.
-    """
-    path = Path(data_dir) / LOCK_NAME
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open while locked
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.seek(0)
-        holder = handle.read().strip() or "unknown"
-        handle.close()
-        logger.warning("digest scheduler not started: %s is locked by another process (%s); "
-                       "is a second bot running against the same data directory?", path, holder)
-        return None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}\n")
-    handle.flush()
-    return ProcessLock(path, handle)

@@ -1,0 +1,65 @@
+"""The process lock on the data directory: one bot process runs the digest scheduler."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from pathlib import Path
+from typing import IO
+
+logger = logging.getLogger(__name__)
+
+LOCK_NAME = "digests.lock"
+
+class ProcessLock:
+    """An exclusive ``flock`` on ``<data_dir>/digests.lock``, held until :meth:`release`.
+
+    The kernel drops it when the process dies, so it never goes stale.
+    """
+
+    def __init__(self, path: Path, handle: IO[str]) -> None:
+        self.path = path
+        self._handle: IO[str] | None = handle
+
+    def release(self) -> None:
+        """Unlock and close (idempotent)."""
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+    def __enter__(self) -> ProcessLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def acquire_lock(data_dir: Path | str) -> ProcessLock | None:
+    """Try to become the one process that runs the digest scheduler for ``data_dir``.
+
+    Returns
+    -------
+    ProcessLock | None
+        The held lock, or ``None`` (logged) when another process holds it: the caller must
+        then not schedule digests. Locks are per open file, so a second attempt in the same
+        process is refused too.
+    """
+    path = Path(data_dir) / LOCK_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open while locked
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        logger.warning("digest scheduler not started: %s is locked by another process (%s); "
+                       "is a second bot running against the same data directory?", path, holder)
+        return None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}\n")
+    handle.flush()
+    return ProcessLock(path, handle)
