@@ -14,7 +14,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import Settings, load_settings
-from bot.digest import DigestStore, Schedule, StoreError, backup
+from bot.digest import DigestStore, Schedule, StoreError
 from bot.digest.database import DB_NAME, SCHEMA_VERSION
 from bot.digest.lock import LOCK_NAME
 
@@ -113,7 +113,7 @@ def test_read_only_commands_never_write_the_database(tmp_path, monkeypatch, caps
         store.add_schedule(schedule())
     before = snapshot(data)
     for args in (["digest", "--schedule"], ["digest"], ["digest", "--topic", "senkaku"]):
-        code, out, err = cli(tmp_path, monkeypatch, capsys, *args)
+        code, _, err = cli(tmp_path, monkeypatch, capsys, *args)
         assert code == 0, err
     assert snapshot(data) == before
     with DigestStore(data, read_only=True) as store, pytest.raises(sqlite3.OperationalError,
