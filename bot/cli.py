@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import shlex
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -21,6 +22,7 @@ from bot.answers.results import to_json
 from bot.config import Settings, load_settings
 from bot.corpus import check_knowledge
 from bot.errors import BriefbotError, ConfigError, KnowledgeError, UsageError
+from bot.grammar import Param
 from bot.knowledge import KnowledgeBase
 from bot.render import Renderer
 
@@ -47,18 +49,43 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(f"{message}\nusage: {self.format_usage().removeprefix('usage: ').strip()}")
 
 
-def _limit(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
-    if not 1 <= value <= 25:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 25, not {value}")
-    return value
+def _value(param: Param) -> Callable[[str], Any]:
+    """An argparse ``type=`` that checks a value with the command table's own rule."""
+    def convert(raw: str) -> Any:
+        try:
+            return param.value(raw)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc).replace("`", "")) from None
+    convert.__name__ = param.name  # argparse names the type in some messages
+    return convert
+
+
+def add_params(parser: argparse.ArgumentParser, params: Sequence[Param]) -> None:
+    """The arguments of an answer command, from its parameters in the command table."""
+    for param in params:
+        if param.is_option:
+            parser.add_argument(f"--{param.name}", type=_value(param), default=param.default,
+                                metavar=param.shown, help=param.help)
+            continue
+        several = param.words == "rest"
+        nargs = ("+" if several else None) if param.required else ("*" if several else "?")
+        parser.add_argument(param.name, nargs=nargs, metavar=param.shown,
+                            help=argparse.SUPPRESS if param.hidden else param.help)
+
+
+def answer_kwargs(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of :func:`bot.commands.run` from a parsed answer subcommand."""
+    kwargs = {}
+    for param in commands.COMMANDS[name].params:
+        value = getattr(args, param.name)
+        kwargs[param.name] = " ".join(value) if isinstance(value, list) else value
+        if kwargs[param.name] == "" and not param.required:
+            kwargs[param.name] = param.default
+    return kwargs
 
 
 def build_parser() -> ArgumentParser:
-    """The ``briefbot`` argument parser; answer commands are the ones the bot also has."""
+    """The ``briefbot`` argument parser; answer commands come from the command table."""
     common = ArgumentParser(add_help=False)
     common.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS,
                         help="knowledge directory (default: the bundled knowledge/)")
@@ -71,23 +98,14 @@ def build_parser() -> ArgumentParser:
 
     parser = ArgumentParser(prog="briefbot", parents=[common],
                             description="Cited briefings from a local corpus of articles.")
+    parser.add_argument("--version", action="version", version=f"briefbot {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
 
-    p = sub.add_parser("brief", parents=[common], help="a cited briefing on a topic")
-    p.add_argument("topic", nargs="+", help="a topic (see `topics`) or any words")
-    p.add_argument("--limit", type=_limit, default=None,
-                   help="how many points (default: what fits one Discord message)")
-    p = sub.add_parser("who", parents=[common], help="a card on a person the corpus names")
-    p.add_argument("name", nargs="+", help="a name, surname or alias")
-    sub.add_parser("topics", parents=[common], help="the topics you can brief on")
-    p = sub.add_parser("search", parents=[common], help="ranked, cited passages for a query")
-    p.add_argument("query", nargs="+", help="words to search for")
-    p.add_argument("--limit", type=_limit, default=5, help="how many passages (1-25)")
-    sub.add_parser("sources", parents=[common], help="the documents and their metadata")
-    p = sub.add_parser("source", parents=[common], help="one document, or one paragraph")
-    p.add_argument("ident", metavar="ID", help="a document id, or a passage id like doc#p3")
-    p = sub.add_parser("help", parents=[common], help="the commands the bot understands")
-    p.add_argument("unknown", nargs="?", help=argparse.SUPPRESS)
+    for command in commands.COMMANDS.values():
+        if command.terminal:
+            p = sub.add_parser(command.name, parents=[common], help=command.summary,
+                               description=command.summary, allow_abbrev=False)
+            add_params(p, command.params)
 
     sub.add_parser("check", parents=[common], help="validate a knowledge directory")
     p = sub.add_parser("ingest", parents=[common], help="turn raw article text into articles")
@@ -127,16 +145,12 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-#: Subcommands that are answers: (parsed namespace) -> keyword arguments of commands.run.
-ANSWERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
-    "brief": lambda a: {"topic": " ".join(a.topic), "limit": a.limit},
-    "who": lambda a: {"name": " ".join(a.name)},
-    "topics": lambda a: {},
-    "search": lambda a: {"query": " ".join(a.query), "limit": a.limit},
-    "sources": lambda a: {},
-    "source": lambda a: {"ident": a.ident},
-    "help": lambda a: {"unknown": a.unknown},
-}
+def version() -> str:
+    """The installed package's version (``0.1.0``), from its metadata."""
+    try:
+        return package_version("briefbot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 class Session:
@@ -174,6 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"briefbot: {exc}", file=sys.stderr)
         return 2
+    if args.command is None:  # `briefbot` alone: say how it is used, as for any bad usage
+        print(parser.format_usage().rstrip(), file=sys.stderr)
+        print("Try `briefbot help` for the commands, or `briefbot chat`.", file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -198,10 +216,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:
-    command = args.command or "chat"
+    command = args.command
     as_json = getattr(args, "json", False)
-    if command in ANSWERS:
-        print(session.answer(command, ANSWERS[command](args), as_json), file=out)
+    answer = commands.COMMANDS.get(command)
+    if answer is not None and answer.terminal:  # the table's digest is Discord's; ours below
+        print(session.answer(command, answer_kwargs(command, args), as_json), file=out)
         return 0
     if command == "check":
         return _check(session.settings.knowledge_dir, as_json, out)
@@ -350,31 +369,40 @@ def chat(session: Session, stdin: TextIO, out: TextIO) -> int:
             print(BLOCK_END, end="", file=out, flush=True)
 
 
-def chat_reply(session: Session, line: str) -> str:
-    """What the bot would post in reply to one chat message (empty if it would stay silent)."""
+def chat_outcome(session: Session, line: str) -> commands.Reply | str | None:
+    """What the bot makes of one chat message: a reply to render, an error text, or silence.
+
+    ``!name words`` is read as the bot reads a prefix command; ``/name option:value`` as the
+    slash command it spells. The error text is the one the bot posts.
+    """
     prefix = session.settings.command_prefix
-    if not line.startswith(prefix) or line == prefix:
-        return ""
-    try:
-        words = shlex.split(line[len(prefix):])
-    except ValueError:
-        words = line[len(prefix):].split()
-    if not words:
-        return ""
-    name, rest = words[0].lower(), words[1:]
-    if name not in ANSWERS:
-        if name in commands.COMMANDS:  # a bot-only command, e.g. digest
+    slash = line.startswith("/") and line[1:2].isalpha()
+    if not (slash or line.startswith(prefix)):
+        return None
+    name, _, rest = line[1 if slash else len(prefix):].strip().partition(" ")
+    name = name.lower()
+    command = commands.COMMANDS.get(name)
+    if not name:
+        return None
+    if command is None or not command.terminal:
+        if command is not None:  # a Discord-only command, e.g. digest
             try:
                 commands.run(session.kb, name)
             except BriefbotError as exc:
                 return f"⚠️ {exc}"
-        return session.answer("help", {"unknown": name}, False)
+        return commands.run(session.kb, "help", unknown=name)
     try:
-        args = build_parser().parse_args([name, *rest])
-        return session.answer(name, ANSWERS[name](args), False)
+        kwargs = command.parse_slash(rest) if slash else command.parse(rest)
+        return commands.run(session.kb, name, **kwargs)
     except UsageError as exc:
-        problem = str(exc).split("\nusage: ")[0]
-        usage = commands.usage_line(prefix, name)
-        return f"⚠️ {problem}\nUsage: `{usage}`"
+        return commands.usage_problem(str(exc), name, "/" if slash else prefix, slash=slash)
     except BriefbotError as exc:
         return f"⚠️ {exc}"
+
+
+def chat_reply(session: Session, line: str) -> str:
+    """What the bot would post in reply to one chat message (empty if it would stay silent)."""
+    outcome = chat_outcome(session, line)
+    if outcome is None or isinstance(outcome, str):
+        return outcome or ""
+    return MESSAGE_BREAK.join(session.messages(outcome.kind, outcome.result))

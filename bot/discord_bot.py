@@ -24,7 +24,6 @@ from discord.ext import commands
 
 from bot import commands as core
 from bot.cogs import EXTENSIONS
-from bot.cogs.arguments import GRAMMARS, missing_message, split_words
 from bot.cogs.paging import send_pages
 from bot.config import Settings
 from bot.digest import DigestStore
@@ -218,7 +217,8 @@ class BriefBot(commands.Bot):
             else:
                 rest = ctx.view.read_rest() if isinstance(cause, commands.TooManyArguments) else ""
                 name = ctx.command.qualified_name if ctx.command else None
-                message = self.describe_error(cause, name, extra=rest)
+                message = self.describe_error(cause, name, extra=rest,
+                                              slash=ctx.interaction is not None)
             if message:
                 await self.send_error(ctx, message)
         except Exception:  # the handler itself must never take a command down with it
@@ -234,28 +234,28 @@ class BriefBot(commands.Bot):
         """Reply ephemerally to a failed interaction (slash command or button)."""
         try:
             command = interaction.command
-            message = self.describe_error(unwrap(error), command.name if command else None)
+            message = self.describe_error(unwrap(error), command.name if command else None,
+                                          slash=True)
             if message:
                 await self.send_interaction_error(interaction, message)
         except Exception:
             log.exception("the error handler failed on %r", error)
 
     def describe_error(self, error: BaseException, name: str | None,
-                       extra: str = "") -> str | None:
+                       extra: str = "", slash: bool = False) -> str | None:
         """The user-facing reply to ``error`` in command ``name`` (None: say nothing).
 
         Expected problems get a short explanation (with the usage line where the arguments
         were wrong, as the CLI's ``chat`` prints it); anything else is logged with its
         traceback and the user gets a generic apology.
         """
-        usage = (f"\nUsage: `{core.usage_line(self.settings.command_prefix, name)}`"
-                 if name in core.COMMANDS else "")
-        if isinstance(error, commands.MissingRequiredArgument) and name in GRAMMARS:
-            return f"⚠️ {missing_message(GRAMMARS[name])}{usage}"
+        prefix = "/" if slash else self.settings.command_prefix
+        known = name in core.COMMANDS
+        usage = f"\nUsage: `{core.usage_line(prefix, name, slash)}`" if known else ""
         if isinstance(error, commands.TooManyArguments):
-            return f"⚠️ unrecognized arguments: {' '.join(split_words(extra))}{usage}"
-        if isinstance(error, UsageError):
-            return f"⚠️ {str(error).split(chr(10) + 'usage: ')[0]}{usage}"
+            return f"⚠️ Too many words: `{extra.strip()}`.{usage}"
+        if isinstance(error, UsageError) and known:
+            return core.usage_problem(str(error), name, prefix, slash)
         if isinstance(error, BriefbotError):
             return f"⚠️ {error}"
         if isinstance(error, commands.NotOwner):

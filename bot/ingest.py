@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import UsageError
+from bot.progress import progress
 
 _HEADLINE_MAX_WORDS = 12
 _HEADING_MAX_WORDS = 15
@@ -351,10 +352,10 @@ def ingest_files(paths: Sequence[Path], out_dir: Path, *,
     Returns the reports with ``path`` set. Raises :class:`UsageError` naming the file for
     a missing, unreadable, non-UTF-8 or empty input, or an output that cannot be written.
     """
-    items = [(Path(p).name, _read(Path(p))) for p in paths]
+    items = [(Path(p).name, _read(Path(p))) for p in progress(paths, desc="reading")]
     reports = ingest_texts(items, keep_dropped=keep_dropped)
     out_dir = Path(out_dir)
-    for report in reports:
+    for report in progress(reports, desc="writing"):
         report.path = out_dir / f"{report.doc_id}.md"
         try:
             out_dir.mkdir(parents=True, exist_ok=True)

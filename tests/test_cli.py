@@ -148,8 +148,8 @@ def test_chat_replays_a_transcript_one_reply_block_per_line():
 def test_chat_answers_bad_input_without_crashing():
     out = replay("!search\n!frobnicate\n!search \"unclosed\n!search x --limit 99\nhello\n")
     blocks = out.split("-- end of reply --\n")
-    assert "arguments are required: query" in out
-    assert "must be between 1 and 25, not 99" in out
+    assert "Missing QUERY" in out
+    assert "`--limit` must be a whole number from 1 to 25, not 99." in out
     assert "I don't know `!frobnicate`" in out
     assert "Usage: `!search QUERY [--limit N]`" in out
     assert "Traceback" not in out

@@ -23,7 +23,6 @@ from discord.ext import commands
 
 from bot import commands as core
 from bot.cli import MESSAGE_BREAK, Session, chat_reply
-from bot.cogs.arguments import GRAMMARS, parse_prefix
 from bot.cogs.briefing import match_choices
 from bot.cogs.paging import Paginator
 from bot.config import Settings, load_settings
@@ -182,16 +181,8 @@ async def run_prefix(bot: BriefBot, line: str, **ctx_kwargs: Any) -> FakeContext
     if ctx.command is None:
         await bot.on_command_error(ctx, commands.CommandNotFound(f'"{name}" is not found'))
         return ctx
-    dest = GRAMMARS.get(name, GRAMMARS["help"]).dest
-    try:
-        if dest is not None:
-            if not rest.strip():  # discord.py's own check for the rest-of-message parameter
-                raise commands.MissingRequiredArgument(ctx.command.clean_params[dest])
-            await ctx.command.callback(cog(bot), ctx, **{dest: rest.strip()})
-        elif rest.strip() and not ctx.command.ignore_extra:
-            raise commands.TooManyArguments(f"Too many arguments passed to {name}")
-        else:
-            await ctx.command.callback(ctx.command.cog, ctx)
+    try:  # a table command reads the rest of the message itself, as on Discord
+        await ctx.command.callback(ctx.command.cog, ctx)
     except commands.CommandError as exc:
         await bot.on_command_error(ctx, exc)
     except Exception as exc:
@@ -293,7 +284,7 @@ async def test_prefix_replies_are_the_cli_messages(
     ("search", {"query": "senkaku", "limit": 2}, "!search senkaku --limit 2"),
     ("brief", {"topic": "proposals", "limit": None}, "!brief proposals"),
     ("who", {"name": "Kishi"}, "!who Kishi"),
-    ("source", {"ident": LONG_DOC}, f"!source {LONG_DOC}"),
+    ("source", {"id": LONG_DOC}, f"!source {LONG_DOC}"),
     ("help", {}, "!help"),
     ("topics", {}, "!topics"),
 ])
@@ -369,18 +360,6 @@ def _fail(*args: Any) -> list[str]:
     raise AssertionError("the core must not run")
 
 
-def test_parse_prefix_grammar() -> None:
-    assert parse_prefix("search", "senkaku islands --limit 3") == {
-        "query": "senkaku islands", "limit": 3}
-    assert parse_prefix("search", "senkaku") == {"query": "senkaku", "limit": 5}
-    assert parse_prefix("brief", "--limit=2 proposals") == {"topic": "proposals", "limit": 2}
-    assert parse_prefix("who", '"Nobuo Kishi"') == {"name": "Nobuo Kishi"}
-    assert parse_prefix("search", "-- --limit 3") == {"query": "--limit 3", "limit": 5}
-    assert parse_prefix("source", "doc#p3") == {"ident": "doc#p3"}
-    with pytest.raises(UsageError, match="required: ID"):
-        parse_prefix("source", "")
-
-
 # ------------------------------------------------------------------------------ cooldown
 
 
@@ -415,6 +394,7 @@ class Boom(Exception):
 @pytest.mark.parametrize(("error", "reply"), [
     (UsageError("Tell me what to search for."),
      "⚠️ Tell me what to search for.\nUsage: `!search QUERY [--limit N]`"),
+    (commands.TooManyArguments(), "⚠️ Too many words: ``.\nUsage: `!search QUERY [--limit N]`"),
     (BriefbotError("No such document."), "⚠️ No such document."),
     (commands.NotOwner(), "⛔ Only the bot's owner can use that command."),
     (commands.NoPrivateMessage(), "⛔ That command only works in a server."),
@@ -552,9 +532,16 @@ def test_match_choices_is_case_insensitive_prefix_first_and_capped() -> None:
 async def test_autocomplete_callbacks(bot: BriefBot) -> None:
     found = cog(bot)
     interaction: Any = FakeInteraction()
-    assert "proposals" in [c.value for c in await found.brief_topic(interaction, "PROP")]
-    assert "Nobuo Kishi" in [c.value for c in await found.who_name(interaction, "kis")]
-    assert LONG_DOC in [c.value for c in await found.source_id(interaction, "secur")]
+    interaction.client = bot
+    for command, option, typed, expected in [("brief", "topic", "PROP", "proposals"),
+                                             ("who", "name", "kis", "Nobuo Kishi"),
+                                             ("source", "id", "secur", LONG_DOC)]:
+        slash = bot.tree.get_command(command)
+        assert isinstance(slash, app_commands.Command)
+        complete = slash._params[option].autocomplete
+        assert complete is not None, (command, option)
+        assert expected in [c.value for c in await complete(interaction, typed)]
+    assert found.complete("topics", "PROP")
 
 
 # ------------------------------------------------------------------------------ admin

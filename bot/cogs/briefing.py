@@ -1,31 +1,27 @@
-"""The answer commands as hybrid commands: ``!brief …`` and ``/brief topic:…`` alike.
+"""The answer commands as hybrid commands, generated from the command table.
 
-Each command parses its input (slash options, or the rest of the message with the CLI's
-grammar), then hands the core the same keyword arguments the CLI would, and posts the same
-messages. Descriptions come from the shared command table, so ``help`` and the slash command
-picker say the same thing.
+``!search x --limit 3`` and ``/search query:x limit:3`` are the same command: its slash
+options (types, 1-25 ranges, descriptions, autocomplete) are built from the parameters the
+command table declares, and a prefix invocation hands the rest of the message to the table's
+own text grammar, the one ``briefbot chat`` uses. Both then call the core with the same
+keyword arguments and post the same messages.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+import inspect
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Optional
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import commands as core
-from bot.cogs.arguments import (
-    GRAMMARS,
-    LIMIT_MAX,
-    LIMIT_MIN,
-    check_lengths,
-    parse_prefix,
-    split_words,
-)
 from bot.cogs.paging import send_pages
+from bot.errors import BriefbotError
+from bot.grammar import Completion, Param
 from bot.knowledge import KnowledgeBase
 from bot.render import clip
 
@@ -40,9 +36,27 @@ DEFER_AFTER = 1.5
 MAX_CHOICES = 25
 CHOICE_LIMIT = 100
 
-# app_commands.Range: commands.Range inside Optional is not turned into min/max by hybrids.
-Limit = app_commands.Range[int, LIMIT_MIN, LIMIT_MAX]
 Option = tuple[str, str]  # (value, label shown in the picker)
+Choices = list[app_commands.Choice[str]]
+
+
+class ArgumentTooLong(BriefbotError):
+    """An argument is longer than ``max_argument_length``: refused before any work is done."""
+
+
+def check_lengths(kwargs: dict[str, Any], max_length: int) -> None:
+    """Refuse any text argument longer than ``max_length`` characters.
+
+    Raises
+    ------
+    ArgumentTooLong
+        With a message for the user that gives both numbers.
+    """
+    for value in kwargs.values():
+        if isinstance(value, str) and len(value) > max_length:
+            raise ArgumentTooLong(
+                f"That is too long for me: {len(value)} characters, and I take at most "
+                f"{max_length}. Try fewer words.")
 
 
 def match_choices(options: Sequence[Option], current: str,
@@ -92,31 +106,35 @@ def people_options(kb: KnowledgeBase) -> list[Option]:
     return _options((name, name) for name in kb.people.names())
 
 
-class Briefing(commands.Cog):
-    """brief, who, topics, search, sources, source and help."""
+OPTION_SOURCES: dict[Completion, Callable[[KnowledgeBase], list[Option]]] = {
+    "topics": topic_options, "people": people_options, "documents": document_options}
+
+
+class Answers(commands.Cog):
+    """What the answer commands share; :data:`Briefing` adds the commands from the table."""
 
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
-        # Autocomplete options (not named after the commands, which are attributes too).
-        self.topic_choices: list[Option] = []
-        self.document_choices: list[Option] = []
-        self.people_choices: list[Option] = []
+        #: Autocomplete options by source, built once at load.
+        self.choices: dict[Completion, list[Option]] = {}
 
     async def cog_load(self) -> None:
         # Built once, off the event loop; autocomplete then only filters short lists.
         kb = self.bot.kb
-        self.topic_choices, self.document_choices, self.people_choices = await asyncio.to_thread(
-            lambda: (topic_options(kb), document_options(kb), people_options(kb)))
+        self.choices = await asyncio.to_thread(
+            lambda: {source: build(kb) for source, build in OPTION_SOURCES.items()})
 
-    async def answer(self, ctx: commands.Context[BriefBot], name: str, /,
-                     **kwargs: Any) -> None:
+    def complete(self, source: Completion, current: str) -> Choices:
+        """Autocomplete choices from one source for what was typed so far."""
+        return match_choices(self.choices.get(source, []), current[:CHOICE_LIMIT])
+
+    async def answer(self, ctx: commands.Context[BriefBot], name: str,
+                     options: dict[str, Any]) -> None:
         """Parse, check, run off the loop (deferring a slow slash command), send the pages."""
-        grammar = GRAMMARS[name]
-        if ctx.interaction is None and grammar.dest is not None:
-            # A text command gets the rest of the message in its first parameter.
-            kwargs = parse_prefix(name, kwargs[grammar.dest])
-        check_lengths(kwargs, self.bot.settings.max_argument_length)
-        work = asyncio.ensure_future(self.bot.pages(name, **kwargs))
+        if ctx.interaction is None:  # a prefix command: the rest of the message, our grammar
+            options = core.COMMANDS[name].parse(ctx.view.read_rest())
+        check_lengths(options, self.bot.settings.max_argument_length)
+        work = asyncio.ensure_future(self.bot.pages(name, **options))
         try:
             if ctx.interaction is not None:
                 done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
@@ -127,73 +145,76 @@ class Briefing(commands.Cog):
             work.cancel()  # no-op when done; never leave it running after a failed defer
         await send_pages(ctx, pages)
 
-    # ------------------------------------------------------------------ commands
 
-    @commands.hybrid_command(name="brief", description=core.COMMANDS["brief"].summary)
-    @app_commands.describe(topic="A topic (see /topics) or any words",
-                           limit=f"How many points ({LIMIT_MIN}-{LIMIT_MAX})")
-    async def brief(self, ctx: commands.Context[BriefBot], *, topic: str,
-                    limit: Limit | None = None) -> None:
-        """A cited briefing: the corpus's key points on a topic, each quoted once."""
-        await self.answer(ctx, "brief", topic=topic, limit=limit)
+# ------------------------------------------------------------------ commands from the table
 
-    @brief.autocomplete("topic")
-    async def brief_topic(self, interaction: discord.Interaction[Any],
-                          current: str) -> list[app_commands.Choice[str]]:
-        return match_choices(self.topic_choices, current[:CHOICE_LIMIT])
 
-    @commands.hybrid_command(name="who", description=core.COMMANDS["who"].summary)
-    @app_commands.describe(name="A name, surname or alias")
-    async def who(self, ctx: commands.Context[BriefBot], *, name: str) -> None:
-        """A card on a person: roles, quotes and mentions, all cited."""
-        await self.answer(ctx, "who", name=name)
+class TableCommand(commands.HybridCommand[Any, ..., None]):
+    """A hybrid command whose prefix form is parsed by the command table's grammar.
 
-    @who.autocomplete("name")
-    async def who_name(self, interaction: discord.Interaction[Any],
-                       current: str) -> list[app_commands.Choice[str]]:
-        return match_choices(self.people_choices, current[:CHOICE_LIMIT])
+    discord.py would split the message by the callback's signature, which is the slash
+    signature; instead the callback reads the rest of the message itself (``answer``).
+    """
 
-    @commands.hybrid_command(name="topics", description=core.COMMANDS["topics"].summary,
-                             ignore_extra=False)
-    async def topics(self, ctx: commands.Context[BriefBot]) -> None:
-        """The topics you can brief on."""
-        await self.answer(ctx, "topics")
+    def __init__(self, func: Any, /, **kwargs: Any) -> None:
+        signature = func.__signature__
+        super().__init__(func, **kwargs)
+        # HybridAppCommand deletes __signature__ after reading it; copies need it again.
+        func.__signature__ = signature
 
-    @commands.hybrid_command(name="search", description=core.COMMANDS["search"].summary)
-    @app_commands.describe(query="Words to search for",
-                           limit=f"How many passages ({LIMIT_MIN}-{LIMIT_MAX}, default 5)")
-    async def search(self, ctx: commands.Context[BriefBot], *, query: str,
-                     limit: Limit = 5) -> None:
-        """Ranked passages for any words, each cited."""
-        await self.answer(ctx, "search", query=query, limit=limit)
+    async def _parse_arguments(self, ctx: commands.Context[Any]) -> None:
+        if ctx.interaction is not None:
+            await super()._parse_arguments(ctx)
+            return
+        ctx.args = [ctx] if self.cog is None else [self.cog, ctx]
+        ctx.kwargs = {}
 
-    @commands.hybrid_command(name="sources", description=core.COMMANDS["sources"].summary,
-                             ignore_extra=False)
-    async def sources(self, ctx: commands.Context[BriefBot]) -> None:
-        """The articles in the knowledge base, with their metadata."""
-        await self.answer(ctx, "sources")
 
-    @commands.hybrid_command(name="source", description=core.COMMANDS["source"].summary)
-    @app_commands.rename(ident="id")
-    @app_commands.describe(ident="A document id, or a paragraph like doc#p3")
-    async def source(self, ctx: commands.Context[BriefBot], *, ident: str) -> None:
-        """One article in full, or one paragraph (ID#p3)."""
-        await self.answer(ctx, "source", ident=ident)
+def _annotation(param: Param) -> Any:
+    if param.kind is str:
+        annotation: Any = str
+    else:  # app_commands.Range: commands.Range inside Optional gets no min/max in hybrids
+        annotation = app_commands.Range[int, param.minimum, param.maximum]
+    return Optional[annotation] if param.default is None else annotation  # noqa: UP045
 
-    @source.autocomplete("ident")
-    async def source_id(self, interaction: discord.Interaction[Any],
-                        current: str) -> list[app_commands.Choice[str]]:
-        return match_choices(self.document_choices, current[:CHOICE_LIMIT])
 
-    @commands.hybrid_command(name="help", description=core.COMMANDS["help"].summary)
-    async def help(self, ctx: commands.Context[BriefBot]) -> None:
-        """Every command, with an example of each in both forms."""
-        # `!help foo` reads as the CLI's "I don't know `!foo`"; `!help search` is just the help.
-        words = split_words(ctx.view.read_rest()) if ctx.interaction is None else []
-        if words and words[0].lower() not in core.COMMANDS:
-            await self.answer(ctx, "help", unknown=words[0])
-        else:
-            await self.answer(ctx, "help")
+def _completer(source: Completion) -> Callable[[discord.Interaction[Any], str],
+                                               Awaitable[Choices]]:
+    async def complete(interaction: discord.Interaction[Any], current: str) -> Choices:
+        cog = interaction.client.get_cog("Briefing")  # type: ignore[attr-defined]
+        return cog.complete(source, current) if isinstance(cog, Answers) else []
+    return complete
+
+
+def table_command(spec: core.Command) -> TableCommand:
+    """The hybrid command for one entry of the command table."""
+    async def callback(self: Answers, ctx: commands.Context[BriefBot], **options: Any) -> None:
+        await self.answer(ctx, spec.name, options)
+
+    shown = [p for p in spec.params if not p.hidden]
+    # discord.py reads parameters with its own inspect.Parameter subclass.
+    positional, keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY
+    callback.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        commands.Parameter("self", positional),
+        commands.Parameter("ctx", positional),
+        *(commands.Parameter(p.name, keyword, annotation=_annotation(p),
+                             default=inspect.Parameter.empty if p.required else p.default)
+          for p in shown)])
+    callback.__name__ = spec.name
+    callback.__qualname__ = f"Briefing.{spec.name}"  # a method: discord.py skips `self`
+    callback.__doc__ = spec.summary
+    app_commands.describe(**{p.name: p.help for p in shown})(callback)
+    app_commands.autocomplete(**{p.name: _completer(p.complete) for p in shown
+                                 if p.complete})(callback)
+    return TableCommand(callback, name=spec.name, description=spec.summary)
+
+
+#: brief, who, topics, search, sources, source and help. Built by the cog metaclass itself,
+#: which collects commands only from the class namespace it creates (the digest group lives in
+#: its own cog).
+Briefing = type(Answers)("Briefing", (Answers,), {
+    "__doc__": "The answer commands of the command table.",
+    **{spec.name: table_command(spec) for spec in core.COMMANDS.values() if spec.terminal}})
 
 
 async def setup(bot: BriefBot) -> None:
