@@ -234,6 +234,27 @@ async def test_long_answer_pages_with_buttons_only_for_the_asker(
     assert fake.get_message(first["id"])["content"] == pages[1]  # unchanged
 
 
+async def test_page_turns_are_echoed_and_the_bot_keeps_answering(
+        fake: FakeDiscord, bot: BotProcess) -> None:
+    """Discord sends MESSAGE_UPDATE after each page turn; discord.py hands it to the view."""
+    user = await new_user(fake)
+    first = await ask(fake, "!source security-japan-taiwan", user)
+    pages = len(cli_pages("!source security-japan-taiwan"))
+    for turn in range(2, 4):
+        stored = fake.get_message(first["id"])
+        assert stored is not None
+        forward = stored["components"][0]["components"][2]["custom_id"]
+        await click(fake, stored, forward, user)
+        await fake.settle()  # the MESSAGE_UPDATE of the edit has reached the bot
+        update = fake.dispatched("MESSAGE_UPDATE", first["id"])[-1]
+        assert update["components"][0]["components"][1]["label"] == f"page {turn}/{pages}"
+        assert update["content"] == cli_pages("!source security-japan-taiwan")[turn - 1]
+    assert bot.proc.poll() is None, bot.logs()[-3000:]  # the update did not end the process
+    reply = await ask(fake, "!search senkaku --limit 1", user)
+    assert CITATION.search(reply["content"])
+    assert "Traceback" not in bot.logs()
+
+
 async def test_mentions_in_echoed_input_ping_nobody(fake: FakeDiscord, bot: BotProcess) -> None:
     user = await new_user(fake)
     role = fake.moderator_role.id

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import discord
 import pytest
@@ -36,6 +36,27 @@ class ButtonView(discord.ui.View):
     ) -> None:
         self.clicked_by = interaction.user.id
         await interaction.response.edit_message(content="confirmed", view=None)
+
+
+class CounterView(discord.ui.View):
+    """A button that counts clicks in the message it sits on, keeping the view attached."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=30)
+        self.count = 0
+        #: Component payloads discord.py handed to the view from MESSAGE_UPDATE.
+        self.refreshed: list[list[discord.Component]] = []
+
+    def _refresh(self, components: list[discord.Component]) -> None:
+        self.refreshed.append(components)
+        super()._refresh(components)
+
+    @discord.ui.button(label="+1", custom_id="count")
+    async def add(self, interaction: discord.Interaction,
+                  button: discord.ui.Button[CounterView]) -> None:
+        self.count += 1
+        button.label = f"+1 ({self.count})"
+        await interaction.response.edit_message(content=f"count {self.count}", view=self)
 
 
 class FeedbackModal(discord.ui.Modal, title="Feedback"):
@@ -84,7 +105,12 @@ class TestBot(commands.Bot):
         self.ready = asyncio.Event()
         self.resumed = asyncio.Event()
         self.last_view: ButtonView | None = None
+        self.counter: CounterView | None = None
         self.seen: list[str] = []
+        #: Ids of the messages the bot sent, once the REST call creating each returned.
+        self.sent_ids: set[int] = set()
+        #: For each echo of the bot's own message: had its REST call returned already?
+        self.echo_after_reply: list[bool] = []
 
     async def setup_hook(self) -> None:
         @self.command()
@@ -115,6 +141,12 @@ class TestBot(commands.Bot):
         ) -> list[app_commands.Choice[str]]:
             words = ["apple", "apricot", "banana"]
             return [app_commands.Choice(name=w, value=w) for w in words if w.startswith(current)]
+
+        @self.command()
+        async def count(ctx: commands.Context[TestBot]) -> None:
+            self.counter = CounterView()
+            sent = await ctx.send("count 0", view=self.counter)
+            self.sent_ids.add(sent.id)
 
         @self.command()
         async def pickone(ctx: commands.Context[TestBot]) -> None:
@@ -156,6 +188,8 @@ class TestBot(commands.Bot):
 
     async def on_message(self, message: discord.Message) -> None:
         self.seen.append(message.content)
+        if self.user is not None and message.author.id == self.user.id:
+            self.echo_after_reply.append(message.id in self.sent_ids)
         await self.process_commands(message)
 
 
@@ -338,6 +372,34 @@ async def test_button_click_on_view(fake: FakeDiscord, bot: TestBot) -> None:
     stored = fake.get_message(menu["id"])
     assert stored is not None and stored["content"] == "confirmed" and stored["components"] == []
     assert bot.last_view is not None and bot.last_view.clicked_by == fake.user.id
+
+
+async def until(condition: Callable[[], object], timeout: float = 2.0) -> None:
+    """Wait for the in-process bot to have handled what the fake sent it."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+async def test_own_messages_and_edits_are_echoed_after_the_reply(
+    fake: FakeDiscord, bot: TestBot
+) -> None:
+    """As on Discord: MESSAGE_CREATE/UPDATE for the bot's own message follow the REST reply,
+    so discord.py already tracks the message's view and hands it every update."""
+    await fake.send_message("!count")
+    message = await fake.wait_for_message(predicate=lambda m: m["content"] == "count 0")
+    await fake.settle()
+    await until(lambda: bot.echo_after_reply)
+    assert bot.echo_after_reply == [True]
+    for clicks in (1, 2):
+        record = await fake.click_button(message["id"], "count", user=fake.user)
+        assert (await fake.wait_for_interaction_response(record))["type"] == 7
+        await fake.settle()
+        update = fake.dispatched("MESSAGE_UPDATE", message["id"])[-1]
+        assert update["content"] == f"count {clicks}"
+        assert update["components"][0]["components"][0]["label"] == f"+1 ({clicks})"
+    assert bot.counter is not None and bot.counter.count == 2
+    await until(lambda: len(bot.counter.refreshed) == 2)  # each update reached the view
 
 
 async def test_tree_sync_and_synced_slash(fake: FakeDiscord, bot: TestBot) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import copy
 import hashlib
 import json
@@ -129,6 +130,12 @@ class RecordedRequest:
 _RECORD = web.RequestKey("fakediscord_record", RecordedRequest)
 _BODY: web.RequestKey[Any] = web.RequestKey("fakediscord_body", object)
 _FILES: web.RequestKey[list[dict[str, Any]]] = web.RequestKey("fakediscord_files", list)
+#: Gateway events caused by the REST request being handled, sent once its reply has gone out:
+#: Discord answers the request first and echoes the change on the gateway after, so a client
+#: sees MESSAGE_CREATE/UPDATE for its own message only once it holds the message (and any view
+#: it attached to it). None outside a request (test-side actions dispatch at once).
+_AFTER_REPLY: contextvars.ContextVar[list[tuple[str, dict[str, Any]]] | None] = (
+    contextvars.ContextVar("fakediscord_after_reply", default=None))
 
 
 @dataclass
@@ -247,6 +254,7 @@ class FakeDiscord:
         bucket_window: float = 1.0,
         nonce_window: float = 300.0,
         require_synced_commands: bool = False,
+        gateway_lag: float = 0.02,
         host: str = "127.0.0.1",
     ) -> None:
         """Configure the fake; nothing listens until :meth:`start` (or ``async with``).
@@ -259,6 +267,9 @@ class FakeDiscord:
         ``bucket_limit``/``bucket_window``: the per-route rate-limit bucket advertised in
         X-RateLimit-* headers and enforced with 429s when exceeded.
         ``require_synced_commands``: make :meth:`send_slash` refuse commands never synced.
+        ``gateway_lag``: seconds between the reply to a REST request and the gateway events it
+        causes (the bot's own MESSAGE_CREATE, MESSAGE_UPDATE after an edit, ...), which Discord
+        sends after the reply, as discord.py's view tracking expects.
         """
         self.host = host
         self.heartbeat_interval = heartbeat_interval
@@ -268,6 +279,7 @@ class FakeDiscord:
         self.bucket_window = bucket_window
         self.nonce_window = nonce_window
         self.require_synced_commands = require_synced_commands
+        self.gateway_lag = gateway_lag
         self.snowflake = SnowflakeFactory()
 
         # --- the world
@@ -345,6 +357,9 @@ class FakeDiscord:
         self._bot_queue: list[int] = []
         self._bot_queue_taken = 0
         self._changed = asyncio.Event()
+        #: (due, event, data) echoes of REST requests, dispatched by :meth:`_echo_worker`.
+        self._echoes: asyncio.Queue[tuple[float, str, dict[str, Any]]] = asyncio.Queue()
+        self._echo_task: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self.gateway = Gateway(self, heartbeat_interval=heartbeat_interval)
@@ -362,6 +377,7 @@ class FakeDiscord:
         server = site._server
         assert server is not None
         self._port = server.sockets[0].getsockname()[1]
+        self._echo_task = asyncio.create_task(self._echo_worker())
         log.info("fake Discord listening on %s", self.base_url)
         return self
 
@@ -369,6 +385,11 @@ class FakeDiscord:
         """Close gateway sockets and the HTTP server."""
         if self._runner is None:
             return
+        if self._echo_task is not None:
+            self._echo_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._echo_task
+            self._echo_task = None
         await self.gateway.close_all()
         await self._runner.cleanup()
         self._runner = None
@@ -707,14 +728,22 @@ class FakeDiscord:
         intent = INTENT_DIRECT_MESSAGES if channel.type == DM else INTENT_GUILD_MESSAGES
         if not self._wants(intent):
             return
-        data = dict(self._redact(payload, channel))
+        data = copy.deepcopy(self._redact(payload, channel))  # as it is now, not after edits
         guild = self._guild_of(channel)
         if guild is not None:
             data["guild_id"] = str(guild.id)
             member = guild.members.get(int(payload["author"]["id"]))
             if member is not None and not payload.get("webhook_id"):
                 data["member"] = member.to_payload(with_user=False)
-        await self.gateway.dispatch(event, data)
+        await self._emit(event, data)
+
+    async def _emit(self, event: str, data: dict[str, Any]) -> None:
+        """Dispatch ``event`` now, or after the reply to the REST request that caused it."""
+        pending = _AFTER_REPLY.get()
+        if pending is None:
+            await self.gateway.dispatch(event, data)
+        else:
+            pending.append((event, data))
 
     async def _dispatch_delete(self, payload: dict[str, Any], channel: FakeChannel) -> None:
         if payload["flags"] & FLAG_EPHEMERAL:
@@ -725,7 +754,7 @@ class FakeDiscord:
         data = {"id": payload["id"], "channel_id": str(channel.id)}
         if channel.guild_id:
             data["guild_id"] = str(channel.guild_id)
-        await self.gateway.dispatch("MESSAGE_DELETE", data)
+        await self._emit("MESSAGE_DELETE", data)
 
     def _apply_edit(
         self,
@@ -1035,7 +1064,46 @@ class FakeDiscord:
         request[_RECORD] = record
         request[_BODY] = body
         request[_FILES] = files
+        pending: list[tuple[str, dict[str, Any]]] = []
+        reset = _AFTER_REPLY.set(pending)
+        try:
+            response = await self._respond(request, handler, path, template, record)
+        finally:
+            _AFTER_REPLY.reset(reset)
+        if pending:
+            # Send the reply, then (a moment later, in order) the gateway events it caused.
+            await response.prepare(request)
+            await response.write_eof()
+            due = self.clock() + self.gateway_lag
+            for event, data in pending:
+                self._echoes.put_nowait((due, event, data))
+        return response
 
+    async def _echo_worker(self) -> None:
+        """Dispatch the queued echoes of REST requests, in order, each when it falls due."""
+        while True:
+            due, event, data = await self._echoes.get()
+            await asyncio.sleep(max(0.0, due - self.clock()))
+            try:
+                await self.gateway.dispatch(event, data)
+            except RuntimeError as exc:  # no session (bot gone or invalidated): lost, as live
+                log.info("echo %s dropped: %s", event, exc)
+            finally:
+                self._echoes.task_done()
+
+    async def settle(self) -> None:
+        """Wait until every gateway echo of the REST requests so far has been dispatched."""
+        await self._echoes.join()
+
+    async def _respond(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Any],
+        path: str,
+        template: str | None,
+        record: RecordedRequest,
+    ) -> web.StreamResponse:
+        """Faults, auth, rate limits, then the handler: the answer to one recorded request."""
         bucket_headers: dict[str, str] = {}
         fault = self._take_fault(request.method, path)
         if template is not None:
@@ -2335,6 +2403,13 @@ class FakeDiscord:
     def frames(self, op: int, *, since: float = 0.0) -> list[GatewayFrame]:
         """Client frames with opcode ``op`` received at or after ``since``."""
         return [f for f in self.gateway.frames if f.op == op and f.at >= since]
+
+    def dispatched(self, event: str, message_id: int | str | None = None) -> list[dict[str, Any]]:
+        """The ``d`` of every ``event`` dispatched on the session so far (for one message id)."""
+        session = self.gateway.session
+        frames = session.history if session is not None else []
+        return [f["d"] for f in frames if f["t"] == event
+                and (message_id is None or f["d"].get("id") == str(message_id))]
 
     @property
     def heartbeats(self) -> list[GatewayFrame]:
