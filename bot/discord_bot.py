@@ -185,7 +185,9 @@ class BriefBot(commands.Bot):
         One bucket per user across all commands, prefix and slash alike.
         """
         bucket = self.cooldowns.get_bucket(ctx.message)
-        retry_after = bucket.update_rate_limit() if bucket else None
+        if bucket is None:
+            return True
+        retry_after = bucket.update_rate_limit()
         if retry_after:
             raise commands.CommandOnCooldown(bucket, retry_after, commands.BucketType.user)
         return True
@@ -202,7 +204,7 @@ class BriefBot(commands.Bot):
 
     # -------------------------------------------------------------- the central error handler
 
-    async def on_command_error(self, ctx: commands.Context[Any],  # type: ignore[override]
+    async def on_command_error(self, ctx: commands.Context[Any],
                                error: commands.CommandError) -> None:
         """Every failed prefix or hybrid command ends here: a short reply, or a logged bug."""
         try:

@@ -302,7 +302,7 @@ def ingest_texts(items: Sequence[tuple[str, str]], *,
 
 def render_article(report: IngestReport) -> str:
     """The ``.md`` text: YAML front matter, then one paragraph per line, blank-line separated."""
-    meta = {"id": report.doc_id}
+    meta: dict[str, object] = {"id": report.doc_id}
     for key in ("title", "author", "translator", "byline", "publisher", "published"):
         meta[key] = report.metadata.get(key)
     meta["origin"] = report.origin

@@ -83,7 +83,7 @@ def configure_logging(settings: Settings) -> TokenRedactor:
     redactor = next((f for h in root.handlers for f in h.filters
                      if isinstance(f, TokenRedactor)), None) or TokenRedactor()
     redactor.add(token_secrets(settings.discord_token))
-    for handler in root.handlers:
-        if redactor not in handler.filters:
-            handler.addFilter(redactor)
+    for each in root.handlers:
+        if redactor not in each.filters:
+            each.addFilter(redactor)
     return redactor

@@ -200,8 +200,8 @@ class Analyzer:
         # of stopwords (a bare "JUST") cannot be told from the word, so it is ignored.
         found: dict[tuple[str, ...], list[str]] = {}
         for group in self._groups:
-            forms = [self._analyze(term) for term in group]
-            forms = [(full, joined) for terms, extras, full, joined in forms if terms or extras]
+            analyzed = [self._analyze(term) for term in group]
+            forms = [(full, joined) for terms, extras, full, joined in analyzed if terms or extras]
             if not forms:
                 continue
             canonical = "syn:" + "_".join(forms[0][0])

@@ -9,6 +9,7 @@ never passages that merely share a word with the query.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.answers.results import Cited
@@ -197,7 +198,7 @@ def _role_groups(citations: list[Cited]) -> list[RoleGroup]:
     return [RoleGroup(text, cites) for text, cites in groups.items()]
 
 
-def _by_document(mentions: list[Cited]) -> list[DocumentMentions]:
+def _by_document(mentions: Sequence[Cited]) -> list[DocumentMentions]:
     groups: dict[str, DocumentMentions] = {}
     for m in mentions:
         group = groups.setdefault(m.doc, DocumentMentions(m.doc, m.title, []))

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from bot.digest.database import DB_NAME, open_store
 from bot.digest.runs import next_run
@@ -350,7 +350,8 @@ class DigestStore:
     def _delivery(row: sqlite3.Row) -> Delivery:
         times = ("slot_utc", "claimed_at", "lease_expires", "updated_at")
         values = dict(zip(row.keys(), tuple(row), strict=True))  # a Row iterates its values
-        return Delivery(**{k: from_db(v) if k in times else v for k, v in values.items()})
+        fields: dict[str, Any] = {k: from_db(v) if k in times else v for k, v in values.items()}
+        return Delivery(**fields)
 
     def deliveries(self, schedule_id: int) -> list[Delivery]:
         """Every recorded slot of a schedule, oldest first."""

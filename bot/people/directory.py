@@ -54,8 +54,10 @@ def _drafts(entries: list[PersonEntry], candidates: list[Candidate]) -> list[_Dr
         for key in (name_key(entry.name), *map(name_key, entry.aliases)):
             by_key.setdefault(key, draft)
     for cand in candidates:
-        draft = by_key.get(name_key(cand.name))
-        if draft is None:
+        known = by_key.get(name_key(cand.name))
+        if known is not None:
+            draft = known
+        else:
             aliases = tuple(dict.fromkeys((*implied_aliases(cand.name), *cand.aliases)))
             draft = _Draft(cand.name, aliases)
             drafts.append(draft)
