@@ -250,7 +250,7 @@ async def test_page_turns_are_echoed_and_the_bot_keeps_answering(
         assert update["components"][0]["components"][1]["label"] == f"page {turn}/{pages}"
         assert update["content"] == cli_pages("!source security-japan-taiwan")[turn - 1]
     assert bot.proc.poll() is None, bot.logs()[-3000:]  # the update did not end the process
-    reply = await ask(fake, "!search senkaku --limit 1", user)
+    reply = await ask(fake, "!search coast guard --limit 1", user)
     assert CITATION.search(reply["content"])
     assert "Traceback" not in bot.logs()
 
