@@ -9,7 +9,7 @@ from bot.knowledge import KnowledgeBase
 from bot.people import PeopleDirectory, discover
 from bot.people.discover import NOT_NAME
 from bot.people.names import implied_aliases, lookup_keys, name_key, split_credit, split_name
-from bot.people.quotes import quotations
+from bot.people.speech import quotations
 from tests.conftest import article
 
 #: Everyone the five articles name, read off the articles (front matter included).
@@ -121,7 +121,8 @@ def test_a_new_article_gets_its_people_without_yaml(make_knowledge):
     tanaka = directory.find("tanaka")[0]
     assert tanaka.aliases == ("Tanaka",)
     assert [q.quoted for q in tanaka.quotes] == [("We will not back down",)]
-    assert any("Tanaka doctrine" in m.sentence for m in tanaka.mentions)  # a mention, no quote
+    # "the Tanaka doctrine" names a doctrine, not the person: no mention, no quote
+    assert not any("Tanaka doctrine" in m.sentence for m in tanaka.mentions)
     lopez = directory.find("Maria Lopez")[0]
     assert [(q.quoted, q.rule) for q in lopez.quotes] == [(("The window is closing",), "pronoun")]
     assert directory.find("Jan Novak")[0].bylines[0].credit == "author"

@@ -9,7 +9,6 @@ editing YAML.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,10 +16,13 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from bot.corpus import Corpus, Document, Passage, PersonEntry
-from bot.people.discover import SPEECH_AFTER_RE, Candidate, discover, roles_at
+from bot.people.attribution import Named, group_mentions, quote_speaker
+from bot.people.discover import Candidate, discover, roles_at
+from bot.people.entities import Entity, EntityRegistry, entities_in, entity_key
+from bot.people.matcher import NameMatcher
 from bot.people.model import Byline, Mention, Person, PersonRole, Quote
 from bot.people.names import implied_aliases, lookup_keys, name_key, split_credit
-from bot.people.quotes import Named, quotations, speaker
+from bot.people.speech import SPEECH_AFTER_RE, quotations
 from bot.text import Sentence, fold, split_sentences
 
 if TYPE_CHECKING:
@@ -71,19 +73,8 @@ class _Scan:
 
     def __init__(self, drafts: list[_Draft]) -> None:
         self.drafts = drafts
-        # form of a name -> the people it may mean; several for a shared surname
-        self.owners: dict[str, list[int]] = {}
-        for index, draft in enumerate(drafts):
-            for form in dict.fromkeys((draft.name, *draft.aliases)):
-                if len(form) >= 2:
-                    owners = self.owners.setdefault(_form_key(form), [])
-                    if index not in owners:
-                        owners.append(index)
-        alternatives = [f"(?i:{re.escape(f)})" if " " in f else re.escape(f)
-                        for f in sorted({f for d in drafts for f in (d.name, *d.aliases)},
-                                        key=len, reverse=True)]
-        self.pattern = re.compile(
-            rf"(?<![^\W_])(?:{'|'.join(alternatives)})(?![^\W_])") if alternatives else None
+        self.matcher = NameMatcher.of([(d.name, *d.aliases) for d in drafts])
+        self.index = {d.name: i for i, d in enumerate(drafts)}
         self.mentions: list[list[Mention]] = [[] for _ in drafts]
         self.quotes: list[list[Quote]] = [[] for _ in drafts]
         self._order = itertools.count(1)  # stamps each mention, for "named most recently"
@@ -92,52 +83,52 @@ class _Scan:
         """Scan one document in order (a shared surname needs the context).
 
         The byline comes first: it states the author's role ("Yao Chung-yuan is a professor
-        …") but is not a mention in the article's text.
+        …") but is not a mention in the article's text. A paragraph that names nobody and
+        quotes nobody is skipped before the (costly) sentence split.
         """
         last_seen: dict[int, int] = {}  # person -> order of their latest mention in the doc
         for passage in (*filter(None, [doc.byline_passage]), *doc.passages):
-            previous_people: set[int] = set()
-            previous_speaker: int | None = None
+            if not self.matcher.source or not any(self.matcher.finditer(passage.text)):
+                continue
+            previous_people: set[str] = set()
+            previous_speaker: str | None = None
             for sentence in split_sentences(passage.text):
                 named = self._named(passage, sentence, last_seen)
                 quotes = [q for q in quotations(passage.text, sentence.start, sentence.end)
                           if not q.title]
-                decided = speaker(passage.text, sentence, quotes, named, previous_people,
-                                  previous_speaker)
+                decided = quote_speaker(passage.text, sentence, quotes, named,
+                                        previous_people, previous_speaker)
                 previous_speaker = None
                 if decided:
                     person, rule = decided
-                    self.quotes[person].append(Quote(passage.id, sentence.text,
-                                                     tuple(q.inner for q in quotes), rule))
+                    self.quotes[self.index[person]].append(Quote(
+                        passage.id, sentence.text, tuple(q.inner for q in quotes), rule))
                     previous_speaker = person
-                previous_people = {n.person for n in named
+                previous_people = {n.who for n in named
                                    if not any(q.start < n.start < q.end for q in quotes)}
 
     def _named(self, passage: Passage, sentence: Sentence, last_seen: dict[int, int]
                ) -> list[Named]:
         """The people a sentence names; records their mentions and the roles stated there."""
-        if self.pattern is None:
-            return []
         text = passage.text
         named: list[Named] = []
-        for match in self.pattern.finditer(text, sentence.start, sentence.end):
-            owners = self.owners.get(_form_key(match.group()), [])
+        for owners, start, end in self.matcher.finditer(text, sentence.start, sentence.end):
             if len(owners) != 1:  # a shared surname means whoever the document named last
-                owners = sorted((p for p in owners if p in last_seen),
-                                key=last_seen.__getitem__)[-1:]
+                owners = tuple(sorted((p for p in owners if p in last_seen),
+                                      key=last_seen.__getitem__)[-1:])
             if not owners:
                 continue
             person = owners[0]
             last_seen[person] = next(self._order)
-            named.append(Named(person, match.start(), match.end()))
+            named.append(Named(self.drafts[person].name, "person", start, end))
             known = self.mentions[person]
             if passage.number and not (known and known[-1].passage == passage.id
                                        and known[-1].sentence == sentence.text):
-                reported = bool(SPEECH_AFTER_RE.match(text, match.end(), sentence.end))
-                known.append(Mention(passage.id, sentence.text, match.group(),
-                                     match.start() - sentence.start, reported))
+                reported = bool(SPEECH_AFTER_RE.match(text, end, sentence.end))
+                known.append(Mention(passage.id, sentence.text, text[start:end],
+                                     start - sentence.start, reported))
             found = self.drafts[person].found_roles
-            for role in roles_at(text, passage.id, match.start(), match.end(), sentence.start):
+            for role in roles_at(text, passage.id, start, end, sentence.start):
                 if role not in found:
                     found.append(role)
         return named
@@ -148,25 +139,30 @@ def build_directory(kb: KnowledgeBase) -> PeopleDirectory:
     return PeopleDirectory.build(kb.corpus)
 
 
-def _form_key(form: str) -> str:
-    """Multi-word forms match in any case; a bare surname only as written ("Lai", not "lai")."""
-    return form.casefold() if " " in form else form
-
-
 @dataclass
 class PeopleDirectory:
     """Everyone the corpus names, with roles, quotes and mentions, looked up by any alias."""
 
     people: tuple[Person, ...] = ()
     _by_key: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    #: Organisations and places by each key of their names ("ldp", "liberaldemocraticparty").
+    entities: dict[str, Entity] = field(default_factory=dict, repr=False)
+    _matcher: NameMatcher = field(default_factory=lambda: NameMatcher.of([]), repr=False)
 
     @classmethod
     def build(cls, corpus: Corpus) -> PeopleDirectory:
-        """Discover people in ``corpus``, merge ``people.yaml`` over them and cite everything."""
+        """Discover people in ``corpus``, merge ``people.yaml`` over them and cite everything.
+
+        One pass per document for people, one regex pass per passage for organisations and
+        places: linear in the corpus.
+        """
         drafts = _drafts(corpus.people, discover(corpus))
         scan = _Scan(drafts)
+        registry = EntityRegistry(corpus.synonyms)
         for doc in corpus.documents.values():
             scan.document(doc)
+            for passage in doc.passages:
+                registry.add_text(passage.text)
         bylines = _bylines(corpus, drafts)
         rank = {p.id: i for i, p in enumerate(corpus.passages())}
         people = []
@@ -186,7 +182,10 @@ class PeopleDirectory:
         for index, person in enumerate(people):
             for key in person.keys:
                 by_key.setdefault(key, []).append(index)
-        return cls(tuple(people), {k: tuple(v) for k, v in by_key.items()})
+        person_keys = {name_key(f) for d in drafts for f in (d.name, *d.aliases)}
+        entities = {k: e for k, e in registry.finish().items() if k not in person_keys}
+        return cls(tuple(people), {k: tuple(v) for k, v in by_key.items()}, entities,
+                   scan.matcher)
 
     # -- queries
 
@@ -215,6 +214,51 @@ class PeopleDirectory:
         people = [self.people[i] for i in hits]
         exact = [p for p in people if name_key(p.name) == key]
         return exact if len(exact) == 1 else people
+
+    def entity(self, query: str) -> Entity | None:
+        """The organisation or place ``query`` names ("Japan", "the LDP"), if any."""
+        return self.entities.get(entity_key(query))
+
+    def canonical(self, name: str) -> str:
+        """The directory's name for ``name`` (a person or an entity), else ``name`` itself."""
+        people = self.find(name)
+        if len(people) == 1:
+            return people[0].name
+        found = self.entity(name)
+        return found.name if found else name
+
+    def kind_of(self, name: str) -> str | None:
+        """``"person"``, ``"organisation"``, ``"place"`` or ``None`` for a canonical name."""
+        if len(self.find(name)) == 1:
+            return "person"
+        found = self.entity(name)
+        return found.kind if found else None
+
+    def named(self, text: str, lo: int = 0, hi: int | None = None) -> list[Named]:
+        """Everyone ``text[lo:hi]`` names, by canonical name, in text order.
+
+        People first (a shared surname counts only when the text before ``lo`` names one of
+        its owners in full), then organisations, places and groups ("Taiwanese officials")
+        that no person's name overlaps.
+        """
+        hi = len(text) if hi is None else hi
+        found: list[Named] = []
+        for owners, start, end in self._matcher.finditer(text, lo, hi):
+            if len(owners) > 1:
+                before = text[:start].casefold()
+                owners = tuple(i for i in owners if self.people[i].name.casefold() in before)
+            if len(owners) == 1:
+                found.append(Named(self.people[owners[0]].name, "person", start, end))
+        taken = [(n.start, n.end) for n in found]
+        for start, end, _kind in entities_in(text, lo, hi):
+            entity = self.entities.get(entity_key(text[start:end]))
+            if entity and not any(s < end and start < e for s, e in taken):
+                found.append(Named(entity.name, entity.kind, start, end))
+                taken.append((start, end))
+        for group in group_mentions(text, lo, hi):
+            if not any(s < group.end and group.start < e for s, e in taken):
+                found.append(group)
+        return sorted(found, key=lambda n: n.start)
 
     def closest(self, query: str, limit: int = 3) -> list[tuple[str, float]]:
         """Canonical names most like ``query`` with their scores (0–100), best first.

@@ -29,8 +29,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from bot.corpus import Corpus
+from bot.people.entities import DEMONYMS, ORG_HEADS, PLACE_HEADS, PLACES
 from bot.people.model import PersonRole
 from bot.people.names import name_key, split_credit
+from bot.people.speech import SPEECH_AFTER_RE, SPEECH_BEFORE_RE
 from bot.text import split_sentences
 
 # Words that make a title, an appositive or a predicate a role ("minister", "spokesperson").
@@ -65,35 +67,20 @@ _FUNCTION_WORDS_TEXT = """a an the in on at as by to of for from with after befo
     whereas because last this that these those next yesterday today tomorrow earlier later
     his her their its our my your he she they we it i mr mrs ms dr prof sir dame"""
 _FUNCTION_WORDS = _FUNCTION_WORDS_TEXT.split()
-# Place, organisation and document words: a "name" containing one is not a person.
+# Words a person's name never contains, besides the places and organisation words of
+# :mod:`bot.people.entities`.
 _NOT_NAME_WORDS_TEXT = """
-    japan japanese china chinese taiwan taiwanese tokyo taipei beijing washington us usa
-    america american korea korean vietnam vietnamese australia australian india indian
-    europe european eu uk britain british france french germany german russia russian asia
-    asian pacific indo-pacific okinawa senkaku senkakus diaoyutai diaoyutais yonaguni kinmen
-    matsu xiamen fuzhou east west north south northern southern eastern western strait straits
-    sea ocean island islands isle bay river mountain province prefecture county city district
-    region zone chain
-    party ministry government administration cabinet diet parliament congress senate assembly
-    council committee commission agency bureau department office house court forces force army
-    navy guard military self-defense defense defence security foreign affairs national
-    international global democratic liberal progressive communist republican conservative
-    labour labor union league association alliance federation forum institute institution
-    university college school academy foundation trust center centre program programme project
+    east west north south northern southern eastern western zone force military self-defense
+    defense defence security foreign affairs national international global democratic liberal
+    progressive communist republican conservative labour labor program programme project
     framework strategy policy paper book law act treaty accord pact summit meeting consultation
     conference dialogue exchange war relations cooperation co-operation training brain think
-    tank bank company corporation inc group holdings news times post journal daily review
-    herald tribune shimbun press media network television radio magazine gazette weekly
-    monitor telegraph guardian economist reuters bloomberg agency
+    tank inc holdings media weekly monitor
 """
 _NOT_NAME_WORDS = _NOT_NAME_WORDS_TEXT.split()
-NOT_NAME = frozenset(_MONTHS_DAYS + _FUNCTION_WORDS + _NOT_NAME_WORDS) | TITLE_WORDS | (
+NOT_NAME = frozenset(_MONTHS_DAYS + _FUNCTION_WORDS + _NOT_NAME_WORDS) | TITLE_WORDS | PLACES | (
+    DEMONYMS | ORG_HEADS | PLACE_HEADS) | (
     _TITLE_FILLERS - _JOINERS)
-
-SPEECH_VERBS = (r"said|says|say|wrote|writes|told|tells|added|adds|stated|argued|argues|"
-                r"noted|stressed|stresses|warned|warns|asked|asks|explained|explains|insisted|"
-                r"insists|remarked|declared|declares|replied|commented|tweeted|posted|claimed|"
-                r"claims|urged|urges|recalled|recalls|emphasized|emphasised|predicted")
 
 # One name word: Kishi, Ing-wen, Yu-Shih, McDonald, O’Brien, Ngô.
 _NAME_WORD = (r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
@@ -112,16 +99,6 @@ _ROLE_OPENERS = frozenset(("a", "an", "the", "now", "then", "former", "currently
                            "still", "once"))
 _CLAUSE_OPENERS = frozenset(("and", "or", "but", "who", "whom", "whose", "which", "where",
                              "when", "while", "that"))
-# After a name: optional (parenthesis), optional ", appositive,", a few adverbs, a verb.
-_NOT_ADVERB = r"(?!(?:and|or|but|who|which|that|to|his|her|their|its)\b)"
-SPEECH_AFTER_RE = re.compile(
-    r"(?:\s*\([^()]{1,60}\))?(?:,\s*[^,;“”‘]{1,100}?,)?\s+"
-    rf"(?:{_NOT_ADVERB}[a-z]+\s+){{0,3}}(?P<verb>{SPEECH_VERBS})\b")
-# Before a name: "said X", "said Japanese Minister of Defense X", "according to X".
-SPEECH_BEFORE_RE = re.compile(
-    rf"(?:\b(?:{SPEECH_VERBS})|\baccording to)\s+(?:(?:[A-Z][\w’'-]*|of|for)\s+){{0,6}}$")
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A person found by the rules, with the roles and evidence that found them."""
@@ -246,17 +223,17 @@ def name_runs(text: str, lowercase: frozenset[str], lo: int = 0, hi: int | None 
               ) -> Iterator[tuple[int, int]]:
     """Spans of ``text[lo:hi]`` that read as a personal name of two to four words.
 
-    Leading title or place words of a capitalised run are dropped ("Defense Nobuo Kishi" →
-    "Nobuo Kishi"); a run with a non-name word after its first name word is no name.
+    The name is the run's last name words: leading title, place and organisation words are
+    dropped ("Defense Nobuo Kishi" → "Nobuo Kishi", "Kaohsiung Mayor Chen Chi-mai" → "Chen
+    Chi-mai"); a run that ends in such a word ("Taiwan Brain Trust") is no name.
     """
     for run in _RUN_RE.finditer(text, lo, len(text) if hi is None else hi):
         words = list(_NAME_WORD_RE.finditer(run.group()))
-        first = next((i for i, w in enumerate(words) if is_name_word(w.group(), lowercase)),
-                     None)
-        if first is None:
-            continue
+        first = len(words)
+        while first > 0 and is_name_word(words[first - 1].group(), lowercase):
+            first -= 1
         words = words[first:]
-        if 2 <= len(words) <= 4 and all(is_name_word(w.group(), lowercase) for w in words):
+        if 2 <= len(words) <= 4:
             yield run.start() + words[0].start(), run.start() + words[-1].end()
 
 

@@ -9,7 +9,7 @@ The package:
   that leans on the one before, and finds cue phrases;
 * :mod:`.select` scores the spans (cues, query terms, passage score) and picks them with MMR
   so no point repeats another;
-* :mod:`.attribution` names the speaker of each point, or the article's author.
+* :mod:`bot.people.attribution` names the speaker of each point, or the article's author.
 
 Nothing is generated: every point's ``text`` is a slice of its passage; the templates add only
 connecting words.
@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.answers.brief.attribution import attribute
 from bot.answers.brief.resolve import Resolution, resolve
 from bot.answers.brief.select import (
     PASSAGES_PER_POINT,
@@ -37,6 +36,7 @@ from bot.answers.brief.spans import Span
 from bot.corpus import Document, Topic
 from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
+from bot.people.attribution import attribute
 
 if TYPE_CHECKING:
     from bot.render import Renderer
@@ -166,7 +166,8 @@ class _Run:
 
     def result(self, picked: list[Candidate]) -> BriefResult:
         """The briefing made of the ``picked`` candidates."""
-        points = _merge_adjacent([_point(c) for c in reading_order(picked)], self.kb)
+        points = _merge_adjacent([_point(self.kb, c) for c in reading_order(picked)],
+                                 self.kb)
         counts: dict[str, int] = {}
         for point in points:
             counts[point.doc] = counts.get(point.doc, 0) + 1
@@ -201,15 +202,18 @@ def _fit_one_message(run: _Run, ranked: list[Candidate], measure: Measure) -> Br
     return best
 
 
-def _point(candidate: Candidate) -> BriefPoint:
-    return _point_of(candidate.span, candidate.doc, list(candidate.cues), candidate.relevance)
+def _point(kb: KnowledgeBase, candidate: Candidate) -> BriefPoint:
+    return _point_of(kb, candidate.span, candidate.doc, list(candidate.cues),
+                     candidate.relevance)
 
 
-def _point_of(span: Span, doc: Document, cues: list[str], score: float) -> BriefPoint:
-    who = attribute(span.sentences, doc.author)
+def _point_of(kb: KnowledgeBase, span: Span, doc: Document, cues: list[str], score: float
+              ) -> BriefPoint:
+    who = attribute(kb.people, span.passage, span.sentences, doc.author)
     return BriefPoint(
         text=span.text, doc=doc.id, passage=span.passage.id, title=doc.label,
-        paragraph=span.passage.number, by=who.by, by_author=who.by_author, cues=cues,
+        paragraph=span.passage.number, by=who.by if who else None,
+        by_author=bool(who and who.by_author), cues=cues,
         score=round(score, 4), sentences=len(span.sentences), span=span,
     )
 
@@ -227,7 +231,7 @@ def _merge_adjacent(points: list[BriefPoint], kb: KnowledgeBase) -> list[BriefPo
                 (last.by, last.by_author) == (point.by, point.by_author):
             doc = kb.corpus.documents[point.doc]
             cues = last.cues + [c for c in point.cues if c not in last.cues]
-            merged[-1] = _point_of(last.span.join(point.span), doc, cues,
+            merged[-1] = _point_of(kb, last.span.join(point.span), doc, cues,
                                    max(last.score, point.score))
         else:
             merged.append(point)

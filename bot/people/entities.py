@@ -1,0 +1,212 @@
+"""Organisations and places the corpus names: what a name is when it is not a person.
+
+A capitalised run of words ("the Japanese Ministry of Defense", "Liberal Democratic Party",
+"Japan-Taiwan Co-prosperity Leader Alliance", "Sankei Shimbun") is an organisation when one of
+its words is an organisation head (ministry, party, alliance, shimbun …), and an acronym of two
+to six capitals (LDP, SDF) is one too. A run is a place when it is a known country, region or
+city (Japan, Okinawa) or ends in a place head (Taiwan Strait, Senkaku Islands). A possessive
+ends a run: "Liberal Democratic Party’s Abe faction" names the party, then "Abe faction".
+
+Aliases come from the text ("Liberal Democratic Party (LDP)") and from ``synonyms.yaml``
+groups ([LDP, Liberal Democratic Party]); an entity's canonical name is its longest spelled-out
+form, so "the LDP" and "the Liberal Democratic Party" are one organisation in every reply.
+Finding entities is one regex pass per passage, linear in the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from bot.people.names import name_key
+
+#: Countries, regions and cities: such a name alone is a place.
+_PLACES_TEXT = """
+    japan china taiwan tokyo taipei beijing washington us usa u.s. america korea vietnam
+    australia india europe eu uk britain france germany russia asia pacific indo-pacific
+    okinawa senkaku senkakus diaoyutai diaoyutais yonaguni kinmen matsu xiamen fuzhou hanoi
+    seoul canada philippines manila singapore indonesia malaysia thailand mongolia ukraine
+    israel iran moscow london paris brussels kaohsiung taichung tainan hsinchu osaka kyoto
+    hong kong macau tibet xinjiang guam hawaii hokkaido kyushu ryukyu
+"""
+PLACES = frozenset(_PLACES_TEXT.split())
+#: Adjectives of the places: "Japanese", "Taiwanese".
+_DEMONYMS_TEXT = """japanese chinese taiwanese american korean vietnamese australian indian
+    european british french german russian asian canadian philippine filipino israeli iranian
+    ukrainian okinawan"""
+DEMONYMS = frozenset(_DEMONYMS_TEXT.split())
+#: The last word of a place: "Taiwan Strait", "Senkaku Islands".
+_PLACE_HEADS_TEXT = """
+    strait straits sea ocean island islands isle isles bay river mountain mountains province
+    prefecture county city district region peninsula chain township village
+"""
+PLACE_HEADS = frozenset(_PLACE_HEADS_TEXT.split())
+#: Words that make a capitalised run an organisation.
+_ORG_HEADS_TEXT = """
+    party ministry government administration cabinet diet parliament congress senate assembly
+    council committee commission agency bureau department office house court forces army navy
+    guard alliance federation forum institute institution university college school academy
+    foundation trust center centre bank company corporation group shimbun times post journal
+    daily review herald tribune press news network television radio magazine gazette telegraph
+    guardian economist reuters bloomberg command union league association coalition caucus
+    faction organization organisation
+"""
+ORG_HEADS = frozenset(_ORG_HEADS_TEXT.split())
+#: Capitalised acronyms that are places, not organisations.
+_PLACE_ACRONYMS = frozenset({"us", "usa", "uk", "prc", "roc", "eu"})
+
+# A capitalised word; "of", "for", "and", "on" (optionally with "the") may join two of them.
+_CAP = r"[A-Z][\w’'.&-]*"
+_RUN_RE = re.compile(rf"(?<![\w’'-]){_CAP}(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?{_CAP})*")
+_ACRONYM_RE = re.compile(r"^[A-Z]{2,6}s?$")
+_ALIAS_RE = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
+_POSSESSIVE_RE = re.compile(r"[’']s?$")
+_JOIN_WORDS = frozenset({"of", "for", "and", "on", "the"})
+# Capitalised words that open a sentence or clause but start no name.
+_OPENERS_TEXT = """
+    a an the in on at as by to of for from with after before during when while since until but
+    and or if so then however meanwhile yet still also although though whereas because last
+    this that these those next more most such its his her their our it he she they we i
+"""
+_OPENERS = frozenset(_OPENERS_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named organisation or place: ``kind`` is ``"organisation"`` or ``"place"``."""
+
+    name: str  # canonical: the longest spelled-out form the corpus uses
+    kind: str
+    aliases: tuple[str, ...] = ()
+    passages: int = 0  # passages that name it, for "mentioned in N passages"
+
+
+def classify(name: str) -> str | None:
+    """``"organisation"``, ``"place"`` or ``None`` for a capitalised name as written."""
+    words = [_POSSESSIVE_RE.sub("", w) for w in name.split()]
+    if not words:
+        return None
+    bare = [w.lower().strip(".,") for w in words]
+    if len(words) == 1 and _ACRONYM_RE.match(words[0]):
+        return "place" if bare[0].rstrip("s") in _PLACE_ACRONYMS or bare[0] in PLACES \
+            else "organisation"
+    if any(w in ORG_HEADS for w in bare):
+        return "organisation"
+    if (bare[-1] in PLACE_HEADS and len(bare) > 1) or " ".join(bare) in PLACES or (
+            len(bare) == 1 and bare[0] in PLACES):
+        return "place"
+    if all(part in PLACES for w in bare for part in w.split("-")):  # "Japan-Taiwan"
+        return "place"
+    return None
+
+
+def runs(text: str, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int]]:
+    """Spans of capitalised runs in ``text[lo:hi]``, openers trimmed, split at possessives."""
+    for match in _RUN_RE.finditer(text, lo, len(text) if hi is None else hi):
+        pieces = list(re.finditer(r"\S+", match.group()))
+        start = 0
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            if (_POSSESSIVE_RE.search(piece.group()) and piece.group()[:1].isupper()) or last:
+                chunk = pieces[start:i + 1]
+                while chunk and chunk[0].group().lower() in _OPENERS | _JOIN_WORDS:
+                    chunk = chunk[1:]
+                while chunk and chunk[-1].group().lower() in _JOIN_WORDS:
+                    chunk = chunk[:-1]
+                if chunk:
+                    end = match.start() + chunk[-1].end()
+                    word = text[match.start() + chunk[-1].start():end]
+                    bare = _POSSESSIVE_RE.sub("", word)
+                    if bare.endswith(".") and "." not in bare[:-1]:  # "Taipei." ends a sentence
+                        bare = bare[:-1]
+                    end -= len(word) - len(bare)
+                    yield match.start() + chunk[0].start(), end
+                start = i + 1
+
+
+def entities_in(text: str, lo: int = 0, hi: int | None = None
+                ) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, kind)`` of every organisation and place named in ``text[lo:hi]``."""
+    for start, end in runs(text, lo, hi):
+        kind = classify(text[start:end])
+        if kind:
+            yield start, end, kind
+
+
+def entity_key(name: str) -> str:
+    """The lookup key of an entity name: "the LDP", "LDP’s" and "ldp" agree."""
+    return name_key(re.sub(r"^(?:the|The)\s+", "", name.strip()))
+
+
+class EntityRegistry:
+    """Collects entities passage by passage, then :meth:`finish` merges aliases."""
+
+    def __init__(self, synonyms: Iterable[Sequence[str]] = ()) -> None:
+        self._synonyms = [tuple(group) for group in synonyms]
+        self._kinds: dict[str, str] = {}
+        self._forms: dict[str, str] = {}  # key -> the form first seen
+        self._counts: dict[str, int] = {}
+        self._aliases: list[tuple[str, str]] = []  # (full name, acronym) from the text
+
+    def add_text(self, text: str) -> None:
+        """Record the entities one passage names (each counted once per passage)."""
+        seen: set[str] = set()
+        for start, end, kind in entities_in(text):
+            name = text[start:end]
+            key = entity_key(name)
+            self._kinds.setdefault(key, kind)
+            self._forms.setdefault(key, name)
+            if key not in seen:
+                self._counts[key] = self._counts.get(key, 0) + 1
+                seen.add(key)
+            alias = _ALIAS_RE.match(text, end)
+            if alias and kind == "organisation":
+                self._aliases.append((name, alias[1]))
+
+    def finish(self) -> dict[str, Entity]:
+        """Every entity by each of its keys (canonical name and aliases)."""
+        parent: dict[str, str] = {}
+
+        def root(key: str) -> str:
+            while parent.get(key, key) != key:
+                key = parent[key]
+            return key
+
+        def union(a: str, b: str) -> None:
+            parent[root(a)] = root(b)
+
+        for full, acronym in self._aliases:
+            union(entity_key(acronym), entity_key(full))
+            self._forms.setdefault(entity_key(acronym), acronym)
+            self._kinds.setdefault(entity_key(acronym), "organisation")
+        for group in self._synonyms:
+            keys = [entity_key(term) for term in group]
+            known = [k for k in keys if k in self._kinds]
+            if not known:
+                continue
+            for term, key in zip(group, keys, strict=True):
+                if term[:1].isupper() and classify(term) == self._kinds[known[0]]:
+                    self._forms.setdefault(key, term)
+                    self._kinds.setdefault(key, self._kinds[known[0]])
+                    union(key, known[0])
+            # [TRA, Taiwan Relations Act]: the acronym of a law or a phrase is no organisation.
+            if any(classify(term) is None for term in group if not _ACRONYM_RE.match(term)):
+                for key in keys:
+                    if key in self._kinds and _ACRONYM_RE.match(self._forms[key]):
+                        del self._kinds[key]
+        members: dict[str, list[str]] = {}
+        for key in self._kinds:
+            members.setdefault(root(key), []).append(key)
+        found: dict[str, Entity] = {}
+        for keys in members.values():
+            forms = [self._forms[k] for k in keys]
+            spelled = [f for f in forms if not _ACRONYM_RE.match(f)] or forms
+            name = max(spelled, key=lambda f: (len(f), f))
+            name = re.sub(r"^(?:the|The)\s+", "", name)
+            entity = Entity(name, self._kinds[keys[0]],
+                            tuple(sorted({f for f in forms if f != name})),
+                            sum(self._counts.get(k, 0) for k in keys))
+            for key in keys:
+                found[key] = entity
+        return found

@@ -1,0 +1,80 @@
+"""Reporting verbs and quotation marks: the vocabulary every attribution rule shares.
+
+One list of reporting verbs serves discovery ("Kishi said" is evidence of a person), people
+cards (quotes and reported speech) and briefings (who makes a point), so the three never
+disagree on whether a sentence says who speaks.
+
+A quotation is text between matching quotation marks (“…”, ‘…’ or ‘…', "…"); an apostrophe
+inside a word (Japan’s) never closes one. A quotation introduced as a title ("titled “…”")
+is nobody's words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Verbs that report what someone says, writes, proposes or asks for (past and present).
+REPORTING_VERBS = (
+    r"said|says|say|wrote|writes|told|tells|added|adds|stated|states|argued|argues|noted|notes|"
+    r"stressed|stresses|warned|warns|asked|asks|explained|explains|insisted|insists|remarked|"
+    r"declared|declares|replied|commented|tweeted|posted|claimed|claims|urged|urges|recalled|"
+    r"recalls|emphasized|emphasised|emphasizes|emphasises|predicted|called|calls|proposed|"
+    r"proposes|advocated|advocates|underlined|underlines|suggested|suggests|hoped|hopes|"
+    r"realized|realised|pointed\s+out|points\s+out|recommended|recommends|demanded|demands|"
+    r"reported|reports|echoed|expressed|expresses|announced|announces|pledged|pledges|"
+    r"vowed|vows|believes|believed|concluded|concludes|acknowledged|acknowledges"
+)
+_MONTHS_DAYS = (r"(?:January|February|March|April|May|June|July|August|September|October|"
+                r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")
+# Words between a name and its verb: adverbs and dates ("last month", "on Tuesday"), never a
+# clause of its own.
+_NOT_ADVERB = r"(?!(?:and|or|but|who|which|that|to|his|her|their|its)\b)"
+_FILLER = rf"(?:{_NOT_ADVERB}[a-z]+|{_MONTHS_DAYS}|\d{{1,4}})"
+#: After a name: optional (parenthesis), optional ", appositive,", a few adverbs, a verb.
+SPEECH_AFTER_RE = re.compile(
+    r"(?:\s*\([^()]{1,60}\))?(?:,\s*[^,;“”‘]{1,100}?,)?\s+"
+    rf"(?:{_FILLER}\s+){{0,3}}(?P<verb>{REPORTING_VERBS})\b")
+#: Before a name: "said X", "said Japanese Minister of Defense X", "according to X".
+SPEECH_BEFORE_RE = re.compile(
+    rf"(?:\b(?:{REPORTING_VERBS})|\baccording to)\s+(?:(?:[A-Z][\w’'-]*|of|for)\s+){{0,6}}$")
+
+_CLOSERS = {"“": "”", "‘": "’'", '"': '"'}
+_TITLE_INTRO_RE = re.compile(
+    r"\b(?:titled|entitled|headlined|headline|called|dubbed|named|known as|so-called|"
+    r"the (?:term|phrase|word|slogan))\s*,?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """Quotation marks in a passage: ``start``/``end`` include the marks."""
+
+    start: int
+    end: int
+    inner: str  # the quoted words, verbatim, without the marks or a trailing comma
+    title: bool  # introduced as a title ("titled “…”"): nobody's words
+
+
+def quotations(text: str, lo: int = 0, hi: int | None = None) -> list[Quotation]:
+    """The quotations that open and close within ``text[lo:hi]``, in order."""
+    hi = len(text) if hi is None else hi
+    found: list[Quotation] = []
+    i = lo
+    while i < hi:
+        closers = _CLOSERS.get(text[i])
+        if closers is None or (i > 0 and text[i - 1].isalnum()):
+            i += 1
+            continue
+        j = i + 2  # a quotation holds at least one character
+        while j < hi and not (text[j] in closers and (j + 1 >= len(text)
+                                                      or not text[j + 1].isalnum())):
+            j += 1
+        if j >= hi:
+            i += 1
+            continue
+        inner = text[i + 1:j].strip().rstrip(",").rstrip()
+        title = bool(_TITLE_INTRO_RE.search(text[max(lo, i - 40):i]))
+        if inner:
+            found.append(Quotation(i, j + 1, inner, title))
+        i = j + 1
+    return found
