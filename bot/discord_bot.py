@@ -252,12 +252,12 @@ class BriefBot(commands.Bot):
         traceback and the user gets a generic apology.
         """
         prefix = "/" if slash else self.settings.command_prefix
-        known = name in core.COMMANDS
-        usage = f"\nUsage: `{core.usage_line(prefix, name, slash)}`" if known else ""
+        known = name if name in core.COMMANDS else None
+        usage = f"\nUsage: `{core.usage_line(prefix, known, slash)}`" if known else ""
         if isinstance(error, commands.TooManyArguments):
             return f"⚠️ Too many words: `{extra.strip()}`.{usage}"
         if isinstance(error, UsageError) and known:
-            return core.usage_problem(str(error), name, prefix, slash)
+            return core.usage_problem(str(error), known, prefix, slash)
         if isinstance(error, BriefbotError):
             return f"⚠️ {error}"
         if isinstance(error, commands.NotOwner):

@@ -181,7 +181,7 @@ def _annotation(param: Param) -> Any:
 def _completer(source: Completion) -> Callable[[discord.Interaction[Any], str],
                                                Awaitable[Choices]]:
     async def complete(interaction: discord.Interaction[Any], current: str) -> Choices:
-        cog = interaction.client.get_cog("Briefing")  # type: ignore[attr-defined]
+        cog = interaction.client.get_cog("Briefing")
         return cog.complete(source, current) if isinstance(cog, Answers) else []
     return complete
 
@@ -212,7 +212,7 @@ def table_command(spec: core.Command) -> TableCommand:
 #: brief, who, topics, search, sources, source and help. Built by the cog metaclass itself,
 #: which collects commands only from the class namespace it creates (the digest group lives in
 #: its own cog).
-Briefing = type(Answers)("Briefing", (Answers,), {
+Briefing = commands.CogMeta("Briefing", (Answers,), {
     "__doc__": "The answer commands of the command table.",
     **{spec.name: table_command(spec) for spec in core.COMMANDS.values() if spec.terminal}})
 
