@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterable
 
 from bot.config import Settings
-from bot.errors import ConfigError
 
 
 class TokenRedactor(logging.Filter):
@@ -71,10 +70,7 @@ def configure_logging(settings: Settings) -> TokenRedactor:
     Keeps handlers the caller (the CLI) installed; adds one on stderr if there is none.
     """
     root = logging.getLogger()
-    level = logging.getLevelName(settings.log_level.upper())
-    if not isinstance(level, int):
-        raise ConfigError(f"setting log_level: {settings.log_level!r} is not a logging level "
-                          "(DEBUG, INFO, WARNING, ERROR)")
+    level = logging.getLevelName(settings.log_level)  # one of config.LOG_LEVELS, checked there
     if not root.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
