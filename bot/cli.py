@@ -20,7 +20,7 @@ from typing import Any, NoReturn, TextIO
 from bot import commands
 from bot.answers.results import to_json
 from bot.config import Settings, load_settings
-from bot.corpus import check_knowledge
+from bot.corpus import check_knowledge, problem_report
 from bot.errors import BriefbotError, ConfigError, KnowledgeError, UsageError
 from bot.grammar import Param
 from bot.knowledge import KnowledgeBase
@@ -259,12 +259,8 @@ def _check(root: Path, as_json: bool, out: TextIO) -> int:
         print(json.dumps({"knowledge": str(root), "ok": not problems, "problems": [
             {"file": str(p.path), "line": p.line, "problem": p.problem} for p in problems]},
             indent=2), file=out)
-    elif problems:
-        for problem in problems:
-            print(f"{problem}", file=out)
-        print(f"{len(problems)} problem(s) in {root}", file=out)
     else:
-        print(f"{root}: OK", file=out)
+        print(problem_report(root, problems), file=out)
     return 1 if problems else 0
 
 
