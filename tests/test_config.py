@@ -62,7 +62,7 @@ def test_the_token_is_not_in_the_settings_repr():
 ])
 def test_a_bad_value_in_the_settings_file_names_file_line_key_and_range(tmp_path, line, allowed):
     config = tmp_path / "briefbot.yaml"
-    config.write_text(f"# settings\ncommand_prefix: '?'\n{line}\n", encoding="utf-8")
+    config.write_text(f"# settings\ndata_dir: state\n{line}\n", encoding="utf-8")
     key = line.split(":")[0]
     with pytest.raises(ConfigError) as caught:
         load_settings(config, {})
@@ -138,3 +138,11 @@ def test_a_token_value_is_never_echoed_in_an_error():
     # the settings file refuses it outright (above).
     settings = load_settings(None, {"DISCORD_TOKEN": " MTIz.secret "})
     assert settings.discord_token == "MTIz.secret"
+
+
+def test_a_key_given_twice_in_the_settings_file_is_refused_with_both_lines(tmp_path):
+    config = tmp_path / "briefbot.yaml"
+    config.write_text("bm25_k1: 1.1\nlog_level: INFO\nbm25_k1: 1.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"{config}:3: key 'bm25_k1' is given twice "
+                                          r"\(first on line 1\)"):
+        load_settings(config, {})
