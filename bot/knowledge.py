@@ -28,13 +28,13 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.corpus import Corpus, load_corpus
-from bot.index import PassageIndex
-from bot.text import Analyzer, fold
+from bot.index import PassageIndex, Progress
+from bot.snapshot import Snapshot, snapshot_key
+from bot.text import Analyzer
 
 if TYPE_CHECKING:
     from bot.people import PeopleDirectory
@@ -68,46 +68,70 @@ class KnowledgeBase:
     corpus: Corpus
     analyzer: Analyzer
     index: PassageIndex
+    #: Where artifacts are saved and looked for; ``None`` keeps them in memory only.
+    snapshot: Snapshot | None = None
     _artifacts: dict[str, Any] = field(default_factory=dict, repr=False)
     _building: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
-    def open(cls, settings: Settings) -> KnowledgeBase:
-        """Load and validate ``settings.knowledge_dir`` and load or build its index.
+    def open(cls, settings: Settings, progress: Progress | None = None) -> KnowledgeBase:
+        """Open ``settings.knowledge_dir``: its snapshot if current, else load, validate,
+        index and snapshot it (building every registered artifact), reporting ``progress``
+        while passages are analysed.
 
         Raises
         ------
         KnowledgeError
             For the first problem in the knowledge directory (file, line, problem).
         """
-        corpus = load_corpus(settings.knowledge_dir)
-        analyzer = Analyzer(corpus.synonyms)
-        index = PassageIndex.load_or_build(corpus, analyzer, settings.cache_dir,
-                                           k1=settings.bm25_k1, b=settings.bm25_b)
-        log.info("knowledge base %s: %d documents, %d passages (index %s)",
+        root, k1, b = settings.knowledge_dir, settings.bm25_k1, settings.bm25_b
+        snapshot = (Snapshot(settings.cache_dir, snapshot_key(root, k1, b))
+                    if settings.cache_dir is not None else None)
+        loaded = snapshot.load() if snapshot is not None else None
+        if loaded is not None:
+            corpus, index = loaded
+            kb = cls(corpus, index.analyzer, index, snapshot)
+        else:
+            corpus = load_corpus(root)
+            analyzer = Analyzer(corpus.synonyms)
+            index = PassageIndex.build(corpus, analyzer, k1=k1, b=b, progress=progress)
+            if snapshot is not None:
+                snapshot.save(corpus, index)
+            kb = cls(corpus, analyzer, index, snapshot)
+            for name in ARTIFACTS:  # built with the index, so no start pays for them
+                kb.artifact(name)
+        log.info("knowledge base %s: %d documents, %d passages (%s)",
                  corpus.root, len(corpus.documents), len(index.passages),
-                 "from cache" if index.loaded_from_cache else "built")
-        return cls(corpus, analyzer, index)
+                 "from its snapshot" if loaded is not None else "indexed")
+        return kb
 
     @classmethod
     def from_corpus(cls, corpus: Corpus, *, k1: float = 1.2, b: float = 0.75) -> KnowledgeBase:
-        """Index a corpus in memory (no cache): for tests and tools."""
+        """Index a corpus in memory (no snapshot): for tests and tools."""
         analyzer = Analyzer(corpus.synonyms)
         return cls(corpus, analyzer, PassageIndex.build(corpus, analyzer, k1=k1, b=b))
 
     def artifact(self, name: str) -> Any:
-        """The artifact registered as ``name`` in :data:`ARTIFACTS`, built on first use."""
+        """The artifact registered as ``name`` in :data:`ARTIFACTS`: from memory, else from
+        the snapshot, else built (and saved to the snapshot)."""
         if name in self._artifacts:
             return self._artifacts[name]
         if name not in ARTIFACTS:
             raise KeyError(f"no artifact {name!r} is registered")
         if name in self._building:
             raise RuntimeError(f"artifact {name!r} depends on itself")
-        self._building.add(name)
-        try:
-            value = self._artifacts[name] = ARTIFACTS[name].builder()(self)
-        finally:
-            self._building.discard(name)
+        spec = ARTIFACTS[name]
+        found, value = (self.snapshot.load_artifact(name, spec.version)
+                        if self.snapshot is not None else (False, None))
+        if not found:
+            self._building.add(name)
+            try:
+                value = spec.builder()(self)
+            finally:
+                self._building.discard(name)
+            if self.snapshot is not None:
+                self.snapshot.save_artifact(name, spec.version, value)
+        self._artifacts[name] = value
         return value
 
     @property
@@ -115,13 +139,8 @@ class KnowledgeBase:
         """Everyone the corpus names: curated ``people.yaml`` entries plus discovered names."""
         return self.artifact("people")
 
-    @cached_property
+    @property
     def surface_words(self) -> dict[str, int]:
-        """Folded words of the corpus (4+ letters) with their counts, for "did you mean"."""
-        counts: dict[str, int] = {}
-        for passage in self.index.passages:
-            for word in fold(passage.text).split():
-                word = word.strip(".,;:!?()[]'\"-")
-                if len(word) >= 4 and word.isalpha():
-                    counts[word] = counts.get(word, 0) + 1
-        return counts
+        """Folded words of the corpus (4+ letters) with their counts, most frequent first,
+        for "did you mean"."""
+        return self.index.surface_words

@@ -74,6 +74,8 @@ _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th", "s"})  # 2nd, 1990s: the 
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))}
 _ALIASES = {"usa": "us"}
+#: Distinct words whose analysis an analyzer remembers (a few hundred bytes each).
+_MEMO_WORDS = 1_000_000
 _STEMMER_NAME = "snowball-english-" + importlib.metadata.version("snowballstemmer")
 
 
@@ -193,6 +195,7 @@ class Analyzer:
     def __init__(self, synonyms: Iterable[Sequence[str]] = (), *, stem: bool = True,
                  stopwords: bool = True) -> None:
         self._stem_on = stem
+        self._memo: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._stopwords = STOPWORDS if stopwords else frozenset()
         self._groups = tuple(tuple(str(term) for term in group) for group in synonyms)
         # Phrases match on the full word sequence, stopwords included: "JUST Program" must not
@@ -275,6 +278,29 @@ class Analyzer:
         return out
 
     def _analyze(self, text: str) -> tuple[list[str], list[str], list[str], list[str]]:
+        """``(terms, extras, full, joined)`` of ``text`` (see :meth:`_analyze_word`).
+
+        No rule reaches across whitespace, so each distinct whitespace-separated word is
+        analysed once and remembered: a large corpus repeats the same words millions of times.
+        """
+        terms: list[str] = []
+        extras: list[str] = []
+        full: list[str] = []
+        joined: list[str] = []
+        memo = self._memo
+        for word in text.split():
+            parts = memo.get(word)
+            if parts is None:
+                parts = tuple(tuple(part) for part in self._analyze_word(word))
+                if len(memo) < _MEMO_WORDS:
+                    memo[word] = parts
+            terms += parts[0]
+            extras += parts[1]
+            full += parts[2]
+            joined += parts[3]
+        return terms, extras, full, joined
+
+    def _analyze_word(self, text: str) -> tuple[list[str], list[str], list[str], list[str]]:
         """``(terms, extras, full, joined)`` of ``text``.
 
         ``terms``: in text order, stopwords dropped, compounds split into their parts.

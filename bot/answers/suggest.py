@@ -21,7 +21,7 @@ def close_matches(word: str, choices: list[str], *, limit: int = 3, cutoff: floa
 
 def suggest_terms(kb: KnowledgeBase, query: str, *, limit: int = 5) -> list[str]:
     """Corpus words close to the words of ``query``, then topics, without repeats."""
-    words = sorted(kb.surface_words, key=lambda w: -kb.surface_words[w])
+    words = list(kb.surface_words)  # most frequent first
     suggestions: list[str] = []
     for word in fold(query).split():
         if len(word) < 3:

@@ -123,14 +123,13 @@ class TermWeights:
     """IDF of every indexed term: rare terms say more about what a span is about."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        n = len(kb.index.tokens)
-        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5))
-                     for t, f in kb.index.document_frequencies.items()}
-        self._unseen = math.log(1 + (n + 0.5) / 0.5)
+        self._index = kb.index
+        self._size = len(kb.index.passages)
 
     def idf(self, term: str) -> float:
         """The BM25 IDF of ``term`` (high for a term the index does not hold)."""
-        return self._idf.get(term, self._unseen)
+        f = self._index.document_frequency(term)
+        return math.log(1 + (self._size - f + 0.5) / (f + 0.5))
 
     def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
         """Cosine similarity of two term sets, each term weighted by its IDF."""

@@ -1,0 +1,200 @@
+"""Okapi BM25 from precomputed per-term scores: rank-bm25's ``BM25Okapi``, fast.
+
+Every (term, passage) score ``idf * tf * (k1 + 1) / (tf + k1 * norm)`` is computed once, at
+build time, with rank-bm25's IDF (``log((N - df + 0.5) / (df + 0.5))``, negative values
+replaced by ``epsilon`` times the average IDF) and in its exact floating-point order; a query
+then only adds the stored scores of its terms, token by token as rank-bm25 does, so the
+scores and therefore the rankings are the same to the last bit.
+
+The postings are three flat arrays (``indptr`` by term, passage ``docs`` ascending within a
+term, ``scores``) that the snapshot memory-maps. A query touches only the passages holding
+one of its terms, and for a query mixing rare and common terms only those that can still
+reach the top ``k`` (MaxScore: a passage holding only terms whose best scores add up to less
+than the ``k``-th score found so far cannot enter the top ``k``).
+
+Small postings are scored in plain Python, so a small corpus never imports numpy (about a
+tenth of a second at start); both paths add the same numbers in the same order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: rank-bm25's ``BM25Okapi`` floor for negative IDF, as a share of the average IDF.
+EPSILON = 0.25
+#: At most this many postings per query are scored in plain Python rather than numpy.
+PURE_PYTHON_POSTINGS = 4096
+#: Passages sampled for the first top-k threshold of a large query.
+SAMPLE = 256
+
+
+class PostingsEngine:
+    """BM25 top-k and scores over memory-mapped postings (see the module docstring).
+
+    ``vocabulary`` maps a term to its id; ``indptr[t]:indptr[t + 1]`` is the slice of
+    ``docs``/``scores`` holding term ``t``; ``maxscore[t]`` is its best score. The arrays may be
+    numpy arrays or typed memoryviews of the same layout (int64, int32, float64, float64).
+    """
+
+    def __init__(self, vocabulary: dict[str, int], size: int, indptr: Any, docs: Any,
+                 scores: Any, maxscore: Any) -> None:
+        if size < 1:
+            raise ValueError("cannot build a BM25 index over 0 documents")
+        self.vocabulary = vocabulary
+        self.size = size
+        self._indptr = indptr
+        self._docs = docs
+        self._scores = scores
+        self._maxscore = maxscore
+        self._np: Any = None  # numpy views of the arrays, made on the first large query
+
+    # -- the Engine interface
+
+    def top_k(self, query: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """The ``k`` best passages as (position, score), best first, ties by position;
+        passages sharing no term with the query are left out."""
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
+        ids = [self.vocabulary[t] for t in query if t in self.vocabulary]
+        if not ids:
+            return []
+        if self._postings(set(ids)) <= PURE_PYTHON_POSTINGS:
+            totals = self._python_totals(ids)
+            ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:k]
+            return [(doc, score) for doc, score in ranked]
+        return self._numpy_top_k(ids, k)
+
+    def scores(self, query: Sequence[str], positions: Sequence[int]) -> list[float]:
+        """The scores of the passages at ``positions``, in that order (0.0 if unmatched)."""
+        ids = [self.vocabulary[t] for t in query if t in self.vocabulary]
+        if not ids or not positions:
+            return [0.0] * len(positions)
+        if self._postings(set(ids)) <= PURE_PYTHON_POSTINGS:
+            totals = self._python_totals(ids)
+            return [totals.get(p, 0.0) for p in positions]
+        np = self._numpy()[0]
+        wanted = np.asarray(positions, dtype=np.int64)
+        return self._exact(ids, wanted).tolist()
+
+    def arrays(self) -> dict[str, Any]:
+        """The postings arrays by name, for saving."""
+        return {"indptr": self._indptr, "docs": self._docs, "scores": self._scores,
+                "maxscore": self._maxscore}
+
+    def document_frequency(self, term: str) -> int:
+        """How many passages hold ``term``."""
+        t = self.vocabulary.get(term)
+        return 0 if t is None else int(self._indptr[t + 1] - self._indptr[t])
+
+    # -- plain Python, for small postings
+
+    def _postings(self, ids: set[int]) -> int:
+        return sum(int(self._indptr[t + 1] - self._indptr[t]) for t in ids)
+
+    def _python_totals(self, ids: list[int]) -> dict[int, float]:
+        """Passage -> score, summed token by token in query order like rank-bm25."""
+        totals: dict[int, float] = {}
+        docs, scores = self._docs, self._scores
+        for t in ids:
+            for j in range(int(self._indptr[t]), int(self._indptr[t + 1])):
+                doc = int(docs[j])
+                totals[doc] = totals.get(doc, 0.0) + scores[j]
+        return totals
+
+    # -- numpy, for large postings
+
+    def _numpy(self) -> tuple[Any, Any, Any, Any, Any]:
+        if self._np is None:
+            import numpy as np  # only a large query needs it: keep it out of small starts
+
+            self._np = (np, np.asarray(self._indptr, dtype=np.int64),
+                        np.asarray(self._docs, dtype=np.int32),
+                        np.asarray(self._scores, dtype=np.float64),
+                        np.asarray(self._maxscore, dtype=np.float64))
+        return self._np
+
+    def _slice(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        _, indptr, docs, scores, _ = self._numpy()
+        start, end = int(indptr[t]), int(indptr[t + 1])
+        return docs[start:end], scores[start:end]
+
+    def _exact(self, ids: list[int], wanted: np.ndarray) -> np.ndarray:
+        """Scores of the passages ``wanted`` (ascending), added token by token in query
+        order, looked up by binary search in each term's postings."""
+        np = self._numpy()[0]
+        total = np.zeros(len(wanted))
+        for t in ids:
+            docs, scores = self._slice(t)
+            at = np.searchsorted(docs, wanted)
+            at[at == len(docs)] = 0
+            found = docs[at] == wanted if len(docs) else np.zeros(len(wanted), dtype=bool)
+            total += np.where(found, scores[at] if len(docs) else 0.0, 0.0)
+        return total
+
+    def _numpy_top_k(self, ids: list[int], k: int) -> list[tuple[int, float]]:
+        np, _, _, _, maxscore = self._numpy()
+        counts: dict[int, int] = {}
+        for t in ids:
+            counts[t] = counts.get(t, 0) + 1
+        lengths = {t: len(self._slice(t)[0]) for t in counts}
+        # A first threshold: the k-th best full score among a few likely winners, the
+        # passages where the query's weightiest term scores best (any k passages give a
+        # lower bound of the final k-th score).
+        threshold = -math.inf
+        weightiest = max(counts, key=lambda t: counts[t] * float(maxscore[t]))
+        if lengths[weightiest] >= k:
+            docs, scores = self._slice(weightiest)
+            if len(docs) > SAMPLE:
+                docs = np.sort(docs[np.argpartition(scores, len(docs) - SAMPLE)[-SAMPLE:]])
+            sample = self._exact(ids, docs)
+            threshold = float(np.partition(sample, len(sample) - k)[len(sample) - k])
+        # Terms whose best possible scores together stay below it cannot place a passage.
+        essential = list(counts)
+        if threshold > 0:
+            bound = 0.0
+            by_bound = sorted(counts, key=lambda t: counts[t] * max(float(maxscore[t]), 0.0))
+            for i, t in enumerate(by_bound):
+                bound += counts[t] * max(float(maxscore[t]), 0.0)
+                if bound * (1 + 1e-9) >= threshold:
+                    essential = by_bound[i:]
+                    break
+        if len(essential) == 1:
+            candidates = self._slice(essential[0])[0]
+        else:
+            candidates = np.unique(np.concatenate([self._slice(t)[0] for t in essential]))
+        if len(candidates) * 16 < sum(lengths.values()):
+            totals = self._exact(ids, candidates)
+        else:
+            totals = self._dense(ids, candidates)
+        if len(candidates) > k:
+            if threshold == -math.inf:
+                threshold = float(np.partition(totals, len(totals) - k)[len(totals) - k])
+            keep = np.flatnonzero(totals >= threshold)
+            candidates, totals = candidates[keep], totals[keep]
+        order = np.lexsort((candidates, -totals))[:k]
+        return list(zip(candidates[order].tolist(), totals[order].tolist(), strict=True))
+
+    def _dense(self, ids: list[int], candidates: np.ndarray) -> np.ndarray:
+        """Scores of ``candidates`` by scattering each token's postings into one array."""
+        np = self._numpy()[0]
+        total = np.zeros(self.size)
+        for t in ids:
+            docs, scores = self._slice(t)
+            total[docs] += scores  # a term lists a passage once: no lost updates
+        return total[candidates]
+
+
+def okapi_idf(document_frequencies: Sequence[int], size: int) -> list[float]:
+    """rank-bm25's ``BM25Okapi`` IDF of each term, in its floating-point order: terms in the
+    order they first occur, negative IDF replaced by ``EPSILON`` times the average."""
+    idf = [math.log(size - df + 0.5) - math.log(df + 0.5) for df in document_frequencies]
+    total = 0.0
+    for value in idf:  # a plain running sum, as rank-bm25 adds them
+        total += value
+    floor = EPSILON * (total / len(idf)) if idf else 0.0
+    return [floor if value < 0 else value for value in idf]

@@ -1,0 +1,169 @@
+"""Building the BM25 postings: analyse every passage once, count terms, precompute scores.
+
+Analysis is the slow part. The analyzer remembers each distinct word, and a large corpus is
+split over worker processes (one per core), each analysing a contiguous run of passages and
+returning compact arrays; the parent only merges vocabularies and sorts.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bot.index.bm25 import okapi_idf
+from bot.text import Analyzer, fold
+
+log = logging.getLogger(__name__)
+
+#: Below this many passages one process analyses everything (workers cost more than they save).
+PARALLEL_PASSAGES = 20_000
+#: Passages per unit of work (and per progress step).
+CHUNK_PASSAGES = 5_000
+
+#: ``progress(done, total)``: called as passages are analysed.
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Postings:
+    """The arrays of a BM25 index (see :mod:`bot.index.bm25`)."""
+
+    vocabulary: dict[str, int]  # term -> id, in order of first occurrence
+    size: int  # passages
+    indptr: np.ndarray  # int64 [terms + 1]
+    docs: np.ndarray  # int32 [pairs], ascending within a term
+    scores: np.ndarray  # float64 [pairs]
+    maxscore: np.ndarray  # float64 [terms]
+    surface_words: dict[str, int]  # folded words of 4+ letters -> count, most frequent first
+
+
+@dataclass
+class _Chunk:
+    """One run of passages, analysed: (term, passage) pairs with their counts."""
+
+    words: list[str]  # local term ids -> terms, in order of first occurrence
+    terms: np.ndarray  # int32 local term id of each pair, pairs in passage order
+    docs: np.ndarray  # int32 passage within the chunk
+    counts: np.ndarray  # int32 term frequency
+    lengths: np.ndarray  # int64 tokens per passage
+    raw: Counter[str]  # whitespace-separated words as written, with their counts
+
+
+def _analyse(analyzer: Analyzer, texts: Sequence[str]) -> _Chunk:
+    vocabulary: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    raw: Counter[str] = Counter()
+    for text in texts:
+        raw.update(text.split())
+        tokens = analyzer.tokens(text)
+        lengths.append(len(tokens))
+        ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in tokens])
+    width = max(len(vocabulary), 1)
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    pairs, counts = np.unique(doc * width + np.asarray(ids, dtype=np.int64),
+                              return_counts=True)
+    return _Chunk(list(vocabulary), (pairs % width).astype(np.int32),
+                  (pairs // width).astype(np.int32), counts.astype(np.int32),
+                  np.asarray(lengths, dtype=np.int64), raw)
+
+
+# The worker's view of the build: set before forking, so the texts are not pickled.
+_JOB: tuple[Analyzer, Sequence[str]] | None = None
+
+
+def _analyse_range(bounds: tuple[int, int]) -> _Chunk:
+    assert _JOB is not None
+    analyzer, texts = _JOB
+    return _analyse(analyzer, texts[bounds[0]:bounds[1]])
+
+
+def build_postings(texts: Sequence[str], analyzer: Analyzer, k1: float, b: float,
+                   progress: Progress | None = None) -> Postings:
+    """Analyse ``texts`` (one per passage) and precompute rank-bm25's Okapi scores."""
+    if not texts:
+        raise ValueError("cannot build a BM25 index over 0 documents")
+    bounds = [(i, min(i + CHUNK_PASSAGES, len(texts)))
+              for i in range(0, len(texts), CHUNK_PASSAGES)]
+    chunks: list[_Chunk] = []
+    workers = min(os.cpu_count() or 1, len(bounds))
+    if len(texts) >= PARALLEL_PASSAGES and workers > 1 and _can_fork():
+        global _JOB
+        _JOB = (analyzer, texts)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for chunk in pool.imap(_analyse_range, bounds):
+                    chunks.append(chunk)
+                    _report(progress, chunks, bounds, len(texts))
+        finally:
+            _JOB = None
+    else:
+        for lo, hi in bounds:
+            chunks.append(_analyse(analyzer, texts[lo:hi]))
+            _report(progress, chunks, bounds, len(texts))
+    return _merge(chunks, len(texts), k1, b)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _report(progress: Progress | None, chunks: list[Any], bounds: list[tuple[int, int]],
+            total: int) -> None:
+    if progress is not None:
+        progress(bounds[len(chunks) - 1][1], total)
+
+
+def _merge(chunks: list[_Chunk], size: int, k1: float, b: float) -> Postings:
+    """One vocabulary, pairs grouped by term (passages ascending), and their scores."""
+    vocabulary: dict[str, int] = {}
+    terms, docs, counts, lengths = [], [], [], []
+    raw: Counter[str] = Counter()
+    offset = 0
+    for chunk in chunks:
+        raw.update(chunk.raw)
+        local = np.asarray([vocabulary.setdefault(w, len(vocabulary)) for w in chunk.words],
+                           dtype=np.int32)
+        terms.append(local[chunk.terms] if len(local) else chunk.terms)
+        docs.append(chunk.docs + np.int32(offset))
+        counts.append(chunk.counts)
+        lengths.append(chunk.lengths)
+        offset += len(chunk.lengths)
+    term = np.concatenate(terms)
+    order = np.argsort(term, kind="stable")  # pairs are in passage order: stays ascending
+    doc = np.concatenate(docs)[order]
+    tf = np.concatenate(counts)[order].astype(np.float64)
+    frequencies = np.bincount(term, minlength=len(vocabulary))
+    term = term[order]
+    del order
+    doc_len = np.concatenate(lengths)
+    avgdl = int(doc_len.sum()) / size
+    idf = np.asarray(okapi_idf(frequencies.tolist(), size), dtype=np.float64)
+    # rank-bm25's expression, operation for operation, so every score is bit-identical.
+    norm = (1 - b) + (b * doc_len[doc]) / avgdl
+    scores = idf[term] * (tf * (k1 + 1) / (tf + k1 * norm))
+    indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+    np.cumsum(frequencies, out=indptr[1:])
+    maxscore = (np.maximum.reduceat(scores, indptr[:-1]) if len(vocabulary)
+                else np.zeros(0))
+    return Postings(vocabulary, size, indptr, doc.astype(np.int32), scores, maxscore,
+                    surface_words(raw))
+
+
+def surface_words(raw: Counter[str]) -> dict[str, int]:
+    """Folded words of 4+ letters (edge punctuation stripped) with their counts, most
+    frequent first: what "did you mean" offers. Each distinct written word is folded once."""
+    counts: Counter[str] = Counter()
+    for written, count in raw.items():
+        for word in fold(written).split():
+            word = word.strip(".,;:!?()[]'\"-")
+            if len(word) >= 4 and word.isalpha():
+                counts[word] += count
+    return dict(counts.most_common())
