@@ -103,13 +103,13 @@ class Snapshot:
         index.loaded_from_cache = True
         return corpus, index
 
-    def _map(self, layout: dict[str, tuple[int, int]]) -> dict[str, memoryview]:
+    def _map(self, layout: dict[str, tuple[int, int]]) -> dict[str, Any]:
         with open(self.path / "postings.bin", "rb") as handle:
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         view = memoryview(mapped)
-        arrays = {}
+        arrays: dict[str, Any] = {}
         for name, (offset, length) in layout.items():
-            code = _ARRAYS[name]
+            code: Any = _ARRAYS[name]  # a typecode of "qid"
             size = length * (8 if code in "qd" else 4)
             arrays[name] = view[offset:offset + size].cast(code)
         return arrays
