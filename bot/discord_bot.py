@@ -14,6 +14,7 @@ import contextlib
 import logging
 import math
 import signal
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import commands as core
+from bot.answer_cache import AnswerCache, answer_key
 from bot.cogs import EXTENSIONS
 from bot.cogs.paging import send_pages
 from bot.config import Settings
@@ -31,6 +33,7 @@ from bot.errors import BriefbotError, ConfigError, UsageError
 from bot.knowledge import KnowledgeBase
 from bot.logs import TokenRedactor, configure_logging, token_secrets
 from bot.private_files import warn_if_shared
+from bot.reload import KnowledgeChange, KnowledgeHolder, ReloadRefused, prepare_reload
 from bot.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -124,7 +127,9 @@ class BriefBot(commands.Bot):
             owner_ids=set(settings.owner_ids),  # empty: the application's owner or team
         )
         self.settings = settings
-        self.kb = kb
+        self.knowledge = KnowledgeHolder(kb)
+        self.answers: AnswerCache[list[str]] = AnswerCache()
+        self._reloading = asyncio.Lock()
         self.digest_store = digest_store
         self.renderer = renderer or Renderer()
         self.extensions_to_load = extensions
@@ -149,18 +154,30 @@ class BriefBot(commands.Bot):
         log.info("connected as %s (id %s) to %d guild(s); prefix %r", self.user,
                  getattr(self.user, "id", "?"), len(self.guilds), self.settings.command_prefix)
 
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base being served now (a reload swaps it)."""
+        return self.knowledge.current
+
     # -------------------------------------------------------------- answers
 
     async def pages(self, name: str, /, **kwargs: Any) -> list[str]:
         """Run command ``name`` on the core and render it: the messages the CLI would print.
 
-        Runs in a worker thread so retrieval never stalls the gateway heartbeat.
+        The knowledge base is read once, here: the command finishes on it even if a reload
+        swaps it meanwhile. Identical questions share one computation (:mod:`bot.answer_cache`),
+        which runs in a worker thread so retrieval never stalls the gateway heartbeat.
         """
-        return await asyncio.to_thread(self.render_pages, name, kwargs)
+        kb, generation = self.knowledge.current, self.knowledge.generation
+        key = answer_key(generation, name, kwargs)
+        pages = await self.answers.get(
+            key, lambda: asyncio.to_thread(self.render_pages, name, kwargs, kb))
+        return list(pages)
 
-    def render_pages(self, name: str, kwargs: dict[str, Any]) -> list[str]:
-        """Blocking part of :meth:`pages`."""
-        reply = core.run(self.kb, name, **kwargs)
+    def render_pages(self, name: str, kwargs: dict[str, Any],
+                     kb: KnowledgeBase | None = None) -> list[str]:
+        """Blocking part of :meth:`pages` (on ``kb``, default the one served now)."""
+        reply = core.run(kb or self.kb, name, **kwargs)
         messages = self.renderer.messages(reply.kind, reply.result,
                                           prefix=self.settings.command_prefix)
         return [self.redact(m) for m in messages]
@@ -168,6 +185,38 @@ class BriefBot(commands.Bot):
     def redact(self, text: str) -> str:
         """Defence in depth: no reply can ever carry the token."""
         return self.redactor.redact(text)
+
+    async def reload_knowledge(self) -> KnowledgeChange:
+        """Validate and build the knowledge directory beside the served one, then swap.
+
+        One reload at a time; building runs off the event loop. Cogs hear of a swap through
+        the ``on_knowledge_reloaded(kb)`` event (to refresh autocomplete lists, say).
+
+        Raises
+        ------
+        ReloadRefused
+            With every problem found (file, line); the old knowledge base keeps serving.
+        """
+        async with self._reloading:
+            new, change = await asyncio.to_thread(prepare_reload, self.settings, self.kb,
+                                                  open_knowledge)
+            self.knowledge.swap(new)
+            self.answers.clear()
+        log.info("knowledge reloaded: %d added, %d removed, %d changed; %d documents, "
+                 "%d passages", len(change.added), len(change.removed), len(change.changed),
+                 change.documents, change.passages)
+        self.dispatch("knowledge_reloaded", new)
+        return change
+
+    async def reload_and_log(self) -> None:
+        """SIGHUP: reload, logging what changed or why nothing did."""
+        try:
+            await self.reload_knowledge()
+        except ReloadRefused as exc:
+            log.error("reload refused, still serving the previous knowledge base: %s\n%s",
+                      exc, "\n".join(exc.problems))
+        except Exception:
+            log.exception("reload failed; still serving the previous knowledge base")
 
     async def sync_tree(self, guild_id: int | None) -> list[app_commands.AppCommand]:
         """Publish the slash commands globally, or copy them to one guild (instant, for dev)."""
@@ -348,25 +397,34 @@ def _startup_problem(exc: BaseException, settings: Settings) -> str | None:
     return None
 
 
-def _stop_on_signals(bot: BriefBot) -> None:
+def _handle_signals(bot: BriefBot) -> None:
+    """SIGINT/SIGTERM disconnect cleanly; SIGHUP reloads the knowledge base."""
     loop = asyncio.get_running_loop()
-    closing: set[asyncio.Task[None]] = set()
+    running: set[asyncio.Task[None]] = set()
+
+    def start(work: Coroutine[Any, Any, None]) -> None:
+        task = loop.create_task(work)
+        running.add(task)  # keep a reference until it is done
+        task.add_done_callback(running.discard)
 
     def stop(sig: signal.Signals) -> None:
         log.info("%s received: disconnecting", sig.name)
-        task = loop.create_task(bot.close())
-        closing.add(task)  # keep a reference until it is done
-        task.add_done_callback(closing.discard)
+        start(bot.close())
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+    def reload() -> None:
+        log.info("SIGHUP received: reloading the knowledge base")
+        start(bot.reload_and_log())
+
+    with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):  # Windows
+        for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop, sig)
+        loop.add_signal_handler(signal.SIGHUP, reload)
 
 
 async def _serve(settings: Settings, token: str, store: DigestStore) -> None:
     kb = await asyncio.to_thread(open_knowledge, settings)
     async with BriefBot(settings, kb, digest_store=store) as bot:
-        _stop_on_signals(bot)
+        _handle_signals(bot)
         try:
             await bot.start(token)
         except (discord.DiscordException, OSError, TimeoutError) as exc:

@@ -25,6 +25,7 @@ from bot.digest import DeliveryError, DigestStore, idempotency_key
 from bot.digest.compose import DIGEST_LIMIT, find_marker
 from bot.digest.overview import declared_schedules
 from bot.errors import ConfigError, UsageError
+from bot.reload import KnowledgeHolder
 from bot.render import Renderer
 
 BOT_ID, GUILD_ID, CHANNEL_ID, OTHER_CHANNEL = 900, 10, 111, 112
@@ -211,7 +212,7 @@ def world(kb, settings) -> Iterator[SimpleNamespace]:
                 OTHER_CHANNEL: FakeChannel(OTHER_CHANNEL, guild)}
     guild.channels = list(channels.values())
     client = FakeClient(channels)
-    cog = Digests(client, settings, kb, Renderer(),  # type: ignore[arg-type]
+    cog = Digests(client, settings, KnowledgeHolder(kb), Renderer(),  # type: ignore[arg-type]
                   store=DigestStore(settings.data_dir))
     yield SimpleNamespace(cog=cog, client=client, guild=guild, channels=channels)
     cog.store.close()
@@ -399,11 +400,11 @@ async def test_scheduler_starts_after_ready_posts_the_due_slot_and_stops_on_unlo
                              for s in declared_schedules(declared)])
     channel = FakeChannel()
     client = FakeClient({CHANNEL_ID: channel})
-    cog = Digests(client, declared, kb, Renderer(),  # type: ignore[arg-type]
+    cog = Digests(client, declared, KnowledgeHolder(kb), Renderer(),  # type: ignore[arg-type]
                   store=DigestStore(declared.data_dir))
     await cog.cog_load()
     assert cog.runner is not None and cog.task is not None and cog.lock is not None
-    second = Digests(client, declared, kb, Renderer(),  # type: ignore[arg-type]
+    second = Digests(client, declared, KnowledgeHolder(kb), Renderer(),  # type: ignore[arg-type]
                   store=DigestStore(declared.data_dir))
     await second.cog_load()  # the same data directory: commands only, no scheduler
     assert second.lock is None and second.task is None
@@ -424,12 +425,12 @@ async def test_scheduler_starts_after_ready_posts_the_due_slot_and_stops_on_unlo
 async def test_a_bad_settings_entry_fails_the_load_before_taking_the_lock(kb, settings):
     broken = dataclasses.replace(settings, digests=(
         {"channel": CHANNEL_ID, "time": "9:61", "timezone": "UTC", "topic": "senkaku"},))
-    cog = Digests(FakeClient(), broken, kb, Renderer(),  # type: ignore[arg-type]
+    cog = Digests(FakeClient(), broken, KnowledgeHolder(kb), Renderer(),  # type: ignore[arg-type]
                   store=DigestStore(broken.data_dir))
     with pytest.raises(ConfigError, match=r"digests\[0\]: time:"):
         await cog.cog_load()
     assert cog.lock is None and cog.task is None
-    healthy = Digests(FakeClient(), settings, kb, Renderer(),  # type: ignore[arg-type]
+    healthy = Digests(FakeClient(), settings, KnowledgeHolder(kb), Renderer(),  # type: ignore[arg-type]
                   store=DigestStore(settings.data_dir))
     await healthy.cog_load()  # the lock is free
     assert healthy.lock is not None

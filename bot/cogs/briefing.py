@@ -119,8 +119,11 @@ class Answers(commands.Cog):
         self.choices: dict[Completion, list[Option]] = {}
 
     async def cog_load(self) -> None:
-        # Built once, off the event loop; autocomplete then only filters short lists.
-        kb = self.bot.kb
+        await self.on_knowledge_reloaded(self.bot.kb)
+
+    @commands.Cog.listener()
+    async def on_knowledge_reloaded(self, kb: KnowledgeBase) -> None:
+        # Built once per knowledge base, off the event loop; autocomplete only filters lists.
         self.choices = await asyncio.to_thread(
             lambda: {source: build(kb) for source, build in OPTION_SOURCES.items()})
 

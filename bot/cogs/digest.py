@@ -48,6 +48,7 @@ from bot.digest.compose import compose, find_marker, with_marker
 from bot.digest.overview import declared_schedules, guild_list, is_declared
 from bot.errors import BriefbotError, UsageError
 from bot.knowledge import KnowledgeBase
+from bot.reload import KnowledgeHolder
 from bot.render import Renderer
 
 logger = logging.getLogger(__name__)
@@ -182,15 +183,21 @@ def _stamp(moment: datetime, tz: str) -> str:
 class Digests(commands.Cog):
     """Scheduled digests: a cited brief and what is new, posted to a channel on a schedule."""
 
-    def __init__(self, bot: commands.Bot, settings: Settings, kb: KnowledgeBase,
+    def __init__(self, bot: commands.Bot, settings: Settings, knowledge: KnowledgeHolder,
                  renderer: Renderer, *, store: DigestStore | None) -> None:
-        self.bot, self.settings, self.kb, self.renderer = bot, settings, kb, renderer
+        self.bot, self.settings, self.knowledge, self.renderer = bot, settings, knowledge, renderer
         self.prefix = settings.command_prefix
         self._store = store
         self.lock: ProcessLock | None = None
         self.runner: DigestRunner | None = None
         self.task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base served now (a digest composes from the one current when it
+        starts)."""
+        return self.knowledge.current
 
     @property
     def store(self) -> DigestStore:
@@ -384,11 +391,12 @@ class Digests(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
-    """Add the digest cog; the bot carries ``settings``, ``kb`` and ``digest_store`` (and maybe
-    ``renderer``)."""
+    """Add the digest cog; the bot carries ``settings``, ``knowledge`` and ``digest_store`` (and
+    maybe ``renderer``)."""
     renderer = getattr(bot, "renderer", None) or Renderer()
     store = getattr(bot, "digest_store", None)
-    cog = Digests(bot, bot.settings, bot.kb, renderer, store=store)  # type: ignore[attr-defined]
+    cog = Digests(bot, bot.settings, bot.knowledge, renderer,  # type: ignore[attr-defined]
+                  store=store)
     try:
         await bot.add_cog(cog)
     except Exception:
