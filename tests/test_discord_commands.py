@@ -315,10 +315,10 @@ async def test_a_slow_slash_command_is_deferred_first(
     real = bot.render_pages
     on_loop_thread = []
 
-    def slow(name: str, kwargs: dict[str, Any]) -> list[str]:
+    def slow(name: str, kwargs: dict[str, Any], kb: Any) -> list[str]:
         on_loop_thread.append(_in_loop())
         time.sleep(0.2)
-        return real(name, kwargs)
+        return real(name, kwargs, kb)
 
     monkeypatch.setattr(bot, "render_pages", slow)
     monkeypatch.setattr(bot.extensions["bot.cogs.briefing"], "DEFER_AFTER", 0.05)

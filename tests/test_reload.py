@@ -89,7 +89,7 @@ async def test_a_good_reload_swaps_and_says_what_changed(bot, settings):
     # The running cogs see the new corpus: autocomplete offers the new article.
     briefing = bot.get_cog("Briefing")
     assert any(value == "harbour-drill" for value, _ in briefing.choices["documents"])
-    pages = await bot.pages("source", ident="harbour-drill")
+    pages = await bot.pages("source", id="harbour-drill")
     assert "Keelung" in pages[0]
 
 
