@@ -286,14 +286,17 @@ def _ingest(args: argparse.Namespace, settings: Settings, as_json: bool, out: Te
 
 
 def _eval(args: argparse.Namespace, kb: KnowledgeBase, as_json: bool, out: TextIO) -> int:
+    from bot.brief_eval import bundled_report, heldout_report
     from bot.evaluation import evaluate, load_judgements
 
     raw = sorted(args.raw.glob("*.txt"))
     if not raw:
         raise UsageError(f"no raw article files (*.txt) in {args.raw}")
     report = evaluate(kb, load_judgements(args.queries, kb.corpus), raw)
+    briefs = [*bundled_report(kb), *heldout_report()]
     if as_json:
-        print(json.dumps(to_json(report), indent=2), file=out)
+        print(json.dumps({**to_json(report), "briefs": [c.figures() for c in briefs]},
+                         indent=2), file=out)
         return 0
     print(f"{report.queries} judged queries · nDCG@5 and MRR@10, measured in this run\n", file=out)
     print(f"{'system':<40} {'nDCG@5':>7} {'MRR':>7} {'teaser/byline hits':>19}", file=out)
@@ -301,6 +304,10 @@ def _eval(args: argparse.Namespace, kb: KnowledgeBase, as_json: bool, out: TextI
         print(f"{system.name:<40} {system.ndcg5:>7.3f} {system.mrr:>7.3f} {system.foreign:>19}",
               file=out)
     print(f"\nbriefbot / baseline nDCG@5: ×{report.ndcg_ratio:.2f}", file=out)
+    print("\nBriefings against the gold lists (core items covered by the points shown; "
+          "held-out: tests/data/heldout ingested beside the bundled five)", file=out)
+    for coverage in briefs:
+        print(coverage.summary(), file=out)
     return 0
 
 

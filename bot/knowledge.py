@@ -37,6 +37,7 @@ from bot.snapshot import Snapshot, snapshot_key
 from bot.text import Analyzer
 
 if TYPE_CHECKING:
+    from bot.answers.brief.facets import TopicFacets
     from bot.people import PeopleDirectory
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class Artifact:
 #: Every artifact, by name (see the module docstring for how to register one).
 ARTIFACTS: dict[str, Artifact] = {
     "people": Artifact("bot.people.directory:build_directory"),
+    "brief-facets": Artifact("bot.answers.brief.facets:build_facets"),
 }
 
 
@@ -138,6 +140,11 @@ class KnowledgeBase:
     def people(self) -> PeopleDirectory:
         """Everyone the corpus names: curated ``people.yaml`` entries plus discovered names."""
         return self.artifact("people")
+
+    @property
+    def brief_facets(self) -> dict[str, TopicFacets]:
+        """The grouped points of every named topic with cues (see ``answers.brief.facets``)."""
+        return self.artifact("brief-facets")
 
     @property
     def surface_words(self) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""``brief`` and ``topics``: verbatim cited points, one message by default, loose topic names,
+"""``brief`` and ``topics``: verbatim cited points (and "also made by" statements), paging
+rather than overflowing, counts that agree, the same points in a digest, loose topic names,
 suggestions for near misses and unknown words, the JSON contract and the CLI."""
 
 from __future__ import annotations
@@ -8,12 +9,12 @@ import json
 import pytest
 
 from bot.answers import brief, topics
-from bot.answers.brief import DEFAULT_MAX_POINTS, MAX_POINTS, BriefResult
+from bot.answers.brief import DEFAULT_POINTS, MAX_POINTS, BriefResult
 from bot.answers.brief.resolve import find_topic
 from bot.answers.brief.spans import (
     candidate_spans,
     compile_cue,
-    cue_count,
+    cue_strength,
     matched_cues,
     needs_antecedent,
 )
@@ -59,6 +60,11 @@ def test_every_point_is_verbatim_in_its_cited_passage(kb, limit):
             assert point.text == point.text.strip() and point.text
             assert passage.doc_id == point.doc and passage.number == point.paragraph
             assert point.title == doc.label
+            for also in point.also:
+                other = kb.corpus.passage(also.passage)
+                assert also.text in other.text and other.doc_id == also.doc
+            if point.context is not None:
+                assert point.context in kb.corpus.passage(point.context_passage).text
 
 
 @pytest.mark.parametrize("limit", [None, MAX_POINTS])
@@ -77,20 +83,34 @@ def test_points_are_whole_sentences_and_never_repeat(kb, limit):
 
 
 def test_no_point_opens_with_a_dangling_reference(kb):
-    """A point never starts with "This…", "He…" or an answer without its question."""
+    """A point never starts with "This…", "He…" or an answer without its question, unless it
+    carries the previous paragraph's last sentence as its context ("However, …")."""
     for result in all_briefs(kb, MAX_POINTS):
         for point in result.points:
             first = split_sentences(point.text)[0].text
-            assert not needs_antecedent(first), (result.query, first)
+            assert not needs_antecedent(first) or point.context, (result.query, first)
             assert not first.endswith("?") or len(split_sentences(point.text)) > 1
 
 
+def test_a_point_that_leans_on_the_paragraph_before_carries_it(kb):
+    """"However, … rejected the proposal" opens its paragraph: the proposal it rejects is
+    the last sentence of the paragraph before, and the point shows it."""
+    points = brief(kb, "obstacles", MAX_POINTS).points
+    rejected = [p for p in points if p.text.startswith("However, then-Japanese prime minister")]
+    assert len(rejected) == 1
+    assert rejected[0].context_passage == "taiwan-japan-facing-military#p3"
+    assert "to propose the establishment of a reciprocal mechanism" in rejected[0].context
+
+
 def test_a_pronoun_quote_brings_its_speaker(kb):
+    """"‘…,’ he said." is quoted with the sentence naming him, and credited to him."""
     result = brief(kb, "obstacles", MAX_POINTS)
-    ministry = [p for p in result.points if "foreign ministry will feel" in p.text]
-    assert len(ministry) == 1
-    assert ministry[0].text.startswith("‘Japan still feels pressure from China,’ Lii Wen")
-    assert ministry[0].by == "Lii Wen"
+    statements = [*result.points, *(a for p in result.points for a in p.also)]
+    pressure = [p for p in statements if "Japan still feels pressure" in p.text]
+    assert len(pressure) == 1 and pressure[0].by == "Lii Wen"
+    for point in statements:
+        if "foreign ministry will feel" in point.text:
+            assert point.text.startswith("‘Japan still feels pressure from China,’ Lii Wen")
 
 
 def test_a_proposal_point_proposes_something(kb):
@@ -102,7 +122,11 @@ def test_a_proposal_point_proposes_something(kb):
 
 
 def test_proposals_name_who_proposes(kb):
-    by_passage = {p.passage: p for p in brief(kb, "proposals", MAX_POINTS).points}
+    """Every statement of a point names its proposer, the shown one and those "also made by"."""
+    by_passage = {}
+    for point in brief(kb, "proposals", MAX_POINTS).points:
+        by_passage[point.passage] = point
+        by_passage.update({a.passage: a for a in point.also})
     assert by_passage["taiwan-japan-facing-military#p7"].by == \
         "Japan-Taiwan Co-prosperity Leader Alliance"
     assert by_passage["taiwan-japan-facing-military#p3"].by == "Taiwanese officials"
@@ -126,19 +150,49 @@ def test_obstacles_give_the_reasons(kb):
 # --------------------------------------------------------------------- length and splitting
 
 
-def test_default_brief_fits_one_discord_message(kb, renderer):
+def test_a_long_default_brief_pages_instead_of_overflowing(kb, renderer):
     for result in all_briefs(kb):
+        assert 1 <= len(result.points) <= DEFAULT_POINTS, result.query
         messages = render(renderer, result)
-        assert len(messages) == 1, result.query
-        assert len(messages[0]) <= MESSAGE_LIMIT, (result.query, len(messages[0]))
-        assert 1 <= len(result.points) <= DEFAULT_MAX_POINTS
+        assert all(len(m) <= MESSAGE_LIMIT for m in messages), result.query
+        for number in range(1, len(result.points) + 1):
+            assert sum(m.count(f"**{number}.** ") for m in messages) == 1, result.query
 
 
-def test_default_takes_points_while_the_message_fits(kb):
-    everything = brief(kb, "proposals", measure=lambda result: 0)
-    assert len(everything.points) >= DEFAULT_MAX_POINTS - 2  # neighbours may merge
-    nothing_fits = brief(kb, "proposals", measure=lambda result: 10 * MESSAGE_LIMIT)
-    assert len(nothing_fits.points) == 1  # the best point is always given
+def test_the_template_never_decides_what_is_selected(kb, tmp_path):
+    """Restyling ``brief.md.j2`` changes the look only: the core picks the same points."""
+    (tmp_path / "brief.md.j2").write_text("{{ r.points|length }}" + "x" * 5000)
+    before = brief(kb, "proposals")
+    Renderer(tmp_path).render("brief", before, prefix="!")
+    assert brief(kb, "proposals").points == before.points
+
+
+def test_header_counts_agree_with_what_is_shown(kb, renderer):
+    for limit in (3, None, MAX_POINTS):
+        result = brief(kb, "proposals", limit)
+        text = "".join(render(renderer, result))
+        shown = len(result.points)
+        assert result.available >= shown
+        if result.available > shown:
+            assert f"The best {shown} of {result.available} distinct points" in text
+        else:
+            assert f"All {shown} distinct points" in text
+        assert f"--limit {result.available}" in text or result.available == shown
+        cited = {doc for p in result.points for doc in p.documents}
+        assert {s.doc for s in result.sources} == cited
+        assert sum(s.points for s in result.sources) == sum(len(p.documents)
+                                                            for p in result.points)
+
+
+def test_no_reply_quotes_a_sentence_twice_even_among_also_made_by(kb):
+    for result in all_briefs(kb, MAX_POINTS):
+        seen: set[tuple[str, str]] = set()
+        for point in result.points:
+            for passage, text in [(point.passage, point.text),
+                                  *((a.passage, a.text) for a in point.also)]:
+                for sentence in split_sentences(text):
+                    assert (passage, sentence.text) not in seen, (result.query, sentence.text)
+                    seen.add((passage, sentence.text))
 
 
 def test_limit_asks_for_more_and_splits_at_point_boundaries(kb, renderer):
@@ -248,9 +302,9 @@ def test_json_contract(kb):
         assert {"text", "doc", "passage", "title", "paragraph", "by"} <= set(point)
         assert "span" not in point  # internal
         assert isinstance(point["text"], str) and "#p" in point["passage"]
-    cited = {p["doc"] for p in data["points"]}
+    cited = {d for p in data["points"] for d in [p["doc"], *(a["doc"] for a in p["also"])]}
     assert [s["doc"] for s in data["sources"]] == list(dict.fromkeys(
-        p["doc"] for p in data["points"]))
+        d for p in data["points"] for d in [p["doc"], *(a["doc"] for a in p["also"])]))
     assert cited == {s["doc"] for s in data["sources"]}
     for source in data["sources"]:
         assert {"doc", "title", "author"} <= set(source)
@@ -259,7 +313,7 @@ def test_json_contract(kb):
 
 def test_sources_footer_names_authors_or_says_not_stated(kb, renderer):
     result = brief(kb, "obstacles")
-    text = render(renderer, result)[0]
+    text = "".join(render(renderer, result))
     for source in result.sources:
         assert (source.author or "author not stated") in text
 
@@ -346,8 +400,11 @@ def test_candidate_spans_bring_antecedents_within_the_paragraph():
     passage = Passage("d", 1, "This opens the paragraph of the article. Japan must act on the "
                               "proposal quickly. This is why the article matters so much. Why "
                               "does Japan wait? Business exposure to China is one reason.")
-    texts = [span.text for span in candidate_spans(passage)]
+    spans = candidate_spans(passage)
+    assert [span.leans_out for span in spans] == [True, False, False, False]
+    texts = [span.text for span in spans]
     assert texts == [
+        "This opens the paragraph of the article.",
         "Japan must act on the proposal quickly.",
         "Japan must act on the proposal quickly. This is why the article matters so much.",
         "Why does Japan wait? Business exposure to China is one reason.",
@@ -358,8 +415,17 @@ def test_cues_match_whole_words_and_count_places_once():
     cues = [compile_cue(c) for c in ("propose", "to propose", "urge*", "pressure from china")]
     text = "Officials came to propose a mechanism and urged action; ‘pressure from China,’ he said"
     assert matched_cues(cues, text) == ["propose", "to propose", "urge*", "pressure from china"]
-    assert cue_count(cues, text) == 3
+    assert cue_strength(cues, text) == 1.0  # three places: as firm as two
+    assert cue_strength(cues, "Officials came to propose a mechanism.") == 0.75
     assert matched_cues(cues, "a proposal") == []
+
+
+def test_modals_of_possibility_propose_weakly_and_speculation_not_at_all():
+    cues = [compile_cue(c) for c in ("should", "could", "might")]
+    assert cue_strength(cues, "Japan should pass a law.") == 0.75
+    assert cue_strength(cues, "Japan could help Taiwan stockpile gas.") == 0.375
+    assert cue_strength(cues, "The paper could be seen as a warning.") == 0.0
+    assert cue_strength(cues, "Japan could not stand by.") == 0.0
 
 
 def test_brief_is_deterministic(kb):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -97,15 +96,20 @@ def build_digest(kb: KnowledgeBase, schedule: Schedule | None, topic: str,
     def length(result: DigestResult) -> int:
         return len(renderer.render(KIND, result, prefix=prefix))
 
-    def fitted(listed: int) -> DigestResult:
-        def digest(b: BriefResult) -> DigestResult:
-            return DigestResult(topic, described, b, docs[:listed], len(docs) - listed)
+    full = brief(kb, topic)
 
-        # brief() adds points while the measure stays under its own threshold: answer 0 while
-        # the whole digest fits and "too long" once it does not, so the limit that counts is
-        # the digest's, whatever headroom brief() keeps for its own template.
-        return digest(brief(kb, topic, measure=lambda b: 0 if length(digest(b)) <= limit
-                            else sys.maxsize))
+    def fitted(listed: int) -> DigestResult:
+        # The brief's own points, best first: as many of the first ones as fit, so a digest
+        # never shows a point `brief TOPIC` would not (at least one, trimmed below if even
+        # that does not fit).
+        def digest(count: int) -> DigestResult:
+            return DigestResult(topic, described, full.first(count), docs[:listed],
+                                len(docs) - listed)
+
+        count = len(full.points)
+        while count > 1 and length(digest(count)) > limit:
+            count -= 1
+        return digest(count)
 
     listed = min(len(docs), MAX_NEW_LISTED)
     result = fitted(listed)

@@ -29,6 +29,22 @@ _BACK_POINTERS = frozenset({
 #: A sentence of fewer words than this rarely says what it is about ("Japan was indifferent.").
 _SHORT_SENTENCE = 6
 _BACK_PHRASES = ("one possibility", "one option", "the latter", "the former")
+# Connectives that answer or qualify the sentence before: "However, Abe's administration
+# rejected the proposal" is only half a point without what it rejects.
+_CONNECTIVES = frozenset({
+    "however", "but", "yet", "still", "instead", "nevertheless", "nonetheless", "therefore",
+    "thus", "hence", "consequently", "accordingly", "meanwhile", "moreover", "furthermore",
+    "besides", "likewise", "similarly", "conversely", "so", "then", "nor",
+})
+_CONNECTIVE_PHRASES = ("even so", "in addition", "on the contrary", "in other words",
+                       "for example", "for instance", "as a result", "in turn", "by contrast",
+                       "on the other hand", "in this regard", "to that end")
+# A speaker named only by a demonstrative: "…,’ that person says." / "the official said".
+_DEMONSTRATIVE_SPEAKER_RE = re.compile(
+    r"\b(?:that|this|the)\s+(?:person|official|insider|source|spokes(?:person|man|woman))\s+"
+    r"(?:said|says|added|adds|noted|notes|argued|argues|told)\b")
+# "The exercises include…": a definite subject whose noun the sentence before introduced.
+_DEFINITE_OPENING_RE = re.compile(r"(?:the|these|those)\s+([a-z]+)")
 # Subject pronouns early in a sentence ("Altogether, then, it clearly prefers…").
 _EARLY_PRONOUN_RE = re.compile(r"\b(?:it|they|them|he|she|him)\b")
 _EARLY_WORDS = 10
@@ -54,30 +70,12 @@ class Span:
     start: int
     end: int
     sentences: tuple[str, ...]  # the sentences of the span, first to last
+    leans_out: bool = False  # its first sentence leans on the paragraph before
 
     @property
     def text(self) -> str:
         """The span, verbatim."""
         return self.passage.text[self.start:self.end]
-
-    @property
-    def antecedents(self) -> int:
-        """How many sentences were brought along for the last one's sake."""
-        return len(self.sentences) - 1
-
-    def touches(self, other: Span) -> bool:
-        """Whether ``other`` follows this span in the same passage with only space between."""
-        return (self.passage.id == other.passage.id and self.end <= other.start
-                and not self.passage.text[self.end:other.start].strip())
-
-    def join(self, other: Span) -> Span:
-        """This span and the ``other`` that :meth:`touches` it, as one span."""
-        return Span(self.passage, self.start, other.end, self.sentences + other.sentences)
-
-    def overlaps(self, other: Span) -> bool:
-        """Whether the two spans share any character of the same passage."""
-        return (self.passage.id == other.passage.id and self.start < other.end
-                and other.start < self.end)
 
 
 def is_question(sentence: str) -> bool:
@@ -101,6 +99,12 @@ def needs_antecedent(sentence: str, previous: str | None = None) -> bool:
         return True
     if words[0] in _BACK_POINTERS or text.startswith(_BACK_PHRASES):
         return True
+    if words[0] in _CONNECTIVES or text.startswith(_CONNECTIVE_PHRASES):
+        return True
+    if _DEMONSTRATIVE_SPEAKER_RE.search(text):
+        return True
+    if previous is not None and _refers_back(text, fold(previous)):
+        return True
     if previous is not None and len(words) < _SHORT_SENTENCE:
         return True  # "Japan was indifferent." — to what, the sentence before says
     full = " ".join(words)
@@ -115,13 +119,25 @@ def needs_antecedent(sentence: str, previous: str | None = None) -> bool:
     return bool(_DEFINITE_SUBJECT_RE.search(sentence))
 
 
+def _refers_back(text: str, previous: str) -> bool:
+    """Whether ``text`` opens with "The <noun>" naming something ``previous`` introduced
+    ("…held joint exercises… The exercises include…")."""
+    match = _DEFINITE_OPENING_RE.match(text)
+    if not match or len(match[1]) < 4:
+        return False
+    stem = match[1].rstrip("s")
+    return re.search(rf"\b{re.escape(stem)}(?:s|es)?\b", previous) is not None
+
+
 def candidate_spans(passage: Passage, sentences: Sequence[Sentence] | None = None
                     ) -> list[Span]:
     """Every span of ``passage`` that can be quoted as a point, in reading order.
 
     Each sentence yields one span ending with it: the sentence alone, or with up to
-    :data:`MAX_ANTECEDENTS` sentences before it. Questions and sentences whose antecedent
-    lies outside the paragraph yield none.
+    :data:`MAX_ANTECEDENTS` sentences before it. A span whose first sentence leans on the
+    paragraph before ("However, …" opening a paragraph) is marked :attr:`Span.leans_out`: the
+    caller brings that paragraph's last sentence as context. Questions yield none, nor do
+    chains of back-references longer than :data:`MAX_ANTECEDENTS`.
     """
     if sentences is None:
         sentences = split_sentences(passage.text)
@@ -130,17 +146,20 @@ def candidate_spans(passage: Passage, sentences: Sequence[Sentence] | None = Non
         if is_question(sentence.text):
             continue
         first = i
-        while first > i - MAX_ANTECEDENTS - 1 and first >= 0:
+        leans_out = False
+        while first > i - MAX_ANTECEDENTS - 1:
             previous = sentences[first - 1].text if first > 0 else None
             if not needs_antecedent(sentences[first].text, previous):
                 break
+            if first == 0:
+                leans_out = True
+                break
             first -= 1
         else:
-            # The chain of back-references leaves the paragraph or reaches too far back.
-            continue
+            continue  # the chain of back-references reaches too far back
         chosen = sentences[first:i + 1]
         spans.append(Span(passage, chosen[0].start, chosen[-1].end,
-                          tuple(s.text for s in chosen)))
+                          tuple(s.text for s in chosen), leans_out))
     return spans
 
 
@@ -186,17 +205,41 @@ def matched_cues(cues: Sequence[Cue], text: str) -> list[str]:
     return [cue.phrase for cue in cues if cue.pattern.search(folded)]
 
 
-def cue_count(cues: Sequence[Cue], text: str) -> int:
-    """How many separate places of ``text`` hold a cue.
+# Modals of possibility propose only weakly ("Japan could help Taiwan…"), and not at all when
+# they speculate: "could be seen as", "might be interpreted", "could not stand by", "could
+# also potentially involve".
+_WEAK_MODALS = frozenset({"could", "might", "may", "can", "would"})
+_EPISTEMIC_RE = re.compile(
+    r"(?<![^\W_])(?:could|might|may|can|would)(?:\s+(?:also|well|even))?\s+"
+    r"(?:not\b|never\b|potentially\b|possibly\b|be\s+[a-z]+(?:ed|en|wn)\b)")
+#: Score of a sentence by how many places hold a cue: one, or two and more (a proposal that
+#: "calls for … and urges …" says so more firmly).
+_PLACE_SCORE = (0.0, 0.75, 1.0)
+_WEAK_SCORE = 0.5
 
-    Overlapping matches count once, so "to propose" does not count as both "propose" and
-    "to propose".
+
+def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
+    """How firmly ``sentence`` is a point of the cues' kind, 0 (not at all) to 1.
+
+    Cues found in two places count more than in one; a sentence whose only cues are modals of
+    possibility counts half, and a modal that speculates counts for nothing.
     """
-    folded = normalise(text)
-    regions = sorted((m.start(), m.end()) for cue in cues for m in cue.pattern.finditer(folded))
-    count, end = 0, -1
-    for start, stop in regions:
+    folded = normalise(sentence)
+    speculative = [(m.start(), m.end()) for m in _EPISTEMIC_RE.finditer(folded)]
+    regions = []
+    for cue in cues:
+        for match in cue.pattern.finditer(folded):
+            if any(lo <= match.start() < hi for lo, hi in speculative):
+                continue
+            regions.append((match.start(), match.end(), fold(cue.phrase) in _WEAK_MODALS))
+    if not regions:
+        return 0.0
+    regions.sort()
+    places, end, strong = 0, -1, False
+    for start, stop, weak in regions:
         if start >= end:
-            count += 1
+            places += 1
         end = max(end, stop)
-    return count
+        strong = strong or not weak
+    score = _PLACE_SCORE[min(places, len(_PLACE_SCORE) - 1)]
+    return score if strong else score * _WEAK_SCORE

@@ -1,0 +1,272 @@
+"""The points of a topic, found in the corpus and grouped: one group per distinct point.
+
+A topic names its subject (the seed query) and the language of its kind of point (the cues);
+it never lists the points. When the index is built, :func:`build_facets`:
+
+1. retrieves the passages on the subject (the seed query, :data:`FACET_POOL` at most);
+2. keeps those whose text holds a cue (one regular expression: the cheap prefilter, so the
+   slow sentence splitter only sees passages that can yield a point);
+3. offers every quotable span whose own sentence holds a cue (see :mod:`.spans`), scored by
+   its cues and its passage's BM25 score;
+4. groups the spans that make one point in other words — average-linkage clustering of their
+   salient terms (IDF-weighted cosine), from scipy — so that a proposal three articles make
+   is one group with three sources;
+5. orders the groups best first, balancing sources (see :mod:`.select`).
+
+The result is plain picklable data, saved with the index, so a briefing on a named topic
+only reads it. An ad-hoc topic (free text) runs the same steps on its query at question time.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.answers.brief.select import TermWeights, order_groups
+from bot.answers.brief.spans import (
+    Span,
+    candidate_spans,
+    compile_cue,
+    cue_strength,
+    matched_cues,
+)
+from bot.corpus import Passage, Topic
+from bot.index import Hit
+from bot.people.attribution import attribute
+from bot.text import Analyzer, split_sentences
+
+if TYPE_CHECKING:
+    from bot.knowledge import KnowledgeBase
+
+#: Passages on a topic's subject examined for its points: a briefing shows at most
+#: :data:`MAX_GROUPS` points, and the best statements of them are among the passages that
+#: are most about the subject, however large the archive.
+FACET_POOL = 200
+#: Groups kept per topic, best first (``brief --limit`` gives at most this many).
+MAX_GROUPS = 50
+#: Two statements whose salient terms are at least this similar on average (IDF-weighted
+#: cosine) make one point.
+GROUP_SIMILARITY = 0.2
+# Relevance weights: the cues of the statement's own sentence, the share of the seed query's
+# terms (IDF-weighted) that sentence holds — whether it is about the subject, not merely in a
+# passage about it — and its passage's BM25 score. Ad-hoc topics have no cues.
+_W_CUE, _W_SUBJECT, _W_PASSAGE = 0.45, 0.35, 0.2
+_W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC = 0.65, 0.35
+# A span of this many characters or more loses _LENGTH_PENALTY of its relevance.
+_LONG_SPAN = 450
+_LENGTH_PENALTY = 0.15
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a point: a verbatim span of a passage and who makes it."""
+
+    passage: str  # passage id, doc#pN
+    doc: str
+    start: int
+    end: int
+    sentences: int  # how many sentences the span quotes (more than 1 with antecedents)
+    #: (passage id, start, end) of the sentence it leans on, the previous paragraph's last,
+    #: when its first sentence opens with "However, …" or the like.
+    context: tuple[str, int, int] | None
+    by: str | None
+    by_author: bool
+    cues: tuple[str, ...]
+    relevance: float  # 0..1 within its topic, 1 for the best statement
+    terms: frozenset[str]  # salient index terms of its own sentence, for grouping
+
+
+@dataclass(frozen=True)
+class Group:
+    """A distinct point: its statements, best first (the first is the one shown)."""
+
+    statements: tuple[Statement, ...]
+    score: float  # the best statement's relevance plus support (see ``select``)
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The documents that make the point, in order of their best statement."""
+        return tuple(dict.fromkeys(s.doc for s in self.statements))
+
+
+@dataclass(frozen=True)
+class TopicFacets:
+    """The grouped points of one topic, best first, and the documents that discuss it."""
+
+    groups: tuple[Group, ...]
+    discussed_in: int  # documents with at least one statement on the topic
+
+
+def build_facets(kb: KnowledgeBase) -> dict[str, TopicFacets]:
+    """The grouped points of every named topic with cues: the snapshot artifact of briefs."""
+    weights = TermWeights(kb)
+    return {name: find_facets(kb, topic, weights, FACET_POOL)
+            for name, topic in kb.corpus.topics.items() if topic.cues}
+
+
+def find_facets(kb: KnowledgeBase, topic: Topic, weights: TermWeights, pool: int
+                ) -> TopicFacets:
+    """Steps 1-5 of the module docstring for one topic, over its best ``pool`` passages."""
+    query = kb.analyzer.tokens(topic.query)
+    hits = kb.index.search_tokens(sorted(set(query)), pool)
+    statements = _statements(kb, topic, frozenset(query), weights, hits)
+    groups = group_statements(statements, weights)
+    return TopicFacets(tuple(order_groups(groups, MAX_GROUPS)),
+                       len({s.doc for s in statements}))
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A span that qualified, with the raw material of its relevance."""
+
+    span: Span
+    cues: tuple[str, ...]
+    strength: float  # how firmly its own sentence is a point (cues), 0..1; 1 ad hoc
+    subject: float  # IDF-weighted seed-query terms in its own sentence (ad hoc: the span)
+    passage: float  # its passage's BM25 score over the best passage's
+    terms: frozenset[str]  # salient terms of its own sentence
+
+
+def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights: TermWeights,
+                hits: Sequence[Hit]) -> list[Statement]:
+    if not hits:
+        return []
+    cues = [compile_cue(phrase) for phrase in topic.cues]
+    prefilter = _prefilter(topic.cues)
+    # Terms every statement shares (the subject's words, the cue words) say nothing about
+    # which point it makes.
+    generic = query | frozenset(t for c in topic.cues for t in kb.analyzer.tokens(c))
+    top = hits[0].score or 1.0
+    found: list[_Found] = []
+    for hit in hits:
+        if prefilter is not None and not prefilter.search(hit.passage.text):
+            continue
+        for span in _spans(hit.passage):
+            own = frozenset(_tokens(kb.analyzer, span.sentences[-1]))
+            if cues:
+                strength = cue_strength(cues, span.sentences[-1])
+                if not strength:
+                    continue
+                about = own & query
+                span_cues = tuple(matched_cues(cues, span.text))
+            else:
+                about = frozenset(_tokens(kb.analyzer, span.text)) & query
+                if not about:
+                    continue
+                strength, span_cues = 1.0, ()
+            found.append(_Found(span, span_cues, strength, sum(weights.idf(t) for t in about),
+                                hit.score / top, own - generic))
+    most = sum(weights.idf(t) for t in query) or 1.0  # the share of the query it holds
+    w_cue, w_subject, w_passage = (_W_CUE, _W_SUBJECT, _W_PASSAGE) if cues else \
+        (0.0, _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC)
+    scores = [(w_cue * f.strength + w_subject * f.subject / most + w_passage * f.passage)
+              * _length_factor(f.span) for f in found]
+    best = max(scores, default=1.0) or 1.0
+    statements = []
+    for f, score in zip(found, scores, strict=True):
+        doc = kb.corpus.documents[f.span.passage.doc_id]
+        context = _context_passage(kb, f.span)
+        if f.span.leans_out and context is None:
+            continue  # it leans on a paragraph that is not there (the article's first)
+        who = attribute(kb.people, f.span.passage, f.span.sentences, doc.author)
+        statements.append(Statement(
+            f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
+            context, who.by if who else None, bool(who and who.by_author), f.cues,
+            round(score / best, 4), f.terms))
+    return statements
+
+
+def _context_passage(kb: KnowledgeBase, span: Span) -> tuple[str, int, int] | None:
+    """The last sentence of the paragraph before ``span``'s, when its first sentence leans
+    on that paragraph."""
+    if not span.leans_out or span.passage.number <= 1:
+        return None
+    previous = kb.corpus.documents[span.passage.doc_id].passage(span.passage.number - 1)
+    sentences = split_sentences(previous.text)
+    if not sentences:
+        return None
+    return previous.id, sentences[-1].start, sentences[-1].end
+
+
+def group_statements(statements: Sequence[Statement], weights: TermWeights) -> list[Group]:
+    """Statements grouped by average-linkage clustering of their salient terms.
+
+    Average linkage (rather than single) keeps a chain of loosely related statements from
+    becoming one group: every member must resemble the group on average. Statements without
+    salient terms stay alone.
+    """
+    if not statements:
+        return []
+    labels = _cluster([s.terms for s in statements])
+    members: dict[int, list[Statement]] = {}
+    for label, statement in zip(labels, statements, strict=True):
+        members.setdefault(label, []).append(statement)
+    groups = []
+    for group in members.values():
+        group.sort(key=lambda s: (-s.relevance, s.passage, s.start))
+        groups.append(Group(tuple(group), group[0].relevance))
+    return groups
+
+
+def _cluster(term_sets: Sequence[frozenset[str]]) -> list[int]:
+    """A cluster label per term set: scipy hierarchical clustering, average linkage, over the
+    cosine of term vectors weighted by IDF among these statements (a term most statements of
+    the topic share, "China", says little about which point one makes)."""
+    if len(term_sets) == 1:
+        return [0]
+    # scipy ships no type stubs; its two calls here are checked by the tests.
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+
+    frequency: dict[str, int] = {}
+    for terms in term_sets:
+        for term in terms:
+            frequency[term] = frequency.get(term, 0) + 1
+    n = len(term_sets)
+    vocabulary: dict[str, int] = {}
+    rows, cols, values = [], [], []
+    for row, terms in enumerate(term_sets):
+        for term in sorted(terms):
+            rows.append(row)
+            cols.append(vocabulary.setdefault(term, len(vocabulary)))
+            values.append(math.log((n + 1) / frequency[term]))
+    matrix = csr_matrix((values, (rows, cols)), shape=(n, max(len(vocabulary), 1)))
+    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
+    norms[norms == 0] = 1.0
+    unit = csr_matrix(matrix.multiply(1 / norms[:, None]))
+    distance = np.clip(1.0 - (unit @ unit.T).toarray(), 0.0, 1.0)
+    tree = linkage(distance[np.triu_indices(n, k=1)], method="average")
+    return [int(label) for label in fcluster(tree, t=1.0 - GROUP_SIMILARITY, criterion="distance")]
+
+
+def _prefilter(cues: Sequence[str]) -> re.Pattern[str] | None:
+    """One case-insensitive pattern finding a word of every cue (its longest, the rarest
+    likely): a passage without a match cannot yield a point, so it is never split into
+    sentences."""
+    if not cues:
+        return None
+    heads = sorted({max(c.split(), key=len).rstrip("*") for c in cues if c.split()})
+    return re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, heads)) + r")")
+
+
+def _length_factor(span: Span) -> float:
+    """Gently prefer shorter spans: among equals, the one a reader takes in at a glance."""
+    return 1 - _LENGTH_PENALTY * min(len(span.text), _LONG_SPAN) / _LONG_SPAN
+
+
+@functools.lru_cache(maxsize=8192)
+def _spans(passage: Passage) -> tuple[Span, ...]:
+    """The quotable spans of a passage. Cached: sentence splitting is the slow step, and a
+    passage (frozen, compared by value) always splits the same way."""
+    return tuple(candidate_spans(passage, split_sentences(passage.text)))
+
+
+@functools.lru_cache(maxsize=32768)
+def _tokens(analyzer: Analyzer, text: str) -> tuple[str, ...]:
+    """The index terms of a text (cached with the spans)."""
+    return tuple(analyzer.tokens(text))
