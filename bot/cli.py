@@ -1,7 +1,8 @@
-"""The command line: ``briefbot COMMAND``, the ``chat`` REPL and ``--json``.
+"""The command line: ``briefbot COMMAND`` and ``--json``.
 
-This is the only module that prints. Every answer command renders the same Discord markdown
-the bot posts; ``--json`` prints the result object instead, the machine-readable contract.
+This module and the ``chat`` REPL (:mod:`bot.chat`) are the only ones that print. Answer
+commands render the bot's result objects as terminal text (:mod:`bot.terminal`), with hints in
+the shell's syntax; ``--json`` prints the result object instead, the machine-readable contract.
 Exit codes: 0 success (including "nothing found"), 1 bad data or a failure, 2 bad usage.
 """
 
@@ -12,6 +13,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -24,7 +26,8 @@ from bot.corpus import check_knowledge, problem_report
 from bot.errors import BriefbotError, ConfigError, KnowledgeError, UsageError
 from bot.grammar import Param
 from bot.knowledge import KnowledgeBase
-from bot.render import Renderer
+from bot.session import SHELL_PREFIX, Session
+from bot.terminal import to_terminal, use_colour
 
 log = logging.getLogger("bot")
 
@@ -32,10 +35,6 @@ log = logging.getLogger("bot")
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 EVAL_RAW = Path(__file__).resolve().parent.parent / "tests" / "data" / "seed-articles"
 
-#: Printed between the Discord messages of one reply that had to be split.
-MESSAGE_BREAK = "\n── next message ──\n"
-#: Printed after every reply block of ``chat`` when reading from a pipe, so transcripts parse.
-BLOCK_END = "-- end of reply --\n"
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -45,8 +44,53 @@ class ArgumentParser(argparse.ArgumentParser):
     code 2 with the usage line, as argparse would.
     """
 
+    #: The subcommands, on the top-level parser (``help`` lists the terminal-only ones).
+    subcommands: argparse._SubParsersAction[ArgumentParser] | None = None
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message}\nusage: {self.format_usage().removeprefix('usage: ').strip()}")
+
+
+#: Options every subcommand takes; ``help`` does not repeat them for each.
+COMMON_OPTIONS = {"help", "knowledge", "config", "json", "verbose"}
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A terminal-only subcommand as ``help`` lists it."""
+
+    name: str
+    args: str
+    summary: str
+
+
+def terminal_tools(parser: ArgumentParser) -> list[Tool]:
+    """The subcommands that are not bot commands (check, ingest, run…), from the parser."""
+    action = parser.subcommands
+    if action is None:
+        return []
+    summaries = {a.dest: a.help or "" for a in action._choices_actions}
+    tools = []
+    for name, sub in action.choices.items():
+        answer = commands.COMMANDS.get(name)
+        if answer is None or not answer.terminal:
+            tools.append(Tool(name, _synopsis(sub), summaries.get(name, "")))
+    return tools
+
+
+def _synopsis(parser: argparse.ArgumentParser) -> str:
+    parts = []
+    for action in parser._actions:
+        if action.dest in COMMON_OPTIONS:
+            continue
+        metavar = action.metavar or action.dest.upper()
+        if not action.option_strings:
+            parts.append(f"{metavar}…" if action.nargs in ("+", "*") else str(metavar))
+        elif action.nargs == 0:
+            parts.append(f"[{action.option_strings[-1]}]")
+        else:
+            parts.append(f"[{action.option_strings[-1]} {metavar}]")
+    return " ".join(parts)
 
 
 def _value(param: Param) -> Callable[[str], Any]:
@@ -100,6 +144,7 @@ def build_parser() -> ArgumentParser:
                             description="Cited briefings from a local corpus of articles.")
     parser.add_argument("--version", action="version", version=f"briefbot {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    parser.subcommands = sub
 
     for command in commands.COMMANDS.values():
         if command.terminal:
@@ -141,7 +186,7 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--dev", action="store_true",
                    help="sync to the development guild BRIEFBOT_DEV_GUILD")
     sub.add_parser("chat", parents=[common],
-                   help="type bot commands (!search …) and see exactly what the bot would post")
+                   help="type commands as on Discord (!search …, /search query:…)")
     return parser
 
 
@@ -153,45 +198,16 @@ def version() -> str:
         return "unknown (not installed)"
 
 
-class Session:
-    """Settings, knowledge base and renderer, loaded once per process on first use."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.renderer = Renderer()
-        self._kb: KnowledgeBase | None = None
-
-    @property
-    def kb(self) -> KnowledgeBase:
-        """The knowledge base (loaded on first use, so ``ingest`` and ``help`` stay fast)."""
-        if self._kb is None:
-            self._kb = KnowledgeBase.open(self.settings)
-        return self._kb
-
-    def answer(self, name: str, kwargs: dict[str, Any], as_json: bool) -> str:
-        """Run an answer command and format it as the bot would post it, or as JSON."""
-        reply = commands.run(self.kb, name, **kwargs)
-        if as_json:
-            return json.dumps(to_json(reply.result), ensure_ascii=False, indent=2)
-        return MESSAGE_BREAK.join(self.messages(reply.kind, reply.result))
-
-    def messages(self, kind: str, result: Any) -> list[str]:
-        """Render a result into the Discord messages the bot would send."""
-        return self.renderer.messages(kind, result, prefix=self.settings.command_prefix)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``briefbot`` console script and ``python -m bot``."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:
-        print(f"briefbot: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc), 2)
     if args.command is None:  # `briefbot` alone: say how it is used, as for any bad usage
-        print(parser.format_usage().rstrip(), file=sys.stderr)
-        print("Try `briefbot help` for the commands, or `briefbot chat`.", file=sys.stderr)
-        return 2
+        return _fail(f"{parser.format_usage().strip()}\nTry `briefbot help` for the commands, "
+                     "or `briefbot chat` to type them as on Discord.", 2, prefix="")
     logging.basicConfig(
         level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -199,26 +215,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     overrides = {"knowledge_dir": getattr(args, "knowledge", None)}
     try:
         settings = load_settings(getattr(args, "config", None), overrides=overrides)
-        return _dispatch(args, Session(settings), sys.stdout)
+        session = Session(settings, colour=use_colour(sys.stdout))
+        return _dispatch(args, session, parser, sys.stdout)
     except UsageError as exc:
-        print(f"briefbot: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc), 2)
     except (KnowledgeError, ConfigError) as exc:
-        print(f"briefbot: error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(f"error: {exc}", 1)
     except BriefbotError as exc:
-        print(f"briefbot: {exc}", file=sys.stderr)
-        return 1
+        return _fail(str(exc), 1)
     except BrokenPipeError:
         # The reader went away (`briefbot sources | head`): not an error worth a traceback.
         sys.stderr.close()
         return 0
 
 
-def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:
+def _fail(message: str, code: int, prefix: str = "briefbot: ") -> int:
+    """Print an error (its inline markup as terminal text) to stderr; return the exit code."""
+    print(prefix + to_terminal(message, use_colour(sys.stderr)), file=sys.stderr)
+    return code
+
+
+def _dispatch(args: argparse.Namespace, session: Session, parser: ArgumentParser,
+              out: TextIO) -> int:
     command = args.command
     as_json = getattr(args, "json", False)
     answer = commands.COMMANDS.get(command)
+    if command == "help" and not as_json:  # the terminal's help adds its own commands
+        reply = commands.run(session.kb, "help", **answer_kwargs("help", args))
+        print(session.text(reply, SHELL_PREFIX, tools=terminal_tools(parser)), file=out)
+        return 0
     if answer is not None and answer.terminal:  # the table's digest is Discord's; ours below
         print(session.answer(command, answer_kwargs(command, args), as_json), file=out)
         return 0
@@ -249,6 +274,8 @@ def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:
             guild = session.settings.dev_guild_id
         return sync_commands(session.settings, guild)
     if command == "chat":
+        from bot.chat import chat
+
         return chat(session, sys.stdin, out)
     raise UsageError(f"unknown command {command!r}")
 
@@ -323,7 +350,7 @@ def _digest(args: argparse.Namespace, session: Session, as_json: bool, out: Text
         if args.schedule:
             listing = overview.full_list(declared, store, datetime.now(UTC))
             print(json.dumps(to_json(listing), ensure_ascii=False, indent=2) if as_json
-                  else MESSAGE_BREAK.join(session.messages("digest_list", listing)), file=out)
+                  else session.terminal.render("digest_list", listing, prefix=prefix), file=out)
             return 0
         previews = overview.previews(session.kb, declared, store, session.renderer, prefix,
                                      args.topic)
@@ -341,71 +368,6 @@ def _digest(args: argparse.Namespace, session: Session, as_json: bool, out: Text
         if number:
             print(file=out)
         print(f"── {where} · topic {preview.topic} ──", file=out)
-        print(session.renderer.render("digest", preview.digest, prefix=prefix), file=out)
+        # The digest as Discord would show it, so its hints keep the bot's syntax.
+        print(session.terminal.render("digest", preview.digest, prefix=prefix), file=out)
     return 0
-
-
-def chat(session: Session, stdin: TextIO, out: TextIO) -> int:
-    """The REPL: read bot commands such as ``!search senkaku`` and print what the bot posts.
-
-    At a terminal it prompts; from a pipe it reads one command a line and prints one reply
-    block each (ended by a ``-- end of reply --`` line), so a transcript can be replayed in
-    tests. A line that is not a command gets an empty block: the bot would stay silent.
-    """
-    interactive = stdin.isatty()
-    prefix = session.settings.command_prefix
-    if interactive:
-        print(f"briefbot chat — type {prefix}help, or {prefix}quit to leave.", file=out)
-    while True:
-        if interactive:
-            print("> ", end="", file=out, flush=True)
-        line = stdin.readline()
-        if not line:
-            return 0
-        line = line.strip()
-        if interactive and line in (f"{prefix}quit", f"{prefix}exit", "quit", "exit"):
-            return 0
-        reply = chat_reply(session, line)
-        if reply:
-            print(reply, file=out)
-        if not interactive:
-            print(BLOCK_END, end="", file=out, flush=True)
-
-
-def chat_outcome(session: Session, line: str) -> commands.Reply | str | None:
-    """What the bot makes of one chat message: a reply to render, an error text, or silence.
-
-    ``!name words`` is read as the bot reads a prefix command; ``/name option:value`` as the
-    slash command it spells. The error text is the one the bot posts.
-    """
-    prefix = session.settings.command_prefix
-    slash = line.startswith("/") and line[1:2].isalpha()
-    if not (slash or line.startswith(prefix)):
-        return None
-    name, _, rest = line[1 if slash else len(prefix):].strip().partition(" ")
-    name = name.lower()
-    command = commands.COMMANDS.get(name)
-    if not name:
-        return None
-    if command is None or not command.terminal:
-        if command is not None:  # a Discord-only command, e.g. digest
-            try:
-                commands.run(session.kb, name)
-            except BriefbotError as exc:
-                return f"⚠️ {exc}"
-        return commands.run(session.kb, "help", unknown=name)
-    try:
-        kwargs = command.parse_slash(rest) if slash else command.parse(rest)
-        return commands.run(session.kb, name, **kwargs)
-    except UsageError as exc:
-        return commands.usage_problem(str(exc), name, "/" if slash else prefix, slash=slash)
-    except BriefbotError as exc:
-        return f"⚠️ {exc}"
-
-
-def chat_reply(session: Session, line: str) -> str:
-    """What the bot would post in reply to one chat message (empty if it would stay silent)."""
-    outcome = chat_outcome(session, line)
-    if outcome is None or isinstance(outcome, str):
-        return outcome or ""
-    return MESSAGE_BREAK.join(session.messages(outcome.kind, outcome.result))

@@ -10,7 +10,7 @@ searched before the bundled one.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,8 @@ def _pack(parts: Sequence[str], sep: str, limit: int) -> list[str]:
 class Renderer:
     """Renders result objects with ``<kind>.md.j2`` templates into Discord markdown."""
 
-    def __init__(self, override_dir: Path | None = None) -> None:
+    def __init__(self, override_dir: Path | None = None,
+                 escape: Callable[[str], str] = escape_markdown) -> None:
         loaders: list[jinja2.BaseLoader] = []
         if override_dir is not None:
             loaders.append(jinja2.FileSystemLoader(str(override_dir)))
@@ -131,7 +132,7 @@ class Renderer:
             keep_trailing_newline=False,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.filters["md"] = escape_markdown
+        self.env.filters["md"] = escape  # a terminal renders the same templates its own way
         self.env.filters["clip"] = clip
 
     def render(self, kind: str, result: Any, **extra: Any) -> str:

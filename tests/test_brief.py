@@ -327,18 +327,18 @@ def test_cli_brief_proposals_json(capsys):
 def test_cli_brief_renders_and_handles_misses(capsys):
     assert main(["brief", "obstacles"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("📋 **Brief: obstacles**") and "↳" in out
+    assert out.startswith("📋 Brief: obstacles") and "↳" in out
     assert main(["brief", "proposl"]) == 0
-    assert "`!brief proposals`" in capsys.readouterr().out
+    assert "briefbot brief proposals" in capsys.readouterr().out  # the terminal's syntax
     assert main(["brief", "proposals", "--limit", "12"]) == 0
-    assert "── next message ──" in capsys.readouterr().out
+    assert "\n12. " in capsys.readouterr().out  # one text, not Discord-sized messages
 
 
 def test_cli_topics(capsys):
     assert main(["topics"]) == 0
     out = capsys.readouterr().out
     for name in REQUIRED_TOPICS:
-        assert f"**{name}**" in out
+        assert f"\n{name} — " in out
 
 
 # --------------------------------------------------------------------------------- topics

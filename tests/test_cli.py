@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import Session, chat, main
-from bot.config import load_settings
+from bot.cli import main
 from tests.conftest import REPO, article
 
 
@@ -24,8 +23,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_search_prints_cited_passages_best_first(capsys):
     code, out, err = run(capsys, "search", "Japanese version of the Taiwan Relations Act")
     assert code == 0, err
-    assert "`taiwan-japan-facing-military#p14`" in out
-    assert out.index("**1.**") < out.index("**2.**")
+    assert "· taiwan-japan-facing-military#p14 ·" in out
+    assert out.index("\n1. ") < out.index("\n2. ")
 
 
 def test_search_json_is_the_contract(capsys):
@@ -129,35 +128,98 @@ def test_ingest_prints_what_it_dropped(capsys, tmp_path):
     assert "teaser" not in written and "Jane Doe" in written
 
 
-def session() -> Session:
-    return Session(load_settings(None, {}, dotenv=False))
-
-
-def replay(lines: str) -> str:
-    out = io.StringIO()
-    assert chat(session(), io.StringIO(lines), out) == 0
-    return out.getvalue()
-
-
-def test_chat_replays_a_transcript_one_reply_block_per_line():
-    transcript = REPO / "tests" / "data" / "transcripts" / "chat.txt"
-    commands, expected = transcript.read_text(encoding="utf-8").split("\n=== replies ===\n", 1)
-    assert replay(commands) == expected
-
-
-def test_chat_answers_bad_input_without_crashing():
-    out = replay("!search\n!frobnicate\n!search \"unclosed\n!search x --limit 99\nhello\n")
-    blocks = out.split("-- end of reply --\n")
-    assert "Missing QUERY" in out
-    assert "`--limit` must be a whole number from 1 to 25, not 99." in out
-    assert "I don't know `!frobnicate`" in out
-    assert "Usage: `!search QUERY [--limit N]`" in out
-    assert "Traceback" not in out
-    assert len(blocks) == 6 and blocks[4] == "" and blocks[5] == ""
-
-
 def test_python_dash_m_bot_runs_the_cli():
     proc = subprocess.run([sys.executable, "-m", "bot", "search", "coast guard", "--json"],
                           capture_output=True, text=True, cwd=Path(REPO), timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["results"][0]["passage"] == "thunder-rain-chinese-saying#p23"
+
+
+def test_bare_briefbot_prints_usage_and_exits_2(capsys):
+    code, out, err = run(capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("usage: briefbot") and "briefbot help" in err
+
+
+def test_version_comes_from_the_package_metadata(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"briefbot {version('briefbot')}"
+
+
+def test_terminal_output_has_no_markdown_escapes_or_markup(capsys):
+    for argv in (["search", "Diaoyutai senkaku", "--limit", "10"], ["sources"],
+                 ["source", "complicated-legacy-colonialism-relations#p11"], ["brief", "senkaku"],
+                 ["who", "Kishi"], ["topics"], ["help"]):
+        code, out, _ = run(capsys, *argv)
+        assert code == 0, argv
+        assert "\\" not in out and "**" not in out and "`" not in out, argv
+        assert "\x1b[" not in out  # no colour when not on a terminal
+    _, out, _ = run(capsys, "source", "complicated-legacy-colonialism-relations#p11")
+    assert "[Diaoyutais, 釣魚台]" in out  # the corpus's own brackets, unescaped
+    assert "002_275b2542cd664c9b.txt" in out
+
+
+def test_hints_and_help_use_the_shells_syntax(capsys):
+    _, out, _ = run(capsys, "brief", "proposals")
+    assert "More: briefbot brief proposals --limit " in out and "!brief" not in out
+    _, out, _ = run(capsys, "search", "senkakku")
+    assert "briefbot search senkaku" in out
+    _, out, _ = run(capsys, "help")
+    assert "briefbot search QUERY [--limit N]" in out
+    assert "briefbot ingest FILE… [--out DIR] [--keep-dropped]" in out  # terminal-only too
+    assert "\n!" not in out and "e.g. !" not in out and "· /" not in out
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color():
+    from bot.terminal import use_colour
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert use_colour(Tty(), environ={})
+    assert not use_colour(Tty(), environ={"NO_COLOR": "1"})
+    assert not use_colour(io.StringIO(), environ={})
+
+
+def test_a_terminal_gets_colour_and_no_color_turns_it_off():
+    import os
+    import pty
+
+    def through_a_pty(env: dict[str, str]) -> bytes:
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: briefbot with the pty as its terminal
+            os.execve(sys.executable, [sys.executable, "-m", "bot", "search", "senkaku"], env)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.waitpid(pid, 0)
+        return b"".join(chunks)
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"PYTHONPATH": str(REPO)}
+    assert b"\x1b[1m" in through_a_pty(env)
+    assert b"\x1b[" not in through_a_pty(env | {"NO_COLOR": "1"})
+
+
+@pytest.mark.parametrize(("argv", "problem"), [
+    (["search", "x", "--limit", "26"], "argument --limit: must be a whole number from 1 to 25"),
+    (["search", "x", "--limit=0"], "must be a whole number from 1 to 25, not 0"),
+    (["search", "x", "--limit", "-1"], "not -1"),
+    (["search", "x", "--limit"], "expected one argument"),
+    (["search", "x", "--bogus"], "unrecognized arguments: --bogus"),
+    (["search", "-x"], "the following arguments are required: QUERY"),
+])
+def test_limit_edge_cases_and_unknown_options_exit_2(capsys, argv, problem):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert problem in err and "usage:" in err

@@ -228,7 +228,7 @@ def test_cli_digest_prints_each_schedules_next_digest(cli_env, capsys):
     code, out, err = run(capsys, "digest")
     assert code == 0, err
     assert out.startswith("── digest (preview) to channel 111 · topic proposals ──")
-    assert "🗞️ **Digest: proposals**" in out and CITATION.search(out)
+    assert "🗞️ Digest: proposals" in out and re.search(r" [a-z0-9-]+#p\d+\n", out)
     assert not cli_env.exists()  # looking creates no state
 
 
@@ -257,7 +257,7 @@ def test_cli_digest_topic_preview(cli_env, capsys):
 def test_cli_digest_schedule_lists_local_and_utc(cli_env, capsys):
     code, out, err = run(capsys, "digest", "--schedule")
     assert code == 0, err
-    assert "**(new)** · channel 111 · 09:00 mon-fri (Asia/Taipei)" in out
+    assert "(new) · channel 111 · 09:00 mon-fri (Asia/Taipei)" in out
     assert re.search(r"next: \w{3} \d{4}-\d\d-\d\d 09:00 Asia/Taipei = \d{4}-\d\d-\d\d 01:00 UTC",
                      out)
     code, out, _ = run(capsys, "digest", "--schedule", "--json")

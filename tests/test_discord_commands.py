@@ -22,7 +22,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import commands as core
-from bot.cli import MESSAGE_BREAK, Session, chat_reply
+from bot.chat import bot_pages
 from bot.cogs.briefing import match_choices
 from bot.cogs.paging import Paginator
 from bot.config import Settings, load_settings
@@ -41,6 +41,7 @@ from bot.errors import BriefbotError, ConfigError, UsageError
 from bot.knowledge import KnowledgeBase
 from bot.logs import TokenRedactor, configure_logging, token_secrets
 from bot.render import MESSAGE_LIMIT
+from bot.session import Session
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.s3cret-signature-part-0123456789"
 LONG_DOC = "security-japan-taiwan"
@@ -273,7 +274,7 @@ async def test_a_failing_extension_is_logged_and_skipped(
 ])
 async def test_prefix_replies_are_the_cli_messages(
         bot: BriefBot, session: Session, line: str) -> None:
-    expected = chat_reply(session, line).split(MESSAGE_BREAK)
+    expected = bot_pages(session, line)
     ctx = await run_prefix(bot, line)
     assert posted(ctx) == expected
     assert all(len(page) <= MESSAGE_LIMIT for page in posted(ctx))
@@ -292,7 +293,7 @@ async def test_slash_replies_are_the_cli_messages(
         bot: BriefBot, session: Session, name: str, options: dict[str, Any], line: str) -> None:
     ctx = FakeContext(bot, name, slash=True)
     await ctx.command.callback(cog(bot), ctx, **options)
-    assert posted(ctx) == chat_reply(session, line).split(MESSAGE_BREAK)
+    assert posted(ctx) == bot_pages(session, line)
     assert "reference" not in ctx.sent[0] and not ctx.deferred
 
 
@@ -300,7 +301,7 @@ async def test_help_about_a_known_command_is_the_plain_help(
         bot: BriefBot, session: Session) -> None:
     # The CLI answers `!help search` with "I don't know `!search`"; the bot does not.
     ctx = await run_prefix(bot, "!help search")
-    assert posted(ctx) == chat_reply(session, "!help").split(MESSAGE_BREAK)
+    assert posted(ctx) == bot_pages(session, "!help")
 
 
 async def test_markdown_and_mentions_in_echoed_input_are_defused(bot: BriefBot) -> None:

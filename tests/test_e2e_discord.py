@@ -24,9 +24,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.cli import MESSAGE_BREAK, Session, build_parser, chat_reply
+from bot.chat import bot_pages
+from bot.cli import build_parser
 from bot.config import load_settings
 from bot.errors import UsageError
+from bot.session import Session
 from tests.fakediscord import FakeDiscord, FakeUser, InteractionRecord
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,9 +85,8 @@ def bot_env(fake: FakeDiscord, workdir: Path, token: str | None) -> dict[str, st
 
 
 def cli_pages(line: str) -> list[str]:
-    """What ``briefbot chat`` prints for ``line``, split into the messages the bot must send."""
-    session = Session(load_settings(environ={}, dotenv=False))
-    return chat_reply(session, line).split(MESSAGE_BREAK)
+    """The messages the bot must send for ``line``, as ``briefbot chat`` reads it."""
+    return bot_pages(Session(load_settings(environ={}, dotenv=False)), line)
 
 
 @dataclass

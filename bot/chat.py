@@ -1,0 +1,123 @@
+"""``briefbot chat``: type what you would type on Discord, read the answer in the terminal.
+
+A line is read exactly as the bot reads a message (``!search x --limit 3``), or as the slash
+command it spells (``/search query:x limit:3``); the answer is the bot's, rendered as terminal
+text. At a terminal the prompt has line editing and history (readline; the history file lives
+in the data directory), Ctrl-C clears the line and Ctrl-D leaves. From a pipe it prints one
+reply block per line, ended by ``-- end of reply --``, so a transcript can be replayed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from bot import commands
+from bot.errors import BriefbotError, UsageError
+from bot.session import Session
+
+log = logging.getLogger(__name__)
+
+#: Printed after every reply block when reading from a pipe, so transcripts parse.
+BLOCK_END = "-- end of reply --\n"
+#: Lines kept in the history file.
+HISTORY_LENGTH = 1000
+
+
+def chat_outcome(session: Session, line: str) -> commands.Reply | str | None:
+    """What the bot makes of one message: a reply to render, an error text, or silence.
+
+    ``!name words`` is read as the bot reads a prefix command; ``/name option:value`` as the
+    slash command it spells. An error text is worded as the bot words it.
+    """
+    prefix = session.settings.command_prefix
+    slash = line.startswith("/") and line[1:2].isalpha()
+    if not (slash or line.startswith(prefix)):
+        return None
+    name, _, rest = line[1 if slash else len(prefix):].strip().partition(" ")
+    name = name.lower()
+    if not name:
+        return None
+    command = commands.COMMANDS.get(name)
+    if command is None or not command.terminal:
+        if command is not None:  # a Discord-only command, e.g. digest
+            try:
+                commands.run(session.kb, name)
+            except BriefbotError as exc:
+                return f"⚠️ {exc}"
+        return commands.run(session.kb, "help", unknown=name)
+    try:
+        kwargs = command.parse_slash(rest) if slash else command.parse(rest)
+        return commands.run(session.kb, name, **kwargs)
+    except UsageError as exc:
+        return commands.usage_problem(str(exc), name, "/" if slash else prefix, slash=slash)
+    except BriefbotError as exc:
+        return f"⚠️ {exc}"
+
+
+def chat_reply(session: Session, line: str) -> str:
+    """What ``chat`` prints for one line: the bot's answer as terminal text ("" for silence)."""
+    outcome = chat_outcome(session, line)
+    if outcome is None or isinstance(outcome, str):
+        return session.terminal.text(outcome or "")
+    return session.text(outcome, session.settings.command_prefix)
+
+
+def bot_pages(session: Session, line: str) -> list[str]:
+    """The Discord messages the bot posts for the same line (none when it stays silent)."""
+    outcome = chat_outcome(session, line)
+    if outcome is None or isinstance(outcome, str):
+        return [outcome] if outcome else []
+    return session.messages(outcome.kind, outcome.result)
+
+
+def chat(session: Session, stdin: TextIO, out: TextIO) -> int:
+    """Run the REPL on ``stdin``: prompted at a terminal, one block per line from a pipe."""
+    if not stdin.isatty():
+        for line in stdin:
+            reply = chat_reply(session, line.strip())
+            if reply:
+                print(reply, file=out)
+            print(BLOCK_END, end="", file=out, flush=True)
+        return 0
+    prefix = session.settings.command_prefix
+    print(f"briefbot chat — type {prefix}help; Ctrl-D (or {prefix}quit) leaves.", file=out)
+    with _history(session.settings.data_dir / "chat_history"):
+        while True:
+            try:
+                line = input("> ").strip()
+            except KeyboardInterrupt:  # Ctrl-C: drop the line, keep the session
+                print(file=out)
+                continue
+            except EOFError:  # Ctrl-D
+                print(file=out)
+                return 0
+            if line in (f"{prefix}quit", f"{prefix}exit", "quit", "exit"):
+                return 0
+            reply = chat_reply(session, line)
+            if reply:
+                print(reply, file=out, flush=True)
+
+
+@contextlib.contextmanager
+def _history(path: Path) -> Iterator[None]:
+    """Line editing and a history kept across sessions, where readline exists."""
+    try:
+        import readline  # not on every platform; importing it gives input() line editing
+    except ImportError:
+        yield
+        return
+    readline.set_history_length(HISTORY_LENGTH)
+    with contextlib.suppress(OSError):  # no history yet
+        readline.read_history_file(path)
+    try:
+        yield
+    finally:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(path)
+        except OSError as exc:  # a read-only data dir must not spoil leaving the REPL
+            log.warning("could not save the chat history to %s: %s", path, exc)
