@@ -3,15 +3,18 @@
 The card only ever shows what the people directory found for one person the query names
 exactly (any case, surname alone, hyphens and spaces aside). A near miss ("Kishy") or a name
 the corpus does not use ("Obama") gets suggestions instead: never a card for a guess, and
-never passages that merely share a word with the query.
+never passages that merely share a word with the query. A place or an organisation the corpus
+names ("Japan", "the LDP") is said to be one, with the ``search`` that finds what it says.
+An author's card also shows, per article, the sentences that carry its argument.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bot.answers.arguments import argument
 from bot.answers.results import Cited
 from bot.corpus import Document
 from bot.errors import UsageError
@@ -57,6 +60,15 @@ class Authored:
 
 
 @dataclass(frozen=True)
+class ArticleArgument:
+    """The sentences that carry one article's argument, in its author's voice, in order."""
+
+    doc: str
+    title: str
+    sentences: list[Cited]
+
+
+@dataclass(frozen=True)
 class RoleGroup:
     """One role text with every passage that states it (for the card)."""
 
@@ -79,8 +91,12 @@ class WhoResult:
 
     ``found`` is true only for a single person the query names exactly. Otherwise
     ``reason`` says why ("ambiguous": several people share the name; "typo": it looks like
-    a name in the corpus; "unknown": no one by that name) and ``suggestions`` holds the
-    candidates or the closest names.
+    a name in the corpus; "organisation" or "place": the query names one, ``name`` is its
+    canonical name and ``search_query`` what to search for; "unknown": no one by that name)
+    and ``suggestions`` holds the candidates or the closest names.
+
+    ``arguments`` (authors only): per article they wrote, the 2–3 sentences in the author's
+    own voice that carry its argument, each cited.
     """
 
     query: str
@@ -95,6 +111,8 @@ class WhoResult:
     role_citations: list[Cited] = field(default_factory=list)
     authored: list[Authored] = field(default_factory=list)
     documents: list[DocumentMentions] = field(default_factory=list)
+    arguments: list[ArticleArgument] = field(default_factory=list)
+    search_query: str | None = None
     # For the template only.
     role_groups: list[RoleGroup] = field(default_factory=list, metadata={"internal": True})
     shown_quotes: list[QuoteCitation] = field(default_factory=list,
@@ -136,6 +154,10 @@ def who(kb: KnowledgeBase, name: str) -> WhoResult:
     if matches:
         return WhoResult(query, False, suggestions=sorted(p.name for p in matches),
                          reason="ambiguous", everyone=everyone)
+    entity = directory.entity(query)
+    if entity is not None:
+        return WhoResult(query, False, name=entity.name, aliases=list(entity.aliases),
+                         reason=entity.kind, search_query=entity.name, everyone=everyone)
     closest = directory.closest(query)
     typos = [n for n, score in closest if score >= TYPO_SCORE]
     if typos:
@@ -178,11 +200,25 @@ def card(kb: KnowledgeBase, query: str, person: Person) -> WhoResult:
         role_citations=role_citations,
         authored=authored,
         documents=_by_document(mentions),
+        arguments=_arguments(kb, person, cite),
         role_groups=_role_groups(role_citations),
         shown_quotes=shown_quotes,
         shown_mentions=_pick_mentions(mentions, shown_quotes, MENTIONS_SHOWN),
         search_hint=person.aliases[0] if person.aliases else person.name,
     )
+
+
+def _arguments(kb: KnowledgeBase, person: Person, cite: Callable[[str, str], Cited]
+               ) -> list[ArticleArgument]:
+    """The argument of each article ``person`` wrote (not translated)."""
+    found = []
+    for byline in person.bylines:
+        doc = kb.corpus.documents[byline.doc]
+        if byline.credit == "author":
+            sentences = [cite(s.passage, s.sentence) for s in argument(kb, doc)]
+            if sentences:
+                found.append(ArticleArgument(doc.id, doc.label, sentences))
+    return found
 
 
 def _credit_role(doc: Document, credit: str) -> str:

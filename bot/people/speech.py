@@ -29,7 +29,7 @@ _MONTHS_DAYS = (r"(?:January|February|March|April|May|June|July|August|September
                 r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")
 # Words between a name and its verb: adverbs and dates ("last month", "on Tuesday"), never a
 # clause of its own.
-_NOT_ADVERB = r"(?!(?:and|or|but|who|which|that|to|his|her|their|its)\b)"
+_NOT_ADVERB = r"(?!(?:and|or|but|who|which|that|his|her|their|its)\b)"
 _FILLER = rf"(?:{_NOT_ADVERB}[a-z]+|{_MONTHS_DAYS}|\d{{1,4}})"
 #: After a name: optional (parenthesis), optional ", appositive,", a few adverbs, a verb.
 SPEECH_AFTER_RE = re.compile(
