@@ -55,12 +55,11 @@ def argument(kb: KnowledgeBase, doc: Document, limit: int = ARGUMENT_SENTENCES
     if not doc.author or not doc.passages:
         return []
     total = max(1, len(kb.index.passages))
-    frequencies = kb.index.document_frequencies
+    frequency = kb.index.document_frequency
 
     def vector(text: str) -> dict[str, float]:
         counts = Counter(kb.analyzer.tokens(text))
-        return {t: n * math.log(1 + total / (1 + frequencies.get(t, 0)))
-                for t, n in counts.items()}
+        return {t: n * math.log(1 + total / (1 + frequency(t))) for t, n in counts.items()}
 
     whole = vector(" ".join(p.text for p in doc.passages))
     last = doc.passages[-1].number
