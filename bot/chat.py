@@ -17,6 +17,7 @@ from typing import TextIO
 
 from bot import commands
 from bot.errors import BriefbotError, UsageError
+from bot.outgoing import ECHO_LIMIT, clip, outgoing
 from bot.session import Session
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ def chat_outcome(session: Session, line: str) -> commands.Reply | str | None:
                 commands.run(session.kb, name)
             except BriefbotError as exc:
                 return f"⚠️ {exc}"
-        return commands.run(session.kb, "help", unknown=name)
+        # Clipped: an over-long word (`!` + 1,001 characters) gets the same one short answer.
+        return commands.run(session.kb, "help", unknown=clip(name, ECHO_LIMIT))
     try:
         kwargs = command.parse_slash(rest) if slash else command.parse(rest)
         return commands.run(session.kb, name, **kwargs)
@@ -70,7 +72,7 @@ def bot_pages(session: Session, line: str) -> list[str]:
     """The Discord messages the bot posts for the same line (none when it stays silent)."""
     outcome = chat_outcome(session, line)
     if outcome is None or isinstance(outcome, str):
-        return [outcome] if outcome else []
+        return [outgoing(outcome)] if outcome else []
     return session.messages(outcome.kind, outcome.result)
 
 

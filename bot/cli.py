@@ -26,6 +26,7 @@ from bot.corpus import check_knowledge, problem_report
 from bot.errors import BriefbotError, ConfigError, KnowledgeError, UsageError
 from bot.grammar import Param
 from bot.knowledge import KnowledgeBase
+from bot.outgoing import terminal
 from bot.session import SHELL_PREFIX, Session
 from bot.terminal import to_terminal, use_colour
 
@@ -216,7 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(getattr(args, "config", None), overrides=overrides)
         session = Session(settings, colour=use_colour(sys.stdout))
-        return _dispatch(args, session, parser, sys.stdout)
+        # Every byte printed passes bot.outgoing (answers are cleaned before styling too).
+        return _dispatch(args, session, parser, terminal(sys.stdout))
     except UsageError as exc:
         return _fail(str(exc), 2)
     except (KnowledgeError, ConfigError) as exc:

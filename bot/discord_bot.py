@@ -32,6 +32,7 @@ from bot.digest import DigestStore
 from bot.errors import BriefbotError, ConfigError, UsageError
 from bot.knowledge import KnowledgeBase
 from bot.logs import TokenRedactor, configure_logging, token_secrets
+from bot.outgoing import ECHO_LIMIT, clip, echo, outgoing
 from bot.private_files import warn_if_shared
 from bot.reload import KnowledgeChange, KnowledgeHolder, ReloadRefused, prepare_reload
 from bot.render import Renderer
@@ -102,6 +103,20 @@ def unwrap(error: BaseException) -> BaseException:
 # ------------------------------------------------------------------------------ the bot
 
 
+class OutgoingContext(commands.Context["BriefBot"]):
+    """The context of every command: whatever a cog sends passes through ``bot.outgoing``.
+
+    One hook for all cogs (answers, digest and admin replies, prefix and slash alike), so a
+    new ``ctx.send`` cannot forget the hygiene.
+    """
+
+    async def send(self, content: str | None = None, **kwargs: Any) -> discord.Message:
+        """Send ``content`` cleaned by :meth:`BriefBot.outgoing`, with the other arguments."""
+        if content is not None:
+            content = self.bot.outgoing(str(content))
+        return await super().send(content, **kwargs)
+
+
 class BriefBot(commands.Bot):
     """The briefing bot: prefix and slash commands over the shared command table.
 
@@ -142,6 +157,11 @@ class BriefBot(commands.Bot):
         self.add_check(self.check_cooldown)
         self.tree.error(self.on_app_command_error)
 
+    async def get_context(self, origin: discord.Message | discord.Interaction[Any],
+                          /, *, cls: Any = OutgoingContext) -> Any:
+        """Every command (prefix, hybrid or slash) runs with an :class:`OutgoingContext`."""
+        return await super().get_context(origin, cls=cls)
+
     async def setup_hook(self) -> None:
         """Load the cogs. Slash commands are not synced here: see ``!sync``/``briefbot sync``."""
         for extension in self.extensions_to_load:
@@ -180,11 +200,12 @@ class BriefBot(commands.Bot):
         reply = core.run(kb or self.kb, name, **kwargs)
         messages = self.renderer.messages(reply.kind, reply.result,
                                           prefix=self.settings.command_prefix)
-        return [self.redact(m) for m in messages]
+        return [self.outgoing(m) for m in messages]
 
-    def redact(self, text: str) -> str:
-        """Defence in depth: no reply can ever carry the token."""
-        return self.redactor.redact(text)
+    def outgoing(self, text: str) -> str:
+        """Every text the bot sends: the token redacted (defence in depth), then
+        :func:`bot.outgoing.outgoing` (control characters, mentions, Discord's limit)."""
+        return outgoing(self.redactor.redact(text))
 
     async def reload_knowledge(self) -> KnowledgeChange:
         """Validate and build the knowledge directory beside the served one, then swap.
@@ -304,7 +325,7 @@ class BriefBot(commands.Bot):
         known = name if name in core.COMMANDS else None
         usage = f"\nUsage: `{core.usage_line(prefix, known, slash)}`" if known else ""
         if isinstance(error, commands.TooManyArguments):
-            return f"⚠️ Too many words: `{extra.strip()}`.{usage}"
+            return f"⚠️ Too many words: `{echo(extra)}`.{usage}"
         if isinstance(error, UsageError) and known:
             return core.usage_problem(str(error), known, prefix, slash)
         if isinstance(error, BriefbotError):
@@ -335,9 +356,9 @@ class BriefBot(commands.Bot):
         """An error reply to a command: ephemeral for slash, a reply to the message otherwise."""
         try:
             if ctx.interaction is not None:
-                await ctx.send(self.redact(message), ephemeral=True)
+                await ctx.send(self.outgoing(message), ephemeral=True)
             else:
-                await ctx.send(self.redact(message), reference=ctx.message.to_reference(
+                await ctx.send(self.outgoing(message), reference=ctx.message.to_reference(
                     fail_if_not_exists=False))
         except discord.HTTPException as exc:
             log.warning("could not deliver an error reply: %s", exc)
@@ -347,9 +368,9 @@ class BriefBot(commands.Bot):
         """An ephemeral error reply to an interaction, whether or not it was answered yet."""
         try:
             if interaction.response.is_done():
-                await interaction.followup.send(self.redact(message), ephemeral=True)
+                await interaction.followup.send(self.outgoing(message), ephemeral=True)
             else:
-                await interaction.response.send_message(self.redact(message), ephemeral=True)
+                await interaction.response.send_message(self.outgoing(message), ephemeral=True)
         except discord.HTTPException as exc:
             log.warning("could not deliver an error reply: %s", exc)
 
@@ -358,7 +379,8 @@ class BriefBot(commands.Bot):
         # Unknown commands count against the cooldown too: the help is a long reply to flood.
         if not self._within_cooldown(ctx):
             return
-        name = (ctx.invoked_with or "").lower()
+        # Clipped: an over-long word (`!` + 1,001 characters) gets the same one short answer.
+        name = clip((ctx.invoked_with or "").lower(), ECHO_LIMIT)
         await send_pages(ctx, await self.pages("help", unknown=name))
 
     def _within_cooldown(self, ctx: commands.Context[Any]) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.errors import UsageError
+from bot.outgoing import echo  # user input quoted back: clipped, defused
 
 #: How many results a ``--limit`` may ask for: enough to read, few enough for a reply.
 LIMIT_RANGE = (1, 25)
@@ -87,7 +88,7 @@ class Param:
         try:
             value = int(raw)
         except ValueError:
-            raise ValueError(f"{wants}, not `{raw}`") from None
+            raise ValueError(f"{wants}, not `{echo(raw)}`") from None
         low, high = self.minimum, self.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             raise ValueError(f"{wants}, not {value}")
@@ -121,8 +122,8 @@ def _unknown_option(word: str, params: Sequence[Param]) -> UsageError:
     options = [p for p in params if p.is_option]
     offered = (" It takes " + ", ".join(f"`--{p.name} {p.shown}`" for p in options) + "."
                if options else " It takes no options.")
-    return UsageError(f"Unknown option `{word}`.{offered} To look for a word that starts with "
-                      f"`-`, put `--` before it.")
+    return UsageError(f"Unknown option `{echo(word)}`.{offered} To look for a word that starts "
+                      f"with `-`, put `--` before it.")
 
 
 def parse_text(params: Sequence[Param], text: str) -> dict[str, Any]:
@@ -179,7 +180,7 @@ def parse_words(params: Sequence[Param], words: Sequence[str]) -> dict[str, Any]
         elif param.required:
             raise UsageError(f"Missing {param.shown} ({param.help[0].lower()}{param.help[1:]}).")
     if positional:
-        raise UsageError(f"Too many words: `{' '.join(positional)}`.")
+        raise UsageError(f"Too many words: `{echo(' '.join(positional))}`.")
     return {p.name: values.get(p.name, p.default) for p in params}
 
 
@@ -205,7 +206,7 @@ def parse_slash_text(params: Sequence[Param], text: str) -> dict[str, Any]:
         hint = " ".join(f"{p.name}:…" for p in offered.values())
         raise UsageError(f"Slash options are typed as `name:value`"
                          f"{' (' + hint + ')' if hint else ''}; "
-                         f"`{lead.strip()}` is not one.")
+                         f"`{echo(lead)}` is not one.")
     values: dict[str, Any] = {}
     ends = [m.start() for m in marks[1:]] + ([len(text)] if marks else [])
     for mark, end in zip(marks, ends, strict=True):

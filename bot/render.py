@@ -17,19 +17,13 @@ from typing import Any
 import jinja2
 
 from bot.bundled import bundled_path
+from bot.outgoing import MESSAGE_LIMIT, clip, defuse_mentions, strip_controls
 
 #: Bundled templates (the repository's ``prompts/``, packaged into a wheel).
 BUNDLED_PROMPTS = bundled_path("prompts")
 
-#: Discord's limit on the content of one message.
-MESSAGE_LIMIT = 2000
-
 _MARKDOWN_RE = re.compile(r"([\\*_~`|\[\]])")  # ">" and "#" only matter at a line start
 _LINE_START_RE = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
-_MENTION_RE = re.compile(r"@(?=everyone|here|[!&]?\d|\S)", re.IGNORECASE)
-_ZERO_WIDTH_SPACE = "\u200b"
-# Bidirectional overrides and isolates: echoed, they would reverse the rest of the reply.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 def escape_markdown(text: str) -> str:
@@ -37,25 +31,13 @@ def escape_markdown(text: str) -> str:
 
     Discord renders the escaped text as the original characters, so quoted corpus text still
     reads verbatim; ``@everyone`` gets a zero-width space after the ``@`` so it pings nobody
-    even where ``allowed_mentions`` is not in force; bidirectional control characters are
-    dropped so they cannot flip the rest of the reply.
+    even where ``allowed_mentions`` is not in force; control characters (bidirectional ones
+    included) are dropped so they cannot flip or recolour the rest of the reply.
     """
-    text = text.translate(_BIDI_CONTROLS)
+    text = strip_controls(text)
     text = _MARKDOWN_RE.sub(r"\\\1", text)
     text = _LINE_START_RE.sub(r"\1\\\2", text)
-    text = _MENTION_RE.sub("@" + _ZERO_WIDTH_SPACE, text)
-    return text.replace("<#", "<" + _ZERO_WIDTH_SPACE + "#")
-
-
-def clip(text: str, limit: int) -> str:
-    """Cut ``text`` at a word boundary to at most ``limit`` characters, marking the cut."""
-    text = " ".join(str(text).split())
-    if len(text) <= limit:
-        return text
-    cut = text[: max(limit - 1, 0)]
-    if text[len(cut)] != " ":  # the cut falls inside a word: drop the partial word
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip() + "…"
+    return defuse_mentions(text, everything=True)
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

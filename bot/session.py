@@ -9,6 +9,7 @@ from bot import commands
 from bot.answers.results import to_json
 from bot.config import Settings
 from bot.knowledge import KnowledgeBase
+from bot.outgoing import outgoing
 from bot.render import Renderer
 from bot.terminal import TerminalRenderer
 
@@ -46,4 +47,5 @@ class Session:
 
     def messages(self, kind: str, result: Any) -> list[str]:
         """Render a result into the Discord messages the bot would send."""
-        return self.renderer.messages(kind, result, prefix=self.settings.command_prefix)
+        return [outgoing(m) for m in self.renderer.messages(kind, result,
+                                                            prefix=self.settings.command_prefix)]

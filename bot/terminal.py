@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.outgoing import outgoing
 from bot.render import Renderer
 
 #: Characters the templates use as markup; corpus text is shielded from being read as such.
@@ -50,6 +51,9 @@ def use_colour(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
 
 def to_terminal(text: str, colour: bool) -> str:
     """Turn the templates' Discord markup into terminal styling, or into plain text."""
+    # Cleaned first (bot.outgoing): the only escape sequences that reach a terminal are ours.
+    text = outgoing(text, "terminal")
+
     def style(name: str) -> Any:
         def apply(match: re.Match[str]) -> str:
             inner = next(g for g in match.groups() if g is not None)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from bot.answers.brief import BriefResult, brief
 from bot.digest.schedule import Schedule
 from bot.knowledge import KnowledgeBase
+from bot.outgoing import outgoing
 from bot.render import MESSAGE_LIMIT, Renderer
 
 logger = logging.getLogger(__name__)
@@ -152,8 +153,10 @@ def marker(key: str) -> str:
 
 
 def with_marker(content: str, key: str) -> str:
-    """``content`` with the :func:`marker` line appended."""
-    return f"{content.rstrip()}\n{marker(key)}"
+    """The digest post: ``content`` made fit to send (:func:`bot.outgoing.outgoing`), with
+    the :func:`marker` line appended within Discord's limit."""
+    line = marker(key)
+    return f"{outgoing(content, limit=MESSAGE_LIMIT - len(line) - 1).rstrip()}\n{line}"
 
 
 def find_marker(content: str) -> str | None:
