@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests import test_e2e_discord as e2e
 from tests.fakediscord import FakeDiscord
-from tests.test_e2e_discord import (  # noqa: F401 - bot and fake are fixtures
-    CITATION,
-    BotProcess,
-    ask,
-    bot,
-    fake,
-    new_user,
-)
+from tests.test_e2e_discord import CITATION, BotProcess, ask, new_user
+
+# The module's own bot process and fake server, from the same fixtures as test_e2e_discord.
+fake = e2e.fake
+bot = e2e.bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 MENTION_ARTEFACTS = ("@everyone", "@here", "<@&", "<@!")
