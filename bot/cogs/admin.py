@@ -106,7 +106,7 @@ class Admin(commands.Cog):
             else:
                 log.info("%s reloaded the knowledge base", ctx.author.id)
                 reply = describe_change(change)
-        await ctx.send(self.bot.redact(reply),
+        await ctx.send(self.bot.outgoing(reply),
                        reference=ctx.message.to_reference(fail_if_not_exists=False))
 
 
