@@ -3,9 +3,9 @@
 The points are the groups of :mod:`.facets`. A group's score is its best statement's
 relevance plus its support — how many documents make the point — since a proposal three
 articles make matters more to a reader than one made in passing once. The order is greedy: at
-each step the group with the highest score, less :data:`SOURCE_PENALTY` for every point
-already taken from the document of its shown statement, so that one long article does not
-fill a briefing when several discuss the topic. A group whose shown statement overlaps a
+each step the group with the highest score, less :data:`SOURCE_PENALTY` for every point its
+document already has beyond its fair share, so that one article does not fill a briefing
+when several discuss the topic. A group whose shown statement overlaps a
 point already taken shows its next statement; one whose every statement overlaps is dropped.
 
 Greedy order is the same whatever the count, so the first ``n`` points are the best ``n``: one
@@ -25,11 +25,9 @@ if TYPE_CHECKING:
 
 #: Weight of support: the share of the widest group's documents a group's documents are.
 W_SUPPORT = 0.3
-#: Subtracted from a group's score for each point already taken from the same document.
-SOURCE_PENALTY = 0.02
-#: Subtracted for each point already taken from the same paragraph: a paragraph usually makes
-#: one point, so its second sentence more often restates the first than a new source does.
-PASSAGE_PENALTY = 0.0
+#: Subtracted from a group's score for each point its document already has beyond its fair
+#: share (its share of the groups).
+SOURCE_PENALTY = 0.1
 #: Groups scoring below this share of the best one are noise rather than points.
 RELEVANCE_FLOOR = 0.2
 
@@ -67,15 +65,21 @@ def order_groups(groups: Sequence[Group], limit: int) -> list[Group]:
     remaining = sorted((g for g in scored if g.score >= floor),
                        key=lambda g: (-g.score, g.statements[0].passage, g.statements[0].start))
     chosen: list[Group] = []
+    # A document's fair share of the points: its share of the groups (of their statements
+    # shown first). One article with most of the distinct points may have most of the
+    # briefing; one with a few repeated ones may not crowd out the rest.
+    share: dict[str, float] = {}
+    for group in remaining:
+        doc = group.statements[0].doc
+        share[doc] = share.get(doc, 0.0) + 1 / len(remaining)
     per_doc: dict[str, int] = {}
-    per_passage: dict[str, int] = {}
     taken: list[Statement] = []
     while remaining and len(chosen) < limit:
         best_i, best_value = 0, -math.inf
         for i, group in enumerate(remaining):
-            shown = group.statements[0]
-            value = (group.score - SOURCE_PENALTY * per_doc.get(shown.doc, 0)
-                     - PASSAGE_PENALTY * per_passage.get(shown.passage, 0))
+            doc = group.statements[0].doc
+            over = per_doc.get(doc, 0) + 1 - (len(chosen) + 1) * share[doc]
+            value = group.score - SOURCE_PENALTY * max(0.0, over)
             if value > best_value:
                 best_i, best_value = i, value
         group = remaining.pop(best_i)
@@ -93,5 +97,4 @@ def order_groups(groups: Sequence[Group], limit: int) -> list[Group]:
         chosen.append(group)
         first = group.statements[0]
         per_doc[first.doc] = per_doc.get(first.doc, 0) + 1
-        per_passage[first.passage] = per_passage.get(first.passage, 0) + 1
     return chosen
