@@ -149,8 +149,15 @@ def split_sentences(text: str) -> list[Sentence]:
 
     pysbd finds the boundaries (it knows "Dec. 23", "U.S.", "e.g." and quotations); the rules
     here repair its known misses. Pieces are cut only at pysbd's boundaries and then merged, so
-    the sentences always cover every non-whitespace character of ``text``.
+    the sentences always cover every non-whitespace character of ``text``. Cached: pysbd is
+    slow (milliseconds a passage), and one build splits a passage for several purposes
+    (brief statements, their attribution, people).
     """
+    return list(_split_sentences(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _split_sentences(text: str) -> tuple[Sentence, ...]:
     shadow = _APOSTROPHE_RE.sub("\u02bc", text)
     with _SEGMENTER_LOCK:
         spans = _segmenter().segment(shadow) if text.strip() else []
@@ -173,7 +180,7 @@ def split_sentences(text: str) -> list[Sentence]:
                 merged[-1] = (merged[-1][0], hi)
                 continue
         merged.append((lo, hi))
-    return [Sentence(lo, hi, text[lo:hi]) for lo, hi in merged]
+    return tuple(Sentence(lo, hi, text[lo:hi]) for lo, hi in merged)
 
 
 # -------------------------------------------------------------------------------- analyzer
