@@ -59,6 +59,7 @@ class Artifact:
 #: Every artifact, by name (see the module docstring for how to register one).
 ARTIFACTS: dict[str, Artifact] = {
     "people": Artifact("bot.people.directory:build_directory"),
+    "vocabulary": Artifact("bot.answers.suggest:build_vocabulary"),
     "brief-facets": Artifact("bot.answers.brief.facets:build_facets"),
 }
 

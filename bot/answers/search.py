@@ -1,7 +1,15 @@
-"""``search``: ranked passages for a free-text query, each with its score and citation."""
+"""``search``: ranked passages for a free-text query, each with its score and citation.
+
+A question asks for a kind of answer that its own words do not contain: "how far is Taiwan
+from Japan" wants a distance ("only 110km from the westernmost point of Japan"), and the word
+"far" would rank "so far" instead. A question phrase is therefore replaced by the words that
+state such an answer (:data:`ANSWER_WORDS`) before ranking; the rest of the query is searched
+as typed.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.answers.suggest import suggest_terms
@@ -12,6 +20,15 @@ from bot.text import Analyzer, split_sentences
 
 #: Characters of a passage shown in a reply; the JSON carries the whole passage.
 EXCERPT_CHARS = 320
+#: Question phrases (folded) and the words an answer to them is written with.
+ANSWER_WORDS = {
+    "how far": "distance km kilometre kilometer mile nautical",
+    "how close": "distance km kilometre kilometer mile nautical",
+    "how near": "distance km kilometre kilometer mile nautical",
+}
+_QUESTION_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(q).replace(r"\ ", r"\s+") for q in ANSWER_WORDS) + r")\b",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -55,7 +72,7 @@ def search(kb: KnowledgeBase, query: str, limit: int = 5) -> SearchResult:
         raise UsageError("Tell me what to search for, e.g. `search senkaku`.")
     if not 1 <= limit <= 25:
         raise UsageError(f"--limit must be between 1 and 25, not {limit}.")
-    tokens = kb.analyzer.tokens(query)
+    tokens = query_tokens(kb.analyzer, query)
     if not tokens:
         return SearchResult(query, [], reason="common")
     hits = kb.index.search_tokens(tokens, limit)
@@ -73,6 +90,18 @@ def search(kb: KnowledgeBase, query: str, limit: int = 5) -> SearchResult:
             excerpt_is_partial_end=end < len(hit.passage.text.rstrip()),
         ))
     return SearchResult(query, results)
+
+
+def query_tokens(analyzer: Analyzer, query: str) -> list[str]:
+    """The terms ``query`` is ranked by: its own, with question phrases replaced by the
+    words of their answers ("how far" → distance, km, mile …, each answer term once)."""
+    answers = {ANSWER_WORDS[" ".join(m.group().lower().split())]
+               for m in _QUESTION_RE.finditer(query)}
+    if not answers:
+        return analyzer.tokens(query)
+    tokens = analyzer.tokens(_QUESTION_RE.sub(" ", query))
+    extra = dict.fromkeys(analyzer.tokens(" ".join(sorted(answers))))
+    return tokens + [t for t in extra if t not in tokens]
 
 
 def excerpt_span(analyzer: Analyzer, passage: Passage, terms: set[str],
