@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot import commands
 from bot.errors import BriefbotError, UsageError
@@ -28,13 +29,22 @@ BLOCK_END = "-- end of reply --\n"
 HISTORY_LENGTH = 1000
 
 
-def chat_outcome(session: Session, line: str) -> commands.Reply | str | None:
-    """What the bot makes of one message: a reply to render, an error text, or silence.
+@dataclass(frozen=True)
+class Call:
+    """A command and the keyword arguments a line asks it to run with."""
+
+    name: str
+    kwargs: dict[str, Any]
+    slash: bool = False  # typed as a slash command: its errors show the slash usage
+
+
+def interpret(line: str, prefix: str) -> Call | str | None:
+    """How the bot reads one message: a command call, a usage error's text, or nothing.
 
     ``!name words`` is read as the bot reads a prefix command; ``/name option:value`` as the
-    slash command it spells. An error text is worded as the bot words it.
+    slash command it spells; an unknown name asks ``help`` about it. The error text is worded
+    as the bot words it.
     """
-    prefix = session.settings.command_prefix
     slash = line.startswith("/") and line[1:2].isalpha()
     if not (slash or line.startswith(prefix)):
         return None
@@ -43,19 +53,29 @@ def chat_outcome(session: Session, line: str) -> commands.Reply | str | None:
     if not name:
         return None
     command = commands.COMMANDS.get(name)
-    if command is None or not command.terminal:
-        if command is not None:  # a Discord-only command, e.g. digest
-            try:
-                commands.run(session.kb, name)
-            except BriefbotError as exc:
-                return f"⚠️ {exc}"
+    if command is None:
         # Clipped: an over-long word (`!` + 1,001 characters) gets the same one short answer.
-        return commands.run(session.kb, "help", unknown=clip(name, ECHO_LIMIT))
+        return Call("help", {"unknown": clip(name, ECHO_LIMIT)})
+    if not command.terminal:  # a Discord-only command, e.g. digest: the core says so
+        return Call(name, {})
     try:
-        kwargs = command.parse_slash(rest) if slash else command.parse(rest)
-        return commands.run(session.kb, name, **kwargs)
+        return Call(name, command.parse_slash(rest) if slash else command.parse(rest), slash)
     except UsageError as exc:
         return commands.usage_problem(str(exc), name, "/" if slash else prefix, slash=slash)
+
+
+def chat_outcome(session: Session, line: str) -> commands.Reply | str | None:
+    """What the bot answers to one message: a reply to render, an error text, or silence."""
+    call = interpret(line, session.settings.command_prefix)
+    if not isinstance(call, Call):
+        return call
+    try:
+        return commands.run(session.kb, call.name, **call.kwargs)
+    except UsageError as exc:
+        if not commands.COMMANDS[call.name].terminal:
+            return f"⚠️ {exc}"
+        prefix = "/" if call.slash else session.settings.command_prefix
+        return commands.usage_problem(str(exc), call.name, prefix, slash=call.slash)
     except BriefbotError as exc:
         return f"⚠️ {exc}"
 
