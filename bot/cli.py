@@ -317,15 +317,17 @@ def _ingest(args: argparse.Namespace, settings: Settings, as_json: bool, out: Te
 def _eval(args: argparse.Namespace, kb: KnowledgeBase, as_json: bool, out: TextIO) -> int:
     from bot.brief_eval import bundled_report, heldout_report
     from bot.evaluation import evaluate, load_judgements
+    from bot.people_eval import people_report
 
     raw = sorted(args.raw.glob("*.txt"))
     if not raw:
         raise UsageError(f"no raw article files (*.txt) in {args.raw}")
     report = evaluate(kb, load_judgements(args.queries, kb.corpus), raw)
     briefs = [*bundled_report(kb), *heldout_report()]
+    people = people_report(kb)
     if as_json:
-        print(json.dumps({**to_json(report), "briefs": [c.figures() for c in briefs]},
-                         indent=2), file=out)
+        print(json.dumps({**to_json(report), "briefs": [c.figures() for c in briefs],
+                          "people": [p.figures() for p in people]}, indent=2), file=out)
         return 0
     print(f"{report.queries} judged queries · nDCG@5 and MRR@10, measured in this run\n", file=out)
     print(f"{'system':<40} {'nDCG@5':>7} {'MRR':>7} {'teaser/byline hits':>19}", file=out)
@@ -337,6 +339,10 @@ def _eval(args: argparse.Namespace, kb: KnowledgeBase, as_json: bool, out: TextI
           "held-out: tests/data/heldout ingested beside the bundled five)", file=out)
     for coverage in briefs:
         print(coverage.summary(), file=out)
+    print("\nPeople against the gold lists (tests/eval/people.yaml, tests/data/heldout/gold.yaml)",
+          file=out)
+    for figures in people:
+        print(figures.summary(), file=out)
     return 0
 
 
