@@ -177,6 +177,13 @@ def build_parser() -> ArgumentParser:
                        help="copy the digest database consistently (safe while the bot runs)")
     p.add_argument("--out", type=Path, metavar="FILE", default=None,
                    help="where to write it (default: <data dir>/backups/digests-<time>.sqlite3)")
+    p = sub.add_parser("bench", parents=[common],
+                       help="time our engine against plain rank-bm25 on synthetic corpora")
+    p.add_argument("--sizes", type=_sizes, default=[1000, 10000, 100000], metavar="N,N,…",
+                   help="synthetic corpus sizes in passages (default: 1000,10000,100000)")
+    p.add_argument("--seed", type=int, default=1, help="synthetic corpus seed (default: 1)")
+    p.add_argument("--workdir", type=Path, default=None, metavar="DIR",
+                   help="where synthetic corpora are written and reused (default: a temp dir)")
     sub.add_parser("run", parents=[common],
                    help="start the Discord bot (needs DISCORD_TOKEN in the environment or .env)")
     p = sub.add_parser("sync", parents=[common],
@@ -257,6 +264,8 @@ def _dispatch(args: argparse.Namespace, session: Session, parser: ArgumentParser
         return _eval(args, session.kb, as_json, out)
     if command == "digest":
         return _digest(args, session, as_json, out)
+    if command == "bench":
+        return _bench(args, as_json, out)
     if command == "backup":
         from bot.digest import backup
 
@@ -311,6 +320,26 @@ def _ingest(args: argparse.Namespace, settings: Settings, as_json: bool, out: Te
         for dropped in report.dropped:
             snippet = dropped.text if len(dropped.text) <= 90 else dropped.text[:89] + "…"
             print(f"  {verb} ({dropped.reason}): {snippet}", file=out)
+    return 0
+
+
+def _sizes(raw: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in raw.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes must be numbers like 1000,10000, not {raw!r}"
+                                         ) from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("every size must be at least 1 passage")
+    return sizes
+
+
+def _bench(args: argparse.Namespace, as_json: bool, out: TextIO) -> int:
+    from bot import bench
+
+    knowledge = getattr(args, "knowledge", None)
+    runs = bench.run(args.sizes, seed=args.seed, knowledge=knowledge, workdir=args.workdir)
+    print(json.dumps({"runs": runs}, indent=2) if as_json else bench.table(runs), file=out)
     return 0
 
 

@@ -8,10 +8,11 @@ terminal-rendering framework of which a progress bar would be all we used.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TextIO, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 T = TypeVar("T")
 
@@ -23,7 +24,29 @@ def progress(iterable: Iterable[T], total: int | None = None, desc: str = "",
     The bar is cleared when done, so it never ends up in a transcript; piped or redirected
     output, and logs, see nothing of it.
     """
+    from tqdm import tqdm  # imported when a job runs, not with every command
+
     out = stream if stream is not None else sys.stderr
     interactive = hasattr(out, "isatty") and out.isatty()
     yield from tqdm(iterable, total=total, desc=desc, file=out, disable=not interactive,
                     leave=False, dynamic_ncols=True)
+
+
+def reporter(desc: str, stream: TextIO | None = None) -> Callable[[int, int], None]:
+    """A ``report(done, total)`` callback drawing the same bar, for jobs that count rather
+    than iterate (an index build reports passages analysed)."""
+    out = stream if stream is not None else sys.stderr
+    bar: tqdm | None = None
+
+    def report(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc=desc, file=out, leave=False, dynamic_ncols=True,
+                       disable=not (hasattr(out, "isatty") and out.isatty()))
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return report

@@ -10,6 +10,7 @@ from bot.answers.results import to_json
 from bot.config import Settings
 from bot.knowledge import KnowledgeBase
 from bot.outgoing import outgoing
+from bot.progress import reporter
 from bot.render import Renderer
 from bot.terminal import TerminalRenderer
 
@@ -30,7 +31,7 @@ class Session:
     def kb(self) -> KnowledgeBase:
         """The knowledge base (loaded on first use, so ``ingest`` and ``help`` stay fast)."""
         if self._kb is None:
-            self._kb = KnowledgeBase.open(self.settings)
+            self._kb = KnowledgeBase.open(self.settings, progress=reporter("indexing"))
         return self._kb
 
     def answer(self, name: str, kwargs: dict[str, Any], as_json: bool) -> str:

@@ -1,0 +1,154 @@
+"""One benchmark run: one engine over one knowledge directory, in a process of its own.
+
+Run as ``python -m bot.bench.measure SPEC_JSON``; prints one JSON object. A process per run
+keeps peak memory (``ru_maxrss``) and warm caches of one engine out of the other's figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def percentiles(seconds: list[float]) -> tuple[float, float]:
+    """p50 and p95 of ``seconds``, in milliseconds."""
+    if not seconds:
+        return float("nan"), float("nan")
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def timed(call: Callable[[Any], Any], arguments: list[Any]) -> list[float]:
+    """The wall time of ``call(argument)`` for each argument, one at a time."""
+    times = []
+    for argument in arguments:
+        start = time.perf_counter()
+        call(argument)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process and of its largest finished child, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def fresh_process(args: list[str], env: dict[str, str]) -> float:
+    """Wall time of a fresh ``briefbot`` process, as a user starts one."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "bot", *args], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def briefbot(spec: dict[str, Any]) -> dict[str, Any]:
+    """Our engine through the project's API: cold open, warm open, answers, fresh processes."""
+    from bot.answers import brief, who
+    from bot.config import load_settings
+    from bot.knowledge import KnowledgeBase
+    from bot.progress import reporter
+
+    settings = dataclasses.replace(load_settings(environ={}, dotenv=False),
+                                   knowledge_dir=Path(spec["knowledge"]),
+                                   cache_dir=Path(spec["cache"]))
+    start = time.perf_counter()
+    KnowledgeBase.open(settings, progress=reporter(f"indexing {spec['label']}"))
+    build_s = time.perf_counter() - start
+    start = time.perf_counter()
+    kb = KnowledgeBase.open(settings)
+    load_s = time.perf_counter() - start
+    queries = make_queries(list(kb.surface_words), spec["seed"], spec["query_count"])
+    # Also the warm-up: the first large query imports numpy, as in any long-running bot.
+    top10 = [[h.position for h in kb.index.search(q, 10)] for q in queries]
+    query_times = timed(lambda q: kb.index.search(q, 10), queries)
+    topics = [*kb.corpus.topics, *queries[:10]]
+    brief_times = timed(lambda t: brief(kb, t), topics)
+    start = time.perf_counter()
+    names = kb.people.names()[:20]
+    people_s = time.perf_counter() - start
+    who_times = timed(lambda n: who(kb, n), names)
+    word = next(iter(kb.surface_words), "security")
+    typo = word[:-2] + word[-1] + word[-2]
+    fresh_kb = KnowledgeBase.open(settings)  # "did you mean" as a new process meets it
+    suggest_s = timed(lambda q: brief(fresh_kb, q), [typo + " " + typo[::-1]])[0]
+    env = {**spec["env"], "BRIEFBOT_CACHE_DIR": spec["cache"]}
+    knowledge = ["--knowledge", spec["knowledge"]]
+    search_fresh = [fresh_process(["search", queries[0], *knowledge], env) for _ in range(3)]
+    brief_fresh = [fresh_process(["brief", next(iter(kb.corpus.topics), queries[0]), *knowledge],
+                                 env) for _ in range(3)]
+    query_p50, query_p95 = percentiles(query_times)
+    brief_p50, brief_p95 = percentiles(brief_times)
+    who_p50, who_p95 = percentiles(who_times)
+    return {"passages": len(kb.index.passages), "build_s": build_s, "load_s": load_s,
+            "query_p50_ms": query_p50,
+            "query_p95_ms": query_p95, "brief_p50_ms": brief_p50, "brief_p95_ms": brief_p95,
+            "who_p50_ms": who_p50, "who_p95_ms": who_p95, "people_open_s": people_s,
+            "did_you_mean_ms": suggest_s * 1000,
+            "fresh_search_s": statistics.median(search_fresh),
+            "fresh_brief_s": statistics.median(brief_fresh),
+            "peak_rss_mb": peak_rss_mb(), "top10": top10, "queries": queries}
+
+
+def make_queries(words: list[str], seed: int, count: int) -> list[str]:
+    """``count`` queries of 1-3 corpus words, ranks drawn log-uniformly from the frequency
+    list (``words``, most frequent first) so common and rare words both appear."""
+    rng = random.Random(seed)
+    if not words:
+        return ["security"] * count
+    queries = []
+    for _ in range(count):
+        picks = [words[min(len(words) - 1, int(math.exp(rng.uniform(0, math.log(len(words))))))]
+                 for _ in range(rng.randint(1, 3))]
+        queries.append(" ".join(picks))
+    return queries
+
+
+def rank_bm25(spec: dict[str, Any]) -> dict[str, Any]:
+    """Plain rank-bm25 ``BM25Okapi`` over the same analysed passages."""
+    from rank_bm25 import BM25Okapi
+
+    from bot.corpus import load_corpus
+    from bot.text import Analyzer
+
+    corpus = load_corpus(Path(spec["knowledge"]))
+    analyzer = Analyzer(corpus.synonyms)
+    start = time.perf_counter()
+    tokens = [analyzer.tokens(p.text) for p in corpus.passages()]
+    model = BM25Okapi(tokens, k1=1.2, b=0.75)
+    build_s = time.perf_counter() - start
+    sets = [set(t) for t in tokens]
+
+    def top_k(query: str) -> list[int]:
+        terms = analyzer.tokens(query)
+        scores = model.get_scores(terms)
+        wanted = set(terms)
+        matching = [i for i, doc in enumerate(sets) if doc & wanted]
+        return sorted(matching, key=lambda i: (-scores[i], i))[:10]
+
+    queries: list[str] = spec["queries"][:spec["reference_queries"]]
+    query_times = timed(top_k, queries)
+    top10 = [top_k(q) for q in queries]
+    query_p50, query_p95 = percentiles(query_times)
+    return {"build_s": build_s, "query_p50_ms": query_p50, "query_p95_ms": query_p95,
+            "peak_rss_mb": peak_rss_mb(), "top10": top10}
+
+
+ENGINES = {"briefbot": briefbot, "rank-bm25": rank_bm25}
+
+
+if __name__ == "__main__":
+    job = json.loads(sys.argv[1])
+    print(json.dumps(ENGINES[job["engine"]](job)))

@@ -1,0 +1,56 @@
+"""The benchmark: a reproducible synthetic corpus, agreement with rank-bm25, and a smoke run."""
+
+from __future__ import annotations
+
+import pytest
+from rank_bm25 import BM25Okapi
+
+from bot import bench
+from bot.bench.measure import make_queries
+from bot.bench.synthetic import write_corpus
+from bot.corpus import load_corpus
+from bot.knowledge import KnowledgeBase
+from tests.test_bm25 import reference_top_k
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("synthetic") / "k", 400, seed=3)
+
+
+def test_the_synthetic_corpus_is_valid_reproducible_and_shaped_like_articles(
+        synthetic, tmp_path):
+    corpus = load_corpus(synthetic)
+    passages = list(corpus.passages())
+    assert len(passages) == 400
+    assert 15 <= len(passages) / len(corpus.documents) <= 25
+    words = sorted(len(p.text.split()) for p in passages)
+    assert 40 <= words[len(words) // 2] <= 80
+    assert corpus.topics  # the bundled topics, so brief has something to brief on
+    again = write_corpus(tmp_path / "again", 400, seed=3)
+    assert ([p.text for p in load_corpus(again).passages()] == [p.text for p in passages])
+
+
+def test_rankings_agree_with_rank_bm25_on_a_synthetic_corpus(synthetic):
+    kb = KnowledgeBase.from_corpus(load_corpus(synthetic))
+    tokens = [kb.analyzer.tokens(p.text) for p in kb.index.passages]
+    model = BM25Okapi(tokens, k1=1.2, b=0.75)
+    queries = [kb.analyzer.tokens(q) for q in
+               make_queries(list(kb.surface_words), seed=5, count=100)]
+    agree = [len({i for i, _ in kb.index.engine.top_k(q, 10)}
+                 & {i for i, _ in reference_top_k(model, tokens, q, 10)}) / 10
+             for q in queries if len(reference_top_k(model, tokens, q, 10)) == 10]
+    assert len(agree) > 50
+    assert sum(agree) / len(agree) >= 0.99
+
+
+def test_a_tiny_bench_run_reports_every_field_for_both_engines(tmp_path):
+    runs = bench.run([40], workdir=tmp_path, queries=5)
+    assert [r["engine"] for r in runs] == ["briefbot", "rank-bm25"]
+    ours = runs[0]
+    for field in ("passages", "build_s", "load_s", "query_p50_ms", "query_p95_ms",
+                  "brief_p95_ms", "peak_rss_mb", "top10_agreement", "fresh_search_s"):
+        assert ours[field] is not None, field
+    assert ours["passages"] == 40
+    assert ours["top10_agreement"] == 1.0
+    assert "| briefbot | 40 |" in bench.table(runs)
