@@ -31,7 +31,8 @@ def parse_people(path: Path, problems: list[KnowledgeError] | None = None
 
 def parse_topics(path: Path, problems: list[KnowledgeError] | None = None
                  ) -> dict[str, Topic]:
-    """Parse ``topics.yaml``: ``topics:`` maps a name to {description, query, cues, aliases}."""
+    """Parse ``topics.yaml``: ``topics:`` maps a name to {description, query, cues, weak_cues,
+    aliases}."""
     return _parse(path, "topics", LineDict, _topics, problems, default={})
 
 
@@ -181,6 +182,8 @@ def _topics(path: Path, specs: LineDict, problems: list[KnowledgeError]) -> dict
                               spec.line_of("cues"), problems),
             aliases=aliases,
             line=line,
+            weak_cues=_string_list(path, spec.get("weak_cues"), f"weak_cues of topic {name!r}",
+                                   spec.line_of("weak_cues"), problems),
         )
     return topics
 

@@ -101,6 +101,9 @@ class Topic:
     cues: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     line: int = 0
+    #: Cues that mark a point only weakly on their own ("could", "pressure"): a sentence
+    #: with no other cue counts half.
+    weak_cues: tuple[str, ...] = ()
 
 
 @dataclass

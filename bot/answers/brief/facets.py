@@ -135,11 +135,13 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
                 hits: Sequence[Hit]) -> list[Statement]:
     if not hits:
         return []
-    cues = [compile_cue(phrase) for phrase in topic.cues]
-    prefilter = _prefilter(topic.cues)
+    phrases = (*topic.cues, *topic.weak_cues)
+    cues = [*(compile_cue(p) for p in topic.cues),
+            *(compile_cue(p, weak=True) for p in topic.weak_cues)]
+    prefilter = _prefilter(phrases)
     # Terms every statement shares (the subject's words, the cue words) say nothing about
     # which point it makes.
-    generic = query | frozenset(t for c in topic.cues for t in kb.analyzer.tokens(c))
+    generic = query | frozenset(t for c in phrases for t in kb.analyzer.tokens(c))
     top = hits[0].score or 1.0
     found: list[_Found] = []
     for hit in hits:

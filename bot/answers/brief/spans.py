@@ -180,9 +180,10 @@ class Cue:
 
     phrase: str
     pattern: re.Pattern[str]
+    weak: bool = False  # marks a point only weakly on its own (see ``cue_strength``)
 
 
-def compile_cue(phrase: str) -> Cue:
+def compile_cue(phrase: str, *, weak: bool = False) -> Cue:
     """A cue matching whole words, case-insensitively; a trailing ``*`` matches any ending.
 
     Words are matched in order with any punctuation or spacing between them, so "pressure
@@ -196,7 +197,7 @@ def compile_cue(phrase: str) -> Cue:
         else:
             parts.append(re.escape(word))
     pattern = re.compile(r"(?<![^\W_])" + r"[\s,;:'\"]+".join(parts) + r"(?![^\W_])")
-    return Cue(phrase, pattern)
+    return Cue(phrase, pattern, weak)
 
 
 def matched_cues(cues: Sequence[Cue], text: str) -> list[str]:
@@ -205,13 +206,15 @@ def matched_cues(cues: Sequence[Cue], text: str) -> list[str]:
     return [cue.phrase for cue in cues if cue.pattern.search(folded)]
 
 
-# Modals of possibility propose only weakly ("Japan could help Taiwan…"), and not at all when
-# they speculate: "could be seen as", "might be interpreted", "could not stand by", "could
-# also potentially involve".
-_WEAK_MODALS = frozenset({"could", "might", "may", "can", "would"})
+# Modals of possibility propose only weakly ("Japan could help Taiwan…": a topic lists them as
+# weak cues), and not at all when they speculate: "could be seen as", "might be interpreted",
+# "could not stand by", "could also potentially involve".
 _EPISTEMIC_RE = re.compile(
     r"(?<![^\W_])(?:could|might|may|can|would)(?:\s+(?:also|well|even))?\s+"
     r"(?:not\b|never\b|potentially\b|possibly\b|be\s+[a-z]+(?:ed|en|wn)\b)")
+# A cue negated ("it is not difficult", "nor reluctant") or asked about ("whether Taiwan and
+# Japan should …") makes no point.
+_NEGATED_RE = re.compile(r"(?:\bnot|\bnever|n't|\bnor|\bwhether(?:\s+[^\W_]+){0,6})\s+$")
 #: Score of a sentence by how many places hold a cue: one, or two and more (a proposal that
 #: "calls for … and urges …" says so more firmly).
 _PLACE_SCORE = (0.0, 0.75, 1.0)
@@ -221,8 +224,9 @@ _WEAK_SCORE = 0.5
 def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
     """How firmly ``sentence`` is a point of the cues' kind, 0 (not at all) to 1.
 
-    Cues found in two places count more than in one; a sentence whose only cues are modals of
-    possibility counts half, and a modal that speculates counts for nothing.
+    Cues found in two places count more than in one; a sentence whose only cues are weak ones
+    (a topic's ``weak_cues``: "could", "pressure") counts half; a modal that speculates, a
+    negated cue and one inside an embedded question ("whether … should") count for nothing.
     """
     folded = normalise(sentence)
     speculative = [(m.start(), m.end()) for m in _EPISTEMIC_RE.finditer(folded)]
@@ -231,7 +235,10 @@ def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
         for match in cue.pattern.finditer(folded):
             if any(lo <= match.start() < hi for lo, hi in speculative):
                 continue
-            regions.append((match.start(), match.end(), fold(cue.phrase) in _WEAK_MODALS))
+            if not cue.phrase.startswith(("not ", "no ")) and \
+                    _NEGATED_RE.search(folded, 0, match.start()):
+                continue
+            regions.append((match.start(), match.end(), cue.weak))
     if not regions:
         return 0.0
     regions.sort()
