@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import math
 import signal
+import sys
 from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,17 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+#: Worker threads computing answers. One: answers are pure-Python CPU work, so under the GIL a
+#: second thread adds no throughput, only a contender the event loop must win the GIL back
+#: from after every socket call (tests/test_load.py measured the loop's own worst stall at
+#: about 55 ms with one thread and up to 118 ms with two). Identical questions share one
+#: computation, so the queue holds distinct questions only.
+ANSWER_THREADS = 1
+#: The interpreter's thread switch interval while serving, in seconds (Python's default is
+#: 0.005): the event loop waits up to this long for the GIL each time it comes back from a
+#: socket call while an answer is computing, and a reply takes dozens of such calls.
+SWITCH_INTERVAL = 0.001
 
 #: What a user sees when something unexpected broke (the details go to the log).
 GENERIC_APOLOGY = ("😵 Sorry, something went wrong on my side while answering that. "
@@ -89,6 +103,20 @@ def open_knowledge(settings: Settings) -> KnowledgeBase:
     kb = KnowledgeBase.open(settings)
     kb.people  # noqa: B018 - built now, off the event loop, rather than on the first /who
     return kb
+
+
+def freeze_long_lived() -> None:
+    """Put everything alive now, the knowledge base above all, out of the cyclic GC's sight.
+
+    The knowledge base is tens of thousands of objects that live until a reload; without this
+    every full collection walks them all (about 100 ms, measured), and a collection triggered
+    while replies are being sent stalls the event loop that long. Call it off the loop: the
+    collection it starts with holds the GIL. Objects frozen before are unfrozen first, so a
+    replaced knowledge base can still be collected.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def unwrap(error: BaseException) -> BaseException:
@@ -144,6 +172,7 @@ class BriefBot(commands.Bot):
         self.settings = settings
         self.knowledge = KnowledgeHolder(kb)
         self.answers: AnswerCache[list[str]] = AnswerCache()
+        self.answer_threads = ThreadPoolExecutor(ANSWER_THREADS, "briefbot-answer")
         self._reloading = asyncio.Lock()
         self.digest_store = digest_store
         self.renderer = renderer or Renderer()
@@ -170,6 +199,11 @@ class BriefBot(commands.Bot):
             except commands.ExtensionError:
                 log.exception("extension %s failed to load; continuing without it", extension)
 
+    async def close(self) -> None:
+        """Disconnect, then stop the answer threads (an answer still computing is dropped)."""
+        await super().close()
+        self.answer_threads.shutdown(wait=False, cancel_futures=True)
+
     async def on_ready(self) -> None:
         log.info("connected as %s (id %s) to %d guild(s); prefix %r", self.user,
                  getattr(self.user, "id", "?"), len(self.guilds), self.settings.command_prefix)
@@ -190,8 +224,9 @@ class BriefBot(commands.Bot):
         """
         kb, generation = self.knowledge.current, self.knowledge.generation
         key = answer_key(generation, name, kwargs)
-        pages = await self.answers.get(
-            key, lambda: asyncio.to_thread(self.render_pages, name, kwargs, kb))
+        loop = asyncio.get_running_loop()
+        pages = await self.answers.get(key, lambda: loop.run_in_executor(
+            self.answer_threads, self.render_pages, name, kwargs, kb))
         return list(pages)
 
     def render_pages(self, name: str, kwargs: dict[str, Any],
@@ -223,6 +258,7 @@ class BriefBot(commands.Bot):
                                                   open_knowledge)
             self.knowledge.swap(new)
             self.answers.clear()
+            await asyncio.to_thread(freeze_long_lived)
         log.info("knowledge reloaded: %d added, %d removed, %d changed; %d documents, "
                  "%d passages", len(change.added), len(change.removed), len(change.changed),
                  change.documents, change.passages)
@@ -445,6 +481,7 @@ def _handle_signals(bot: BriefBot) -> None:
 
 async def _serve(settings: Settings, token: str, store: DigestStore) -> None:
     kb = await asyncio.to_thread(open_knowledge, settings)
+    await asyncio.to_thread(freeze_long_lived)
     async with BriefBot(settings, kb, digest_store=store) as bot:
         _handle_signals(bot)
         try:
@@ -485,6 +522,7 @@ def run_bot(settings: Settings) -> int:
         # per-thread): a database that is not a valid store stops the start (StoreError says
         # what to do) instead of being replaced or leaving the bot up without its digests.
         with DigestStore(settings.data_dir) as store:
+            sys.setswitchinterval(SWITCH_INTERVAL)
             asyncio.run(_serve(settings, token, store))
     except BriefbotError as exc:
         log.error("%s", exc)
