@@ -42,7 +42,7 @@ BUNDLED_GOLD = _ROOT / "tests" / "eval" / "proposals.yaml"
 HELDOUT_DIR = _ROOT / "tests" / "data" / "heldout"
 #: Points asked for per topic, on the bundled five and on the bundled five plus held-out.
 BUNDLED_LIMITS = {"proposals": 15, "obstacles": 10}
-HELDOUT_LIMITS = {"proposals": 40, "obstacles": 25}
+HELDOUT_LIMITS = {"proposals": 25, "obstacles": 25}
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def test_proposals_name_who_proposes(kb):
         "Japan-Taiwan Co-prosperity Leader Alliance"
     assert by_passage["taiwan-japan-facing-military#p3"].by == "Taiwanese officials"
     assert by_passage["complicated-legacy-colonialism-relations#p25"].by == "Tsai Ing-wen"
-    author_voice = by_passage["security-japan-taiwan#p14"]
+    author_voice = by_passage["security-japan-taiwan#p4"]  # the article's own voice
     assert (author_voice.by, author_voice.by_author) == ("Yu-Shih Liao", True)
 
 

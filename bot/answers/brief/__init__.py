@@ -33,7 +33,7 @@ __all__ = ["MAX_POINTS", "AlsoMade", "BriefPoint", "BriefResult", "BriefSource",
            "topic_facets"]
 
 #: The most points one briefing gives (``--limit`` accepts 1 to this).
-MAX_POINTS = 50
+MAX_POINTS = 25
 #: Points of a briefing without ``--limit``: the best ones, however long (front-ends page).
 DEFAULT_POINTS = 10
 #: Passages an ad-hoc briefing examines (its points are found when asked).
