@@ -138,6 +138,8 @@ def build_parser() -> ArgumentParser:
                         help="settings file (default: $BRIEFBOT_CONFIG or ./briefbot.yaml)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print the result as JSON")
+    common.add_argument("--format", choices=["discord"], default=argparse.SUPPRESS,
+                        help="discord: print the JSON message bodies the bot would send")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="log debug details to stderr")
 
@@ -254,6 +256,9 @@ def _dispatch(args: argparse.Namespace, session: Session, parser: ArgumentParser
         print(session.text(reply, SHELL_PREFIX, tools=terminal_tools(parser)), file=out)
         return 0
     if answer is not None and answer.terminal:  # the table's digest is Discord's; ours below
+        if getattr(args, "format", None) == "discord":
+            print(session.discord_payload(command, answer_kwargs(command, args)), file=out)
+            return 0
         print(session.answer(command, answer_kwargs(command, args), as_json), file=out)
         return 0
     if command == "check":

@@ -28,8 +28,10 @@ from discord.ext import commands
 
 from bot import commands as core
 from bot.answer_cache import AnswerCache, answer_key
+from bot.answers.labels import short_labels
 from bot.cogs import EXTENSIONS
 from bot.cogs.paging import send_pages
+from bot.cogs.replies import Answer, answer_of
 from bot.config import Settings
 from bot.digest import DigestStore
 from bot.errors import BriefbotError, ConfigError, UsageError
@@ -171,7 +173,7 @@ class BriefBot(commands.Bot):
         )
         self.settings = settings
         self.knowledge = KnowledgeHolder(kb)
-        self.answers: AnswerCache[list[str]] = AnswerCache()
+        self.answers: AnswerCache[Answer] = AnswerCache()
         self.answer_threads = ThreadPoolExecutor(ANSWER_THREADS, "briefbot-answer")
         self._reloading = asyncio.Lock()
         self.digest_store = digest_store
@@ -215,8 +217,8 @@ class BriefBot(commands.Bot):
 
     # -------------------------------------------------------------- answers
 
-    async def pages(self, name: str, /, **kwargs: Any) -> list[str]:
-        """Run command ``name`` on the core and render it: the messages the CLI would print.
+    async def answer_for(self, name: str, /, **kwargs: Any) -> Answer:
+        """Run command ``name`` on the core and lay it out as text and embeds.
 
         The knowledge base is read once, here: the command finishes on it even if a reload
         swaps it meanwhile. Identical questions share one computation (:mod:`bot.answer_cache`),
@@ -225,17 +227,21 @@ class BriefBot(commands.Bot):
         kb, generation = self.knowledge.current, self.knowledge.generation
         key = answer_key(generation, name, kwargs)
         loop = asyncio.get_running_loop()
-        pages = await self.answers.get(key, lambda: loop.run_in_executor(
-            self.answer_threads, self.render_pages, name, kwargs, kb))
-        return list(pages)
+        return await self.answers.get(key, lambda: loop.run_in_executor(
+            self.answer_threads, self.render_answer, name, kwargs, kb))
 
-    def render_pages(self, name: str, kwargs: dict[str, Any],
-                     kb: KnowledgeBase | None = None) -> list[str]:
-        """Blocking part of :meth:`pages` (on ``kb``, default the one served now)."""
-        reply = core.run(kb or self.kb, name, **kwargs)
-        messages = self.renderer.messages(reply.kind, reply.result,
-                                          prefix=self.settings.command_prefix)
-        return [self.outgoing(m) for m in messages]
+    def render_answer(self, name: str, kwargs: dict[str, Any],
+                      kb: KnowledgeBase | None = None) -> Answer:
+        """Blocking part of :meth:`answer_for` (on ``kb``, default the one served now)."""
+        kb = kb or self.kb
+        reply = core.run(kb, name, **kwargs)
+        return answer_of(reply, self.renderer, prefix=self.settings.command_prefix,
+                         labels=short_labels(kb.corpus.documents.values()),
+                         clean=self.outgoing)
+
+    async def pages(self, name: str, /, **kwargs: Any) -> list[str]:
+        """The plain-text messages of :meth:`answer_for`: what the CLI's ``chat`` prints."""
+        return list((await self.answer_for(name, **kwargs)).text)
 
     def outgoing(self, text: str) -> str:
         """Every text the bot sends: the token redacted (defence in depth), then

@@ -46,6 +46,15 @@ class Session:
         return self.terminal.render(reply.kind, reply.result, prefix=prefix,
                                     shell=prefix == SHELL_PREFIX, **extra)
 
+    def discord_payload(self, name: str, kwargs: dict[str, Any]) -> str:
+        """The JSON bodies of the message the bot posts for this command, page by page."""
+        from bot.answers.labels import short_labels  # discord.py loads for this format only
+        from bot.cogs.replies import answer_of, discord_json
+        reply = commands.run(self.kb, name, **kwargs)
+        return discord_json(answer_of(reply, self.renderer, prefix=self.settings.command_prefix,
+                                      labels=short_labels(self.kb.corpus.documents.values()),
+                                      clean=str))
+
     def messages(self, kind: str, result: Any) -> list[str]:
         """Render a result into the Discord messages the bot would send."""
         return [outgoing(m) for m in self.renderer.messages(kind, result,

@@ -8,8 +8,12 @@ autocomplete or buttons). The full discord.py machinery is covered by ``test_e2e
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+import itertools
+import json
 import logging
+import shlex
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -23,8 +27,11 @@ from discord.ext import commands
 
 from bot import commands as core
 from bot.chat import bot_pages
+from bot.cli import main as cli_main
 from bot.cogs.briefing import match_choices
-from bot.cogs.paging import Paginator
+from bot.cogs.embeds import EmbedPage
+from bot.cogs.paging import AnswerView, Page, text_pages
+from bot.cogs.replies import NO_EMBEDS_NOTICE, Answer
 from bot.config import Settings, load_settings
 from bot.discord_bot import (
     GENERIC_APOLOGY,
@@ -110,26 +117,52 @@ class FakeInteraction:
     client: Any = None
 
 
+@dataclass
+class FakePermissions:
+    embed_links: bool
+
+
+@dataclass
+class FakeChannel:
+    """A guild channel where the bot has (or lacks) Embed Links."""
+
+    embed_links: bool
+    id: int = field(default_factory=lambda: next(_channel_ids))
+
+    def permissions_for(self, member: Any) -> FakePermissions:
+        return FakePermissions(self.embed_links)
+
+
+_channel_ids = itertools.count(1)
+
+
 class FakeContext:
-    """The part of ``commands.Context`` the cogs and the error handler use."""
+    """The part of ``commands.Context`` the cogs and the error handler use.
+
+    A DM by default (embeds allowed); ``embed_links=False`` is a fresh guild channel where
+    the bot lacks Embed Links, so answers come as the plain text the CLI prints.
+    """
 
     def __init__(self, bot: BriefBot, name: str | None = None, *, slash: bool = False,
-                 author: FakeUser | None = None, rest: str = "") -> None:
+                 author: FakeUser | None = None, rest: str = "",
+                 embed_links: bool = True) -> None:
         self.bot = bot
         self.author = author or FakeUser()
         self.message = FakeMessage(author=self.author)
         self.interaction = FakeInteraction(user=self.author) if slash else None
         self.command = bot.get_command(name) if name else None
         self.invoked_with = name
-        self.guild = None
+        self.guild = None if embed_links else object()
+        self.channel = FakeChannel(embed_links)
+        self.me = object()
         self.clean_prefix = bot.settings.command_prefix
         self.view = commands.view.StringView(rest)
         self.sent: list[dict[str, Any]] = []
         self.deferred = False
 
-    async def send(self, content: str, **kwargs: Any) -> FakeMessage:
+    async def send(self, content: str | None = None, **kwargs: Any) -> FakeMessage:
         self.sent.append({"content": content, **kwargs})
-        return FakeMessage(content=content, view=kwargs.get("view"))
+        return FakeMessage(content=content or "", view=kwargs.get("view"))
 
     async def defer(self) -> None:
         assert not self.sent, "deferred after answering"
@@ -192,10 +225,39 @@ async def run_prefix(bot: BriefBot, line: str, **ctx_kwargs: Any) -> FakeContext
 
 
 def posted(ctx: FakeContext) -> list[str]:
-    """Every page the bot would show for its first reply (the view holds the rest)."""
+    """Every text page the bot would show for its first reply (the view holds the rest),
+    less the one-time note that embeds are not allowed in the channel."""
     first = ctx.sent[0]
     view = first.get("view")
-    return list(view.pages) if isinstance(view, Paginator) else [first["content"]]
+    pages = ([p.content or "" for p in view.pages] if isinstance(view, AnswerView)
+             else [first["content"]])
+    if pages[0] == NO_EMBEDS_NOTICE:
+        return pages[1:]
+    return [pages[0].removeprefix(NO_EMBEDS_NOTICE + "\n\n"), *pages[1:]]
+
+
+def posted_payloads(ctx: FakeContext) -> list[dict[str, Any]]:
+    """The first reply as the JSON bodies of its pages (embeds, or content), less mentions."""
+    first = ctx.sent[0]
+    view = first.get("view")
+    pages = view.pages if isinstance(view, AnswerView) else [
+        Page(content=first["content"]) if first.get("content") is not None
+        else Page(embed=EmbedPage(first["embeds"][0].to_dict()))]
+    bodies = []
+    for page in pages:
+        message = page.message()
+        bodies.append({"content": message["content"]} if message["content"] is not None
+                      else {"embeds": [e.to_dict() for e in message["embeds"]]})
+    return bodies
+
+
+def cli_payloads(line: str) -> list[dict[str, Any]]:
+    """``briefbot … --format discord`` for a chat line: the bodies the bot must send."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli_main([*shlex.split(line.removeprefix("!")), "--format", "discord"]) == 0
+    return [{k: v for k, v in body.items() if k in ("content", "embeds")}
+            for body in json.loads(out.getvalue())]
 
 
 # ------------------------------------------------------------------------------ the bot
@@ -274,8 +336,9 @@ async def test_a_failing_extension_is_logged_and_skipped(
 ])
 async def test_prefix_replies_are_the_cli_messages(
         bot: BriefBot, session: Session, line: str) -> None:
+    """Where the bot may not post embeds, it posts exactly what ``briefbot chat`` prints."""
     expected = bot_pages(session, line)
-    ctx = await run_prefix(bot, line)
+    ctx = await run_prefix(bot, line, embed_links=False)
     assert posted(ctx) == expected
     assert all(len(page) <= MESSAGE_LIMIT for page in posted(ctx))
     assert ctx.sent[0]["reference"] == ("reference", False)  # a reply that survives deletion
@@ -289,11 +352,12 @@ async def test_prefix_replies_are_the_cli_messages(
     ("help", {}, "!help"),
     ("topics", {}, "!topics"),
 ])
-async def test_slash_replies_are_the_cli_messages(
-        bot: BriefBot, session: Session, name: str, options: dict[str, Any], line: str) -> None:
+async def test_slash_replies_are_the_cli_payloads(
+        bot: BriefBot, name: str, options: dict[str, Any], line: str) -> None:
+    """A slash answer is what ``briefbot … --format discord`` prints, page for page."""
     ctx = FakeContext(bot, name, slash=True)
     await ctx.command.callback(cog(bot), ctx, **options)
-    assert posted(ctx) == bot_pages(session, line)
+    assert posted_payloads(ctx) == await asyncio.to_thread(cli_payloads, line)
     assert "reference" not in ctx.sent[0] and not ctx.deferred
 
 
@@ -305,7 +369,7 @@ async def test_help_about_a_known_command_is_the_plain_help(
 
 
 async def test_markdown_and_mentions_in_echoed_input_are_defused(bot: BriefBot) -> None:
-    ctx = await run_prefix(bot, "!search *bold* @everyone __x__")
+    ctx = await run_prefix(bot, "!search *bold* @everyone __x__", embed_links=False)
     content = ctx.sent[0]["content"]
     assert "\\*bold\\*" in content and "\\_\\_x\\_\\_" in content
     assert "@\u200beveryone" in content and "@everyone" not in content
@@ -313,15 +377,15 @@ async def test_markdown_and_mentions_in_echoed_input_are_defused(bot: BriefBot) 
 
 async def test_a_slow_slash_command_is_deferred_first(
         bot: BriefBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = bot.render_pages
+    real = bot.render_answer
     on_loop_thread = []
 
-    def slow(name: str, kwargs: dict[str, Any], kb: Any) -> list[str]:
+    def slow(name: str, kwargs: dict[str, Any], kb: Any) -> Answer:
         on_loop_thread.append(_in_loop())
         time.sleep(0.2)
         return real(name, kwargs, kb)
 
-    monkeypatch.setattr(bot, "render_pages", slow)
+    monkeypatch.setattr(bot, "render_answer", slow)
     monkeypatch.setattr(bot.extensions["bot.cogs.briefing"], "DEFER_AFTER", 0.05)
     ctx = FakeContext(bot, "search", slash=True)
     await ctx.command.callback(cog(bot), ctx, query="senkaku", limit=1)
@@ -340,7 +404,7 @@ def _in_loop() -> bool:
 @pytest.mark.parametrize("slash", [False, True])
 async def test_overlong_arguments_are_refused_before_any_work(
         bot: BriefBot, monkeypatch: pytest.MonkeyPatch, slash: bool) -> None:
-    monkeypatch.setattr(bot, "render_pages", _fail)
+    monkeypatch.setattr(bot, "render_answer", _fail)
     query = "x" * (bot.settings.max_argument_length + 1)
     if slash:
         ctx = FakeContext(bot, "search", slash=True)
@@ -474,7 +538,7 @@ async def test_no_reply_carries_the_token(bot: BriefBot, monkeypatch: pytest.Mon
 
 async def test_pages_turn_only_for_the_asker() -> None:
     pages = ["one", "two", "three"]
-    view = Paginator(pages, owner=FakeUser(1, "Al*ice"), timeout=None)  # type: ignore[arg-type]
+    view = AnswerView(text_pages(pages), owner_id=1, owner_name="Al*ice", timeout=None)
     assert (view.previous_page.disabled, view.counter.label, view.next_page.disabled) == (
         True, "page 1/3", False)
     stranger = FakeInteraction(user=FakeUser(2, "Bob"))
@@ -495,7 +559,7 @@ async def test_pages_turn_only_for_the_asker() -> None:
 
 
 async def test_pages_stop_cleanly_on_timeout() -> None:
-    view = Paginator(["a", "b"], owner=FakeUser(), timeout=0.05)  # type: ignore[arg-type]
+    view = AnswerView(text_pages(["a", "b"]), owner_id=FakeUser().id, timeout=0.05)
     message = FakeMessage()
     view.message = message  # type: ignore[assignment]
     view._start_listening_from_store(_Store())  # what discord.py does once the message is sent
@@ -511,9 +575,9 @@ class _Store:
         pass
 
 
-def test_a_single_page_needs_no_paginator() -> None:
-    with pytest.raises(ValueError):
-        Paginator(["only"], owner=FakeUser())  # type: ignore[arg-type]
+async def test_a_single_page_has_no_buttons() -> None:
+    view = AnswerView(text_pages(["only"]), owner_id=FakeUser().id)
+    assert view.children == [] and not view.is_dispatchable()
 
 
 # ------------------------------------------------------------------------------ autocomplete

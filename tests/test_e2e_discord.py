@@ -10,9 +10,13 @@ Each test acts as a user of its own, so the per-user cooldown of one test never 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import itertools
+import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -26,10 +30,14 @@ import pytest_asyncio
 
 from bot.chat import bot_pages
 from bot.cli import build_parser
+from bot.cli import main as cli_main
+from bot.cogs.replies import NO_EMBEDS_NOTICE
 from bot.config import load_settings
 from bot.errors import UsageError
+from bot.knowledge import KnowledgeBase
 from bot.session import Session
 from tests.fakediscord import FakeDiscord, FakeUser, InteractionRecord
+from tests.fakediscord.models import EMBED_LINKS
 
 REPO = Path(__file__).resolve().parent.parent
 COOLDOWN_USES = 4
@@ -84,6 +92,24 @@ def bot_env(fake: FakeDiscord, workdir: Path, token: str | None) -> dict[str, st
     return env
 
 
+def shown(message: dict[str, Any]) -> str:
+    """Everything a message shows as text: its content and its embeds' text."""
+    parts = [message.get("content") or ""]
+    for embed in message.get("embeds") or []:
+        parts += [embed.get("title") or "", embed.get("description") or ""]
+        parts += [f"{f['name']}\n{f['value']}" for f in embed.get("fields") or []]
+        parts.append((embed.get("footer") or {}).get("text") or "")
+    return "\n".join(part for part in parts if part)
+
+
+def cli_payloads(line: str) -> list[dict[str, Any]]:
+    """What ``briefbot … --format discord`` prints for a chat line: one body per page."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli_main([*shlex.split(line.removeprefix("!")), "--format", "discord"]) == 0
+    return json.loads(out.getvalue())  # type: ignore[no-any-return]
+
+
 def cli_pages(line: str) -> list[str]:
     """The messages the bot must send for ``line``, as ``briefbot chat`` reads it."""
     return bot_pages(Session(load_settings(environ={}, dotenv=False)), line)
@@ -102,9 +128,10 @@ class BotProcess:
 _names = itertools.count(1)
 
 
-async def ask(fake: FakeDiscord, content: str, user: FakeUser) -> dict[str, Any]:
+async def ask(fake: FakeDiscord, content: str, user: FakeUser,
+              channel_id: int | None = None) -> dict[str, Any]:
     """Post ``content`` as ``user`` and return the bot's reply to that message."""
-    asked = await fake.send_message(content, author=user)
+    asked = await fake.send_message(content, author=user, channel_id=channel_id)
     return await fake.wait_for_message(
         predicate=lambda m: (m.get("message_reference") or {}).get("message_id") == asked["id"],
         timeout=10)
@@ -179,8 +206,11 @@ async def bot(fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory
 async def test_brief_prefix_posts_cited_points(fake: FakeDiscord, bot: BotProcess) -> None:
     user = await new_user(fake)
     reply = await ask(fake, "!brief proposals", user)  # answered as a reply to the message
-    assert CITATION.search(reply["content"]), reply["content"]
-    assert reply["content"] == cli_pages("!brief proposals")[0]  # what the CLI prints
+    assert CITATION.search(shown(reply)), reply
+    # What `briefbot brief proposals --format discord` prints:
+    body = (await asyncio.to_thread(cli_payloads, "!brief proposals"))[0]
+    assert reply["embeds"] == body["embeds"] and reply["content"] == ""
+    assert reply["components"][0]["components"][0]["custom_id"] == "briefbot:cite"
     post = fake.requests_to("POST", "/channels/{id}/messages")[-1]
     assert post.json["allowed_mentions"] == {"parse": []}
 
@@ -191,7 +221,7 @@ async def test_who_slash_answers_with_the_card(fake: FakeDiscord, bot: BotProces
     response = await fake.wait_for_interaction_response(record, timeout=10)
     assert response["type"] in (4, 5)  # answered at once, or deferred then edited
     card = await answer_to(fake, record)
-    assert "Nobuo Kishi" in card["content"] and CITATION.search(card["content"])
+    assert "Nobuo Kishi" in shown(card) and CITATION.search(shown(card))
     assert not card["flags"] & 64  # an answer is public; only errors are ephemeral
 
 
@@ -214,10 +244,11 @@ async def test_autocomplete_offers_topics_people_and_documents(
 async def test_long_answer_pages_with_buttons_only_for_the_asker(
         fake: FakeDiscord, bot: BotProcess) -> None:
     user, other = await new_user(fake), await new_user(fake)
-    pages = cli_pages("!source security-japan-taiwan")
+    bodies = await asyncio.to_thread(cli_payloads, "!source security-japan-taiwan")
+    pages = [body["embeds"] for body in bodies]
     assert len(pages) > 1
     first = await ask(fake, "!source security-japan-taiwan", user)
-    assert first["content"] == pages[0]
+    assert first["embeds"] == pages[0]
     buttons = first["components"][0]["components"]
     assert [b["label"] for b in buttons] == ["◀", f"page 1/{len(pages)}", "▶"]
     assert buttons[0]["disabled"] and buttons[1]["disabled"] and not buttons[2].get("disabled")
@@ -225,14 +256,14 @@ async def test_long_answer_pages_with_buttons_only_for_the_asker(
     _, turned = await click(fake, first, buttons[2]["custom_id"], user)
     assert turned["type"] == 7
     stored = fake.get_message(first["id"])
-    assert stored is not None and stored["content"] == pages[1]
+    assert stored is not None and stored["embeds"] == pages[1]
     assert stored["components"][0]["components"][1]["label"] == f"page 2/{len(pages)}"
 
     refused, response = await click(fake, first, buttons[2]["custom_id"], other)
     assert response["type"] == 4 and response["data"]["flags"] & 64  # ephemeral
     assert response["data"]["content"].startswith(f"Only {user.username} can page this")
     await answer_to(fake, refused)  # the ephemeral note, consumed
-    assert fake.get_message(first["id"])["content"] == pages[1]  # unchanged
+    assert fake.get_message(first["id"])["embeds"] == pages[1]  # unchanged
 
 
 async def test_page_turns_are_echoed_and_the_bot_keeps_answering(
@@ -240,7 +271,8 @@ async def test_page_turns_are_echoed_and_the_bot_keeps_answering(
     """Discord sends MESSAGE_UPDATE after each page turn; discord.py hands it to the view."""
     user = await new_user(fake)
     first = await ask(fake, "!source security-japan-taiwan", user)
-    pages = len(cli_pages("!source security-japan-taiwan"))
+    bodies = await asyncio.to_thread(cli_payloads, "!source security-japan-taiwan")
+    pages = len(bodies)
     for turn in range(2, 4):
         stored = fake.get_message(first["id"])
         assert stored is not None
@@ -249,11 +281,47 @@ async def test_page_turns_are_echoed_and_the_bot_keeps_answering(
         await fake.settle()  # the MESSAGE_UPDATE of the edit has reached the bot
         update = fake.dispatched("MESSAGE_UPDATE", first["id"])[-1]
         assert update["components"][0]["components"][1]["label"] == f"page {turn}/{pages}"
-        assert update["content"] == cli_pages("!source security-japan-taiwan")[turn - 1]
+        assert update["embeds"] == bodies[turn - 1]["embeds"]  # the full message, embeds too
     assert bot.proc.poll() is None, bot.logs()[-3000:]  # the update did not end the process
     reply = await ask(fake, "!search coast guard --limit 1", user)
-    assert CITATION.search(reply["content"])
+    assert CITATION.search(shown(reply))
     assert "Traceback" not in bot.logs()
+
+
+async def test_citation_menu_shows_the_paragraph_to_whoever_picks_it(
+        fake: FakeDiscord, bot: BotProcess, kb: KnowledgeBase) -> None:
+    asker, reader = await new_user(fake), await new_user(fake)
+    answer = await ask(fake, "!brief proposals", asker)
+    menu = answer["components"][0]["components"][0]
+    assert menu["type"] == 3 and menu["custom_id"] == "briefbot:cite"
+    sources = answer["embeds"][0]["fields"][0]["value"]
+    assert [o["value"] for o in menu["options"]] == re.findall(r"· `([^`]+)`", sources)
+    passage = menu["options"][1]["value"]
+    for user in (asker, reader):  # not only the asker: anyone may follow a citation
+        record = await fake.select_option(answer["id"], "briefbot:cite", [passage], user=user)
+        response = await fake.wait_for_interaction_response(record, timeout=10)
+        assert response["type"] == 4 and response["data"]["flags"] & 64  # ephemeral
+        shown_to_them = await answer_to(fake, record)
+        doc, number = passage.split("#p")
+        text = kb.corpus.documents[doc].passage(int(number)).text
+        assert text in re.sub(r"\\(.)", r"\1", shown(shown_to_them))  # verbatim
+        assert passage in shown(shown_to_them)
+    assert fake.get_message(answer["id"])["embeds"] == answer["embeds"]  # the answer stays
+
+
+async def test_without_embed_links_answers_are_plain_text_and_say_why_once(
+        fake: FakeDiscord, bot: BotProcess) -> None:
+    user = await new_user(fake)
+    channel = fake.channels[1]
+    await fake.set_channel_overwrite(channel.id, fake.bot_role.id, deny=EMBED_LINKS)
+    first = await ask(fake, "!brief proposals", user, channel.id)
+    assert first["embeds"] == [] and first["components"] == []
+    assert first["content"] == f"{NO_EMBEDS_NOTICE}\n\n{cli_pages('!brief proposals')[0]}"
+    again = await ask(fake, "!search senkaku --limit 2", user, channel.id)
+    assert again["content"] == cli_pages("!search senkaku --limit 2")[0]  # said once only
+    await fake.set_channel_overwrite(channel.id, fake.bot_role.id)  # granted again
+    card = await ask(fake, "!who Kishi", user, channel.id)
+    assert card["embeds"] and "Nobuo Kishi" in card["embeds"][0]["title"]
 
 
 async def test_mentions_in_echoed_input_ping_nobody(fake: FakeDiscord, bot: BotProcess) -> None:
@@ -262,8 +330,8 @@ async def test_mentions_in_echoed_input_ping_nobody(fake: FakeDiscord, bot: BotP
     reply = await ask(fake, f"!search @everyone <@&{role}> *bold*", user)
     post = fake.requests_to("POST", "/channels/{id}/messages")[-1]
     assert post.json["allowed_mentions"] == {"parse": []}
-    assert f"@{ZWSP}everyone" in reply["content"] and "@everyone" not in reply["content"]
-    assert "\\*bold\\*" in reply["content"]  # markdown shown literally, not applied
+    assert f"@{ZWSP}everyone" in shown(reply) and "@everyone" not in shown(reply)
+    assert "\\*bold\\*" in shown(reply)  # markdown shown literally, not applied
     assert reply["mention_everyone"] is False and reply["mention_roles"] == []
 
 
@@ -276,7 +344,7 @@ async def test_rate_limited_reply_is_delivered_exactly_once(
     posts = fake.requests_to("POST", "/channels/{id}/messages", since=start)
     assert [p.status for p in posts] == [429, 200]
     assert len(fault.hits) == 1
-    assert [m["content"] for m in fake.bot_messages()].count(reply["content"]) == 1
+    assert [shown(m) for m in fake.bot_messages()].count(shown(reply)) == 1
 
 
 async def test_dropped_gateway_is_resumed(fake: FakeDiscord, bot: BotProcess) -> None:
@@ -289,7 +357,7 @@ async def test_dropped_gateway_is_resumed(fake: FakeDiscord, bot: BotProcess) ->
     reply = await asyncio.wait_for(asked, 20)
     resume = await fake.wait_for_frame(6, since=before)
     assert resume.d["session_id"] == session_id
-    assert CITATION.search(reply["content"])
+    assert CITATION.search(shown(reply))
     assert fake.identify_count == identifies  # RESUME, not a new IDENTIFY
     assert fake.gateway.connections[-1].path == "/gateway-resume"
 
@@ -298,7 +366,7 @@ async def test_cooldown_is_per_user_across_prefix_and_slash(
         fake: FakeDiscord, bot: BotProcess) -> None:
     user = await new_user(fake)
     for _ in range(COOLDOWN_USES):
-        assert CITATION.search((await ask(fake, "!search senkaku --limit 1", user))["content"])
+        assert CITATION.search(shown(await ask(fake, "!search senkaku --limit 1", user)))
     slow_down = await ask(fake, "!search senkaku --limit 1", user)
     assert slow_down["content"].startswith("⏳ Easy there"), slow_down["content"]
     record = await fake.send_slash("search", {"query": "senkaku"}, user=user)
@@ -307,7 +375,7 @@ async def test_cooldown_is_per_user_across_prefix_and_slash(
     await answer_to(fake, record)
     # Someone else is not affected.
     other = await new_user(fake)
-    assert CITATION.search((await ask(fake, "!search senkaku --limit 1", other))["content"])
+    assert CITATION.search(shown(await ask(fake, "!search senkaku --limit 1", other)))
 
 
 async def test_unknown_command_and_bad_usage(fake: FakeDiscord, bot: BotProcess) -> None:

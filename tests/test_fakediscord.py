@@ -12,6 +12,7 @@ import contextlib
 import io
 from collections.abc import AsyncIterator, Callable
 
+import aiohttp
 import discord
 import pytest
 import yarl
@@ -19,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from tests.fakediscord import FakeDiscord
+from tests.fakediscord.models import EMBED_LINKS
 
 HEARTBEAT = 0.1  # seconds; small so heartbeat flow is observable quickly
 
@@ -85,6 +87,13 @@ class PickView(discord.ui.View):
     ) -> None:
         await interaction.response.defer()
         await interaction.edit_original_response(content=f"picked {select.values[0]}")
+
+
+def _many_fields(count: int) -> discord.Embed:
+    embed = discord.Embed(title="fields")
+    for i in range(count):
+        embed.add_field(name=f"n{i}", value="v")
+    return embed
 
 
 class TestBot(commands.Bot):
@@ -359,6 +368,50 @@ async def test_forbidden_send_raises(fake: FakeDiscord, bot: TestBot) -> None:
     with pytest.raises(discord.HTTPException) as too_long:
         await channel.send("x" * 2001)
     assert too_long.value.status == 400 and too_long.value.code == 50035
+
+
+@pytest.mark.parametrize("embeds", [
+    [discord.Embed(title="t" * 257)],
+    [discord.Embed(description="d" * 4097)],
+    [discord.Embed(title="t").set_footer(text="f" * 2049)],
+    [discord.Embed(title="t").add_field(name="n" * 257, value="v")],
+    [discord.Embed(title="t").add_field(name="n", value="v" * 1025)],
+    [_many_fields(26)],
+    [discord.Embed(description="d" * 3500), discord.Embed(description="d" * 2501)],  # > 6,000
+], ids=["title", "description", "footer", "field-name", "field-value", "fields", "total"])
+async def test_embeds_over_discords_limits_are_refused(
+    fake: FakeDiscord, bot: TestBot, embeds: list[discord.Embed]
+) -> None:
+    channel = bot.get_channel(fake.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    with pytest.raises(discord.HTTPException) as refused:
+        await channel.send(embeds=embeds)
+    assert refused.value.status == 400 and refused.value.code == 50035
+    assert fake.bot_messages() == []
+
+
+async def test_more_than_ten_embeds_are_refused(fake: FakeDiscord) -> None:
+    """discord.py refuses this itself, so ask the fake directly, as another client could."""
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            f"{fake.api_base}/channels/{fake.channel_id}/messages",
+            headers={"Authorization": f"Bot {fake.token}"},
+            json={"embeds": [{"title": str(i)} for i in range(11)]})
+        body = await response.json()
+    assert response.status == 400 and body["code"] == 50035 and "embeds" in body["errors"]
+
+
+async def test_embeds_need_embed_links_in_the_channel(fake: FakeDiscord, bot: TestBot) -> None:
+    await fake.set_channel_overwrite(fake.channel_id, fake.bot_role.id, deny=EMBED_LINKS)
+    await until(lambda: not bot.get_channel(fake.channel_id).permissions_for(  # type: ignore
+        bot.get_guild(fake.guild_id).me).embed_links)  # type: ignore[union-attr]
+    channel = bot.get_channel(fake.channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    sent = await channel.send("text", embed=discord.Embed(title="card"))
+    assert sent.content == "text" and sent.embeds == []  # dropped silently, as Discord does
+    with pytest.raises(discord.HTTPException) as empty:
+        await channel.send(embed=discord.Embed(title="card"))
+    assert empty.value.status == 400 and empty.value.code == 50006
 
 
 async def test_button_click_on_view(fake: FakeDiscord, bot: TestBot) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 #: Extensions loaded by :class:`bot.discord_bot.BriefBot`, in order.
 EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.briefing",
+    "bot.cogs.citations",
     "bot.cogs.admin",
     "bot.cogs.digest",
 )

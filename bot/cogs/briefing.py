@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import commands as core
-from bot.cogs.paging import send_pages
+from bot.cogs.replies import send_reply
 from bot.errors import BriefbotError
 from bot.grammar import Completion, Param
 from bot.knowledge import KnowledgeBase
@@ -133,20 +133,20 @@ class Answers(commands.Cog):
 
     async def answer(self, ctx: commands.Context[BriefBot], name: str,
                      options: dict[str, Any]) -> None:
-        """Parse, check, run off the loop (deferring a slow slash command), send the pages."""
+        """Parse, check, run off the loop (deferring a slow slash command), send the answer."""
         if ctx.interaction is None:  # a prefix command: the rest of the message, our grammar
             options = core.COMMANDS[name].parse(ctx.view.read_rest())
         check_lengths(options, self.bot.settings.max_argument_length)
-        work = asyncio.ensure_future(self.bot.pages(name, **options))
+        work = asyncio.ensure_future(self.bot.answer_for(name, **options))
         try:
             if ctx.interaction is not None:
                 done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
                 if not done:
                     await ctx.defer()
-            pages = await work
+            answer = await work
         finally:
             work.cancel()  # no-op when done; never leave it running after a failed defer
-        await send_pages(ctx, pages)
+        await send_reply(ctx, answer)
 
 
 # ------------------------------------------------------------------ commands from the table

@@ -41,6 +41,7 @@ from .models import (
     DEFAULT_BOT_PERMISSIONS,
     DEFAULT_EVERYONE_PERMISSIONS,
     DM,
+    EMBED_LINKS,
     FLAG_COMPONENTS_V2,
     FLAG_EPHEMERAL,
     FLAG_LOADING,
@@ -1348,11 +1349,29 @@ class FakeDiscord:
             raise HTTPError(404, 10008, "Unknown Message")
         return self._json(self._redact(message, channel))
 
+    def _strip_embeds(
+        self, channel: FakeChannel, body: dict[str, Any], files: list[dict[str, Any]], *,
+        create: bool,
+    ) -> dict[str, Any]:
+        """Without Embed Links in the channel, Discord drops a bot message's embeds (no error);
+        a message left with nothing to show is then refused as empty (50006)."""
+        guild = self._guild_of(channel)
+        if not body.get("embeds") or guild is None:
+            return body
+        if guild.channel_permissions(self.bot_user.id, channel) & EMBED_LINKS:
+            return body
+        log.info("no Embed Links in #%s: embeds dropped", channel.name)
+        body = {**body, "embeds": []}
+        if create and validation.is_empty_message(body, has_files=bool(files)):
+            raise HTTPError(400, 50006, "Cannot send an empty message")
+        return body
+
     async def _create_message(self, request: web.Request) -> web.Response:
         channel = self._require_channel(request)
         self._require_perms(channel, SEND_MESSAGES)
         files: list[dict[str, Any]] = request[_FILES]
         body = self._check_body(request[_BODY], files=files, create=True)
+        body = self._strip_embeds(channel, body, files, create=True)
 
         nonce = body.get("nonce")
         nonce_key = (channel.id, self.bot_user.id, str(nonce))
@@ -1403,6 +1422,7 @@ class FakeDiscord:
         channel = self._require_channel(request)
         message = self._require_message(channel, request.match_info["message_id"])
         body = self._check_body(request[_BODY], files=request[_FILES], create=False)
+        body = self._strip_embeds(channel, body, request[_FILES], create=False)
         if message["author"]["id"] != str(self.bot_user.id):
             if set(body) - {"flags"}:
                 raise HTTPError(403, 50005, "Cannot edit a message authored by another user")
