@@ -138,8 +138,6 @@ def build_parser() -> ArgumentParser:
                         help="settings file (default: $BRIEFBOT_CONFIG or ./briefbot.yaml)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print the result as JSON")
-    common.add_argument("--format", choices=["discord"], default=argparse.SUPPRESS,
-                        help="discord: print the JSON message bodies the bot would send")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="log debug details to stderr")
 
@@ -154,6 +152,8 @@ def build_parser() -> ArgumentParser:
             p = sub.add_parser(command.name, parents=[common], help=command.summary,
                                description=command.summary, allow_abbrev=False)
             add_params(p, command.params)
+            p.add_argument("--format", choices=["discord"], default=argparse.SUPPRESS,
+                           help="discord: print the JSON message bodies the bot would send")
 
     sub.add_parser("check", parents=[common], help="validate a knowledge directory")
     p = sub.add_parser("ingest", parents=[common], help="turn raw article text into articles")
@@ -251,14 +251,14 @@ def _dispatch(args: argparse.Namespace, session: Session, parser: ArgumentParser
     command = args.command
     as_json = getattr(args, "json", False)
     answer = commands.COMMANDS.get(command)
+    if answer is not None and getattr(args, "format", None) == "discord":
+        print(session.discord_payload(command, answer_kwargs(command, args)), file=out)
+        return 0
     if command == "help" and not as_json:  # the terminal's help adds its own commands
         reply = commands.run(session.kb, "help", **answer_kwargs("help", args))
         print(session.text(reply, SHELL_PREFIX, tools=terminal_tools(parser)), file=out)
         return 0
     if answer is not None and answer.terminal:  # the table's digest is Discord's; ours below
-        if getattr(args, "format", None) == "discord":
-            print(session.discord_payload(command, answer_kwargs(command, args)), file=out)
-            return 0
         print(session.answer(command, answer_kwargs(command, args), as_json), file=out)
         return 0
     if command == "check":

@@ -237,7 +237,7 @@ class BriefBot(commands.Bot):
         reply = core.run(kb, name, **kwargs)
         return answer_of(reply, self.renderer, prefix=self.settings.command_prefix,
                          labels=short_labels(kb.corpus.documents.values()),
-                         clean=self.outgoing)
+                         redact=self.redactor.redact)
 
     async def pages(self, name: str, /, **kwargs: Any) -> list[str]:
         """The plain-text messages of :meth:`answer_for`: what the CLI's ``chat`` prints."""

@@ -52,8 +52,7 @@ class Session:
         from bot.cogs.replies import answer_of, discord_json
         reply = commands.run(self.kb, name, **kwargs)
         return discord_json(answer_of(reply, self.renderer, prefix=self.settings.command_prefix,
-                                      labels=short_labels(self.kb.corpus.documents.values()),
-                                      clean=str))
+                                      labels=short_labels(self.kb.corpus.documents.values())))
 
     def messages(self, kind: str, result: Any) -> list[str]:
         """Render a result into the Discord messages the bot would send."""

@@ -36,8 +36,9 @@ from bot.config import load_settings
 from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
 from bot.session import Session
-from tests.fakediscord import FakeDiscord, FakeUser, InteractionRecord
+from tests.fakediscord import FakeDiscord, FakeUser, InteractionRecord, shown_text
 from tests.fakediscord.models import EMBED_LINKS
+from tests.test_embeds import sources_of
 
 REPO = Path(__file__).resolve().parent.parent
 COOLDOWN_USES = 4
@@ -92,14 +93,10 @@ def bot_env(fake: FakeDiscord, workdir: Path, token: str | None) -> dict[str, st
     return env
 
 
-def shown(message: dict[str, Any]) -> str:
-    """Everything a message shows as text: its content and its embeds' text."""
-    parts = [message.get("content") or ""]
-    for embed in message.get("embeds") or []:
-        parts += [embed.get("title") or "", embed.get("description") or ""]
-        parts += [f"{f['name']}\n{f['value']}" for f in embed.get("fields") or []]
-        parts.append((embed.get("footer") or {}).get("text") or "")
-    return "\n".join(part for part in parts if part)
+def cites(message: dict[str, Any]) -> bool:
+    """Whether a reply cites a passage: inline (``doc#p7``) or in an embed's Sources field."""
+    return bool(CITATION.search(message.get("content") or "")) or any(
+        sources_of(embed) for embed in message.get("embeds") or [])
 
 
 def cli_payloads(line: str) -> list[dict[str, Any]]:
@@ -206,7 +203,7 @@ async def bot(fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory
 async def test_brief_prefix_posts_cited_points(fake: FakeDiscord, bot: BotProcess) -> None:
     user = await new_user(fake)
     reply = await ask(fake, "!brief proposals", user)  # answered as a reply to the message
-    assert CITATION.search(shown(reply)), reply
+    assert cites(reply), reply
     # What `briefbot brief proposals --format discord` prints:
     body = (await asyncio.to_thread(cli_payloads, "!brief proposals"))[0]
     assert reply["embeds"] == body["embeds"] and reply["content"] == ""
@@ -221,7 +218,7 @@ async def test_who_slash_answers_with_the_card(fake: FakeDiscord, bot: BotProces
     response = await fake.wait_for_interaction_response(record, timeout=10)
     assert response["type"] in (4, 5)  # answered at once, or deferred then edited
     card = await answer_to(fake, record)
-    assert "Nobuo Kishi" in shown(card) and CITATION.search(shown(card))
+    assert "Nobuo Kishi" in shown_text(card) and cites(card)
     assert not card["flags"] & 64  # an answer is public; only errors are ephemeral
 
 
@@ -284,7 +281,7 @@ async def test_page_turns_are_echoed_and_the_bot_keeps_answering(
         assert update["embeds"] == bodies[turn - 1]["embeds"]  # the full message, embeds too
     assert bot.proc.poll() is None, bot.logs()[-3000:]  # the update did not end the process
     reply = await ask(fake, "!search coast guard --limit 1", user)
-    assert CITATION.search(shown(reply))
+    assert cites(reply)
     assert "Traceback" not in bot.logs()
 
 
@@ -294,8 +291,8 @@ async def test_citation_menu_shows_the_paragraph_to_whoever_picks_it(
     answer = await ask(fake, "!brief proposals", asker)
     menu = answer["components"][0]["components"][0]
     assert menu["type"] == 3 and menu["custom_id"] == "briefbot:cite"
-    sources = answer["embeds"][0]["fields"][0]["value"]
-    assert [o["value"] for o in menu["options"]] == re.findall(r"· `([^`]+)`", sources)
+    cited = sources_of(answer["embeds"][0])
+    assert [o["value"] for o in menu["options"]] == [cited[n] for n in sorted(cited)]
     passage = menu["options"][1]["value"]
     for user in (asker, reader):  # not only the asker: anyone may follow a citation
         record = await fake.select_option(answer["id"], "briefbot:cite", [passage], user=user)
@@ -304,8 +301,8 @@ async def test_citation_menu_shows_the_paragraph_to_whoever_picks_it(
         shown_to_them = await answer_to(fake, record)
         doc, number = passage.split("#p")
         text = kb.corpus.documents[doc].passage(int(number)).text
-        assert text in re.sub(r"\\(.)", r"\1", shown(shown_to_them))  # verbatim
-        assert passage in shown(shown_to_them)
+        assert text in re.sub(r"\\(.)", r"\1", shown_text(shown_to_them))  # verbatim
+        assert passage in shown_text(shown_to_them)
     assert fake.get_message(answer["id"])["embeds"] == answer["embeds"]  # the answer stays
 
 
@@ -315,7 +312,9 @@ async def test_without_embed_links_answers_are_plain_text_and_say_why_once(
     channel = fake.channels[1]
     await fake.set_channel_overwrite(channel.id, fake.bot_role.id, deny=EMBED_LINKS)
     first = await ask(fake, "!brief proposals", user, channel.id)
-    assert first["embeds"] == [] and first["components"] == []
+    assert first["embeds"] == []
+    kinds = {c["type"] for row in first["components"] for c in row["components"]}
+    assert 3 not in kinds  # no citation menu: the text carries its citations inline
     assert first["content"] == f"{NO_EMBEDS_NOTICE}\n\n{cli_pages('!brief proposals')[0]}"
     again = await ask(fake, "!search senkaku --limit 2", user, channel.id)
     assert again["content"] == cli_pages("!search senkaku --limit 2")[0]  # said once only
@@ -330,8 +329,8 @@ async def test_mentions_in_echoed_input_ping_nobody(fake: FakeDiscord, bot: BotP
     reply = await ask(fake, f"!search @everyone <@&{role}> *bold*", user)
     post = fake.requests_to("POST", "/channels/{id}/messages")[-1]
     assert post.json["allowed_mentions"] == {"parse": []}
-    assert f"@{ZWSP}everyone" in shown(reply) and "@everyone" not in shown(reply)
-    assert "\\*bold\\*" in shown(reply)  # markdown shown literally, not applied
+    assert f"@{ZWSP}everyone" in shown_text(reply) and "@everyone" not in shown_text(reply)
+    assert "\\*bold\\*" in shown_text(reply)  # markdown shown literally, not applied
     assert reply["mention_everyone"] is False and reply["mention_roles"] == []
 
 
@@ -344,7 +343,7 @@ async def test_rate_limited_reply_is_delivered_exactly_once(
     posts = fake.requests_to("POST", "/channels/{id}/messages", since=start)
     assert [p.status for p in posts] == [429, 200]
     assert len(fault.hits) == 1
-    assert [shown(m) for m in fake.bot_messages()].count(shown(reply)) == 1
+    assert [shown_text(m) for m in fake.bot_messages()].count(shown_text(reply)) == 1
 
 
 async def test_dropped_gateway_is_resumed(fake: FakeDiscord, bot: BotProcess) -> None:
@@ -357,7 +356,7 @@ async def test_dropped_gateway_is_resumed(fake: FakeDiscord, bot: BotProcess) ->
     reply = await asyncio.wait_for(asked, 20)
     resume = await fake.wait_for_frame(6, since=before)
     assert resume.d["session_id"] == session_id
-    assert CITATION.search(shown(reply))
+    assert cites(reply)
     assert fake.identify_count == identifies  # RESUME, not a new IDENTIFY
     assert fake.gateway.connections[-1].path == "/gateway-resume"
 
@@ -366,7 +365,7 @@ async def test_cooldown_is_per_user_across_prefix_and_slash(
         fake: FakeDiscord, bot: BotProcess) -> None:
     user = await new_user(fake)
     for _ in range(COOLDOWN_USES):
-        assert CITATION.search(shown(await ask(fake, "!search senkaku --limit 1", user)))
+        assert cites(await ask(fake, "!search senkaku --limit 1", user))
     slow_down = await ask(fake, "!search senkaku --limit 1", user)
     assert slow_down["content"].startswith("⏳ Easy there"), slow_down["content"]
     record = await fake.send_slash("search", {"query": "senkaku"}, user=user)
@@ -375,7 +374,7 @@ async def test_cooldown_is_per_user_across_prefix_and_slash(
     await answer_to(fake, record)
     # Someone else is not affected.
     other = await new_user(fake)
-    assert CITATION.search(shown(await ask(fake, "!search senkaku --limit 1", other)))
+    assert cites(await ask(fake, "!search senkaku --limit 1", other))
 
 
 async def test_unknown_command_and_bad_usage(fake: FakeDiscord, bot: BotProcess) -> None:

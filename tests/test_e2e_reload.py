@@ -15,7 +15,7 @@ import pytest_asyncio
 
 from bot.corpus import BUNDLED_KNOWLEDGE
 from tests.conftest import REPO, article
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import FakeDiscord, shown_text
 from tests.test_e2e_discord import BotProcess, ask, bot_env, new_user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -69,21 +69,21 @@ async def test_reload_is_owner_only(fake: FakeDiscord, bot: BotProcess) -> None:
 async def test_reload_serves_a_new_article_or_keeps_the_old_index_with_the_problems(
         fake: FakeDiscord, bot: BotProcess, knowledge: Path) -> None:
     user = await new_user(fake)
-    before = (await ask(fake, "!source harbour-drill", user))["content"]
+    before = shown_text(await ask(fake, "!source harbour-drill", user))
     assert "No source `harbour-drill`" in before
     (knowledge / "articles" / "harbour-drill.md").write_text(article(
         "harbour-drill", "Officials said the harbour drill tested port defences at Keelung.",
         title="Harbour drill"), encoding="utf-8")
     done = (await ask(fake, "!reload", fake.owner))["content"]
     assert done.startswith("✅ Reloaded") and "1 article added: `harbour-drill`" in done, done
-    assert "Keelung" in (await ask(fake, "!source harbour-drill", user))["content"]
+    assert "Keelung" in shown_text(await ask(fake, "!source harbour-drill", user))
 
     (knowledge / "articles" / "zz-broken.md").write_text("---\ntitle: no id\n---\nBody.\n",
                                                          encoding="utf-8")
     refused = (await ask(fake, "!reload", fake.owner))["content"]
     assert refused.startswith("⚠️ Reload refused: 1 problem"), refused
     assert "articles/zz-broken.md:2:" in refused and "Still serving" in refused
-    assert "Keelung" in (await ask(fake, "!source harbour-drill", user))["content"]
+    assert "Keelung" in shown_text(await ask(fake, "!source harbour-drill", user))
     (knowledge / "articles" / "zz-broken.md").unlink()
 
 
@@ -99,4 +99,4 @@ async def test_sighup_reloads(fake: FakeDiscord, bot: BotProcess, knowledge: Pat
     lines = [line for line in bot.logs().splitlines() if "knowledge reloaded:" in line]
     assert len(lines) == reloads + 1 and "1 added" in lines[-1], bot.logs()[-3000:]
     reply = await ask(fake, "!source night-shift", await new_user(fake))
-    assert "Yonaguni" in reply["content"]
+    assert "Yonaguni" in shown_text(reply)

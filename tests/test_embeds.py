@@ -35,6 +35,18 @@ def pages_of(kb: KnowledgeBase, command: str, /, **kwargs: Any) -> list[dict[str
     return [page.embed for page in pages]
 
 
+def sources_of(embed: dict[str, Any]) -> dict[int, str]:
+    """The Sources field read back: marker number → the passage id it resolves to."""
+    value = next((f["value"] for f in embed.get("fields", []) if f["name"] == SOURCES_FIELD), "")
+    resolved = {}
+    for line in value.splitlines():
+        doc = re.search(r"`([^`]+)`", line)
+        assert doc, line
+        for number, place in re.findall(r"\[(\d+)\] #([^\s,]+)", line[doc.end():]):
+            resolved[int(number)] = f"{doc[1]}#{place}"
+    return resolved
+
+
 def stress_cases(kb: KnowledgeBase) -> list[tuple[str, dict[str, Any]]]:
     cases: list[tuple[str, dict[str, Any]]] = [("topics", {})]
     cases += [("brief", {"topic": t, "limit": LIMIT_MAX}) for t in kb.corpus.topics]
@@ -58,10 +70,8 @@ def test_every_marker_resolves_to_a_label_and_a_passage_that_exists(kb: Knowledg
             continue
         for embed in pages_of(kb, name, **kwargs):
             used = {int(n) for n in MARKER.findall(embed["description"])}
-            sources = next((f["value"] for f in embed.get("fields", [])
-                            if f["name"] == SOURCES_FIELD), "")
-            listed = dict(re.findall(r"`\[(\d+)\]` .+? · `([^`]+)`", sources))
-            assert used == {int(n) for n in listed}, (name, kwargs)  # each number resolved
+            listed = sources_of(embed)
+            assert used == set(listed), (name, kwargs)  # each number resolved
             for passage in listed.values():
                 doc, place = passage.split("#")
                 if place == "byline":

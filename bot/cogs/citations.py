@@ -18,7 +18,7 @@ import discord
 
 from bot import commands as core
 from bot.answers.labels import short_labels
-from bot.cogs.embeds import Citation, clean_embed, source_pages
+from bot.cogs.embeds import Citation, clean_embed, embed_cleaner, source_pages
 from bot.render import clip
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class CiteMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"briefb
             await interaction.response.send_message(
                 f"`{clip(passage, 60)}` is no longer in the knowledge base.", ephemeral=True)
             return
-        clean = discord.Embed.from_dict(clean_embed(embed, bot.outgoing))
+        clean = discord.Embed.from_dict(clean_embed(embed, embed_cleaner(bot.redactor.redact)))
         await interaction.response.send_message(embed=clean, ephemeral=True)
 
 

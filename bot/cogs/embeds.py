@@ -18,11 +18,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answers.brief import BriefResult
+from bot.answers.brief import BriefPoint, BriefResult
 from bot.answers.search import SearchResult
 from bot.answers.sources import SourceResult
 from bot.answers.topics import TopicsResult
 from bot.answers.who import WhoResult
+from bot.outgoing import outgoing
 from bot.render import clip, escape_markdown
 
 # Discord's limits on one embed (https://discord.com/developers/docs/resources/message).
@@ -62,11 +63,20 @@ class EmbedPage:
 
 @dataclass(frozen=True)
 class Item:
-    """A cited line of an answer: markdown text, then the passages its marker stands for."""
+    """A cited line of an answer: markdown text and the passages its markers stand for.
+
+    The marker of ``passages[i]`` goes where :func:`mark` ``(i)`` stands in the text, or at
+    the end of the line when the text does not place it.
+    """
 
     text: str
     passages: tuple[str, ...] = ()
     heading: str | None = None  # starts a section ("**Roles**") when it differs from the last
+
+
+def mark(index: int) -> str:
+    """Where the marker of an item's ``passages[index]`` goes in its text."""
+    return f"\x1f{index}\x1f"
 
 
 def _doc_of(passage: str) -> str:
@@ -74,7 +84,18 @@ def _doc_of(passage: str) -> str:
 
 
 def _sources_field(citations: Sequence[Citation]) -> dict[str, Any]:
-    lines = [f"`[{c.number}]` {escape_markdown(c.label)} · `{c.passage}`" for c in citations]
+    """One line per cited document: its label and id, then each marker's paragraph.
+
+    ``[3] #p9`` under `security-japan-taiwan` reads as `security-japan-taiwan#p9`; the id is
+    written once per document rather than once per marker (the long part of a citation).
+    """
+    by_doc: dict[str, list[Citation]] = {}
+    for citation in citations:
+        by_doc.setdefault(_doc_of(citation.passage), []).append(citation)
+    lines = []
+    for doc, cited in by_doc.items():
+        places = ", ".join(f"[{c.number}] #{c.passage.split('#', 1)[1]}" for c in cited)
+        lines.append(f"{escape_markdown(cited[0].label)} `{doc}` {places}")
     return {"name": SOURCES_FIELD, "value": "\n".join(lines), "inline": False}
 
 
@@ -119,10 +140,13 @@ def cited_pages(title: str, intro: str, items: Sequence[Item], labels: Mapping[s
         pages.append(EmbedPage(_embed(title, _page_text(intro if not pages else "", lines),
                                       footer, fields), tuple(cites)))
 
-    def render(item: Item, numbered: list[Citation], section: str | None) -> str:
-        markers = "".join(f" [{c.number}]" for c in numbered)
+    def render(item: Item, mine: list[Citation], section: str | None) -> str:
+        line = item.text
+        for index, citation in enumerate(mine):
+            marker = f" [{citation.number}]"
+            line = line.replace(mark(index), marker) if mark(index) in line else line + marker
         head = f"{item.heading}\n" if item.heading and item.heading != section else ""
-        return f"{head}{item.text}{markers}"
+        return f"{head}{line}"
 
     for item in items:
         for _attempt in range(2):
@@ -195,13 +219,37 @@ def brief_pages(r: BriefResult, labels: Mapping[str, str], prefix: str) -> list[
         f"{count} {verb}; each point is quoted verbatim.",
         f"(No match for: {md(clip(', '.join(r.unknown_words), 80))}.)" if r.unknown_words else "",
     ) if part)
-    items = [Item(f"• {md(p.text)}" + (f" — *{md(p.by)}*" if p.by and not p.by_author else ""),
-                  (p.passage,)) for p in r.points]
+    items = [_brief_item(p, labels) for p in r.points]
     footer = None
     if r.available > len(r.points):
         footer = (f"{r.available} distinct points: {prefix}brief "
                   f"{clip(r.query.replace('`', ''), 60)} --limit {r.available}")
     return cited_pages(title, intro, items, labels, footer)
+
+
+#: Other statements of a point named under it; the rest are counted.
+ALSO_SHOWN = 3
+
+
+def _brief_item(p: BriefPoint, labels: Mapping[str, str]) -> Item:
+    md = escape_markdown
+    passages: list[str] = []
+    text = "• "
+    if p.context and p.context_passage:  # the sentence the point leans on, cited on its own
+        text += f"{md(p.context)}{mark(len(passages))} "
+        passages.append(p.context_passage)
+    text += md(p.text) + (f" — *{md(p.by)}*" if p.by and not p.by_author else "")
+    text += mark(len(passages))
+    passages.append(p.passage)
+    if p.also:
+        names = []
+        for also in p.also[:ALSO_SHOWN]:
+            names.append(f"*{md(also.by or labels.get(also.doc, also.title))}*"
+                         f"{mark(len(passages))}")
+            passages.append(also.passage)
+        more = len(p.also) - ALSO_SHOWN
+        text += "\n  also made by " + ", ".join(names) + (f" and {more} more" if more > 0 else "")
+    return Item(text, tuple(passages))
 
 
 def search_pages(r: SearchResult, labels: Mapping[str, str], prefix: str
@@ -302,6 +350,11 @@ def clean_embed(embed: Mapping[str, Any], clean: Callable[[str], str]) -> dict[s
         return value
     return walk(embed)
 
+
+def embed_cleaner(redact: Callable[[str], str] = str) -> Callable[[str], str]:
+    """The outgoing hygiene for a text inside an embed: fitted to an embed's longest field
+    (the builder keeps each field within its own limit), not to a message's 2,000."""
+    return lambda text: outgoing(redact(text), limit=DESCRIPTION_MAX)
 
 def embed_pages(kind: str, result: Any, labels: Mapping[str, str], prefix: str
                 ) -> list[EmbedPage] | None:

@@ -17,9 +17,10 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.cogs.embeds import EmbedPage, clean_embed, embed_pages
+from bot.cogs.embeds import EmbedPage, clean_embed, embed_cleaner, embed_pages
 from bot.cogs.paging import AnswerView, Page, needs_view, send_answer, text_pages
 from bot.commands import Reply
+from bot.outgoing import outgoing
 from bot.render import MESSAGE_LIMIT, Renderer
 
 #: Said once per channel (per process) where embeds cannot be shown.
@@ -46,13 +47,18 @@ class Answer:
 
 
 def answer_of(reply: Reply, renderer: Renderer, *, prefix: str, labels: Mapping[str, str],
-              clean: Callable[[str], str]) -> Answer:
-    """Lay ``reply`` out as text (the template) and as embeds; ``clean`` every outgoing text."""
-    text = [clean(m) for m in renderer.messages(reply.kind, reply.result, prefix=prefix)]
+              redact: Callable[[str], str] = str) -> Answer:
+    """Lay ``reply`` out as text (the template) and as embeds, every text through
+    :func:`bot.outgoing.outgoing` after ``redact`` (the bot passes its token redactor), so
+    ``--format discord`` prints exactly what the bot sends."""
+    text = [outgoing(redact(m)) for m in renderer.messages(reply.kind, reply.result,
+                                                            prefix=prefix)]
     pages = embed_pages(reply.kind, reply.result, labels, prefix)
     if pages is None:
         return Answer(text)
-    return Answer(text, [EmbedPage(clean_embed(p.embed, clean), p.citations) for p in pages])
+    return Answer(text, [EmbedPage(clean_embed(p.embed, embed_cleaner(redact)), p.citations)
+                         for p in pages])
+
 
 
 def can_embed(ctx: commands.Context[Any]) -> bool:

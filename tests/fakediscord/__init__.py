@@ -13,6 +13,7 @@ Usage::
 from .gateway import ConnectionInfo, GatewayFrame, GatewaySession
 from .models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser, Overwrite
 from .server import FakeDiscord, Fault, HTTPError, InteractionRecord, RecordedRequest
+from .validation import shown_text
 
 __all__ = [
     "ConnectionInfo",
@@ -29,4 +30,5 @@ __all__ = [
     "InteractionRecord",
     "Overwrite",
     "RecordedRequest",
+    "shown_text",
 ]

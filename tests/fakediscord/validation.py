@@ -110,6 +110,16 @@ def _validate_embeds(tree: ErrorTree, embeds: list[Any]) -> None:
         _add(tree, ["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
 
 
+def shown_text(message: Mapping[str, Any]) -> str:
+    """Everything a message shows as text: its content, then its embeds' text, in order."""
+    parts = [message.get("content") or ""]
+    for embed in message.get("embeds") or []:
+        parts += [embed.get("title") or "", embed.get("description") or ""]
+        parts += [f"{f.get('name')}\n{f.get('value')}" for f in embed.get("fields") or []]
+        parts.append((embed.get("footer") or {}).get("text") or "")
+    return "\n".join(part for part in parts if part)
+
+
 def iter_components(components: list[Any]) -> Iterator[dict[str, Any]]:
     """Walk every component, including those nested in rows, sections, containers and labels."""
     for comp in components or []:
