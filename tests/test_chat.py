@@ -117,6 +117,7 @@ def test_the_repl_edits_keeps_history_survives_ctrl_c_and_leaves_on_ctrl_d(tmp_p
     try:
         term.expect("> ")
         term.send("!search half-typed")
+        term.expect("half-typed")  # readline has the line (keys sent earlier could race it)
         term.send("\x03")  # Ctrl-C: the line is dropped, the REPL stays
         term.expect("> ")
         term.send("!topicz\x7fs\r")  # a typo fixed with Backspace: line editing

@@ -10,7 +10,7 @@ import pytest
 
 from tests import test_e2e_discord as e2e
 from tests.fakediscord import FakeDiscord
-from tests.test_e2e_discord import CITATION, BotProcess, ask, new_user
+from tests.test_e2e_discord import BotProcess, ask, cites, new_user
 
 # The module's own bot process and fake server, from the same fixtures as test_e2e_discord.
 fake = e2e.fake
@@ -41,7 +41,7 @@ async def test_an_over_long_command_word_gets_one_short_reply(fake: FakeDiscord,
                if (m.get("message_reference") or {}).get("message_id")
                == reply["message_reference"]["message_id"]]
     assert len(replies) == 1
-    assert CITATION.search((await ask(fake, "!search senkaku --limit 1", user))["content"])
+    assert cites(await ask(fake, "!search senkaku --limit 1", user))
     assert "Traceback" not in bot.logs()
 
 
