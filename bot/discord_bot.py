@@ -66,7 +66,7 @@ TOKEN_REJECTED = ("Discord rejected the bot token (401 Unauthorized). Reset it i
                   "DISCORD_TOKEN (environment or .env).")
 TOKEN_MISSING = ("DISCORD_TOKEN is not set. Copy the bot token from the Discord developer portal "
                  "(your application → Bot → Reset Token) into the environment or .env; "
-                 "see docs/discord.md.")
+                 "see \"Run it on your server\" in README.md.")
 INTENT_MISSING = ("Discord refused the Message Content intent, which the prefix commands need. "
                   "Enable it in the developer portal (your application → Bot → Privileged "
                   "Gateway Intents → Message Content Intent) and start again.")
@@ -162,6 +162,10 @@ class BriefBot(commands.Bot):
                  digest_store: DigestStore | None = None) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # prefix commands read message text
+        # A text bot never joins voice: without this, discord.py warns at every start that
+        # PyNaCl and davey (voice libraries) are missing, which reads like a broken install.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=settings.command_prefix,
             intents=intents,

@@ -446,3 +446,10 @@ async def test_token_never_logged_and_no_stray_routes(fake: FakeDiscord, bot: Bo
     assert fake.server_errors == []
     assert "Traceback" not in logs, logs[-3000:]
 
+
+
+async def test_start_up_logs_no_voice_library_warnings(fake: FakeDiscord, bot: BotProcess) -> None:
+    """A text bot says nothing about PyNaCl or davey: such warnings read like a broken install."""
+    user = await new_user(fake)
+    assert cites(await ask(fake, "!search senkaku --limit 1", user))  # started and answering
+    assert "voice will NOT be supported" not in bot.logs()
