@@ -24,11 +24,9 @@ def progress(iterable: Iterable[T], total: int | None = None, desc: str = "",
     The bar is cleared when done, so it never ends up in a transcript; piped or redirected
     output, and logs, see nothing of it.
     """
-    from tqdm import tqdm  # imported when a job runs, not with every command
-
     out = stream if stream is not None else sys.stderr
     interactive = hasattr(out, "isatty") and out.isatty()
-    yield from tqdm(iterable, total=total, desc=desc, file=out, disable=not interactive,
+    yield from _tqdm()(iterable, total=total, desc=desc, file=out, disable=not interactive,
                     leave=False, dynamic_ncols=True)
 
 
@@ -41,12 +39,24 @@ def reporter(desc: str, stream: TextIO | None = None) -> Callable[[int, int], No
     def report(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, desc=desc, file=out, leave=False, dynamic_ncols=True,
+            bar = _tqdm()(total=total, desc=desc, file=out, leave=False, dynamic_ncols=True,
                        disable=not (hasattr(out, "isatty") and out.isatty()))
         bar.update(done - bar.n)
         if done >= total:
             bar.close()
 
     return report
+
+
+def _tqdm() -> type[tqdm]:
+    """tqdm, imported when a job runs (not with every command), without its monitor thread.
+
+    The monitor is a thread that outlives the bar; in ``chat`` the kernel may then deliver
+    Ctrl-C's SIGINT to it rather than to the main thread waiting in readline, and the
+    keypress is lost (the REPL hangs until the next key). Our bars update often enough
+    without it.
+    """
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
+    return tqdm
