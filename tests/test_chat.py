@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 import contextlib
 import io
 import os
@@ -13,6 +11,8 @@ import signal
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from bot.chat import bot_pages, chat, chat_outcome, chat_reply
 from bot.commands import Reply
