@@ -163,31 +163,20 @@ async def new_user(fake: FakeDiscord) -> FakeUser:
     return await fake.add_member(f"user{next(_names)}")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord(heartbeat_interval=1.0, require_synced_commands=True) as server:
-        yield server
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory
-              ) -> AsyncIterator[BotProcess]:
-    workdir = tmp_path_factory.mktemp("bot")
+@contextlib.asynccontextmanager
+async def running_bot(fake: FakeDiscord, command: list[str], workdir: Path,
+                      env: dict[str, str], *, cwd: Path) -> AsyncIterator[BotProcess]:
+    """The bot as a process connected to ``fake``; on exit SIGTERM, and it must exit 0."""
     log = workdir / "bot.log"
     with log.open("wb") as sink:
-        proc = subprocess.Popen(bot_command(), cwd=workdir, env=bot_env(fake, workdir, fake.token),
-                                stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=sink, stderr=subprocess.STDOUT)
     running = BotProcess(proc, log, fake.token)
     try:
         try:
             await fake.wait_for_session(timeout=30)
         except TimeoutError:
             pytest.fail(f"the bot never connected; its log:\n{running.logs()[-3000:]}")
-        # Publish the slash commands the way an owner does, to this guild (instant).
-        await fake.send_message("!sync guild", author=fake.owner)
-        synced = await fake.wait_for_message(timeout=10)
-        assert synced["content"].startswith("✅ Synced "), synced
-        assert {c["name"] for c in fake.commands[fake.guild_id]} >= ANSWER_COMMANDS
         yield running
     finally:
         proc.terminate()  # SIGTERM: the bot disconnects and exits 0
@@ -198,6 +187,26 @@ async def bot(fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory
             proc.wait()
             raise
     assert code == 0, running.logs()[-3000:]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord(heartbeat_interval=1.0, require_synced_commands=True) as server:
+        yield server
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def bot(fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory
+              ) -> AsyncIterator[BotProcess]:
+    workdir = tmp_path_factory.mktemp("bot")
+    async with running_bot(fake, bot_command(), workdir, bot_env(fake, workdir, fake.token),
+                           cwd=workdir) as running:
+        # Publish the slash commands the way an owner does, to this guild (instant).
+        await fake.send_message("!sync guild", author=fake.owner)
+        synced = await fake.wait_for_message(timeout=10)
+        assert synced["content"].startswith("✅ Synced "), synced
+        assert {c["name"] for c in fake.commands[fake.guild_id]} >= ANSWER_COMMANDS
+        yield running
 
 
 async def test_brief_prefix_posts_cited_points(fake: FakeDiscord, bot: BotProcess) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import signal
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest_asyncio
 from bot.corpus import BUNDLED_KNOWLEDGE
 from tests.conftest import REPO, article
 from tests.fakediscord import FakeDiscord, shown_text
-from tests.test_e2e_discord import BotProcess, ask, bot_env, new_user
+from tests.test_e2e_discord import BotProcess, ask, bot_env, new_user, running_bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -37,28 +36,11 @@ async def knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot(fake: FakeDiscord, knowledge: Path) -> AsyncIterator[BotProcess]:
     workdir = knowledge.parent
-    log = workdir / "bot.log"
     env = {**bot_env(fake, workdir, fake.token), "BRIEFBOT_KNOWLEDGE": str(knowledge),
            "BRIEFBOT_COOLDOWN_USES": "50"}
-    with log.open("wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
-                                stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT)
-    running = BotProcess(proc, log, fake.token)
-    try:
-        try:
-            await fake.wait_for_session(timeout=30)
-        except TimeoutError:
-            pytest.fail(f"the bot never connected; its log:\n{running.logs()[-3000:]}")
+    async with running_bot(fake, [sys.executable, "-m", "bot", "run"], workdir, env,
+                           cwd=REPO) as running:
         yield running
-    finally:
-        proc.terminate()
-        try:
-            code = await asyncio.to_thread(proc.wait, 15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise
-    assert code == 0, running.logs()[-3000:]
 
 
 async def test_reload_is_owner_only(fake: FakeDiscord, bot: BotProcess) -> None:
