@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.corpus import Passage
+from bot.people.speech import REPORTING_VERBS
 from bot.text import Sentence, fold, split_sentences
 
 #: How many sentences back a span may reach for an antecedent.
@@ -54,12 +55,10 @@ _EXPLETIVE_IT_RE = re.compile(
     r"\b(?:that|if|to|for|whether)\b")
 # "…,’ he said." The speaker is in the sentence before.
 _PRONOUN_SPEAKER_RE = re.compile(
-    r"[’”'\"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|noted|notes|asked|asks)\b")
+    rf"[’”'\"],?\s+(?:he|she|they)\s+(?:{REPORTING_VERBS})\b")
 # "…the alliance calls for…", "The newspaper article said…": a speaker named earlier.
 _DEFINITE_SUBJECT_RE = re.compile(
-    r"\bthe\s+(?P<noun>[a-z]+)(?:\s+[a-z]+)?\s+(?:calls|called|urges|urged|said|says|"
-    r"proposes|proposed|suggests|suggested|argued|argues|wrote|writes|asked|asks|reported|"
-    r"reports)\b", re.IGNORECASE)
+    rf"\bthe\s+(?P<noun>[a-z]+)(?:\s+[a-z]+)?\s+(?:{REPORTING_VERBS})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
