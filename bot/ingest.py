@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import UsageError
+from bot.people.discover import NOT_NAME
 from bot.progress import progress
 
 _HEADLINE_MAX_WORDS = 12
@@ -56,7 +57,10 @@ _NAME_WORD = r"(?:[A-Z][\w-]*(?:['’][A-Z][\w-]*)?\.?)"
 _NAME = rf"{_NAME_WORD}(?: (?:(?:de|van|der|von|bin|al|da|di|le|la) )?{_NAME_WORD}){{1,4}}"
 # "<Name> is a professor …" / "<Name>, an … lecturer …, is a junior researcher at …"
 _BIO_RE = re.compile(rf"^(?P<name>{_NAME})(?:, .*?,)? (?:is|was)\b(?P<rest>.*)$")
-_BY_RE = re.compile(rf"^By (?P<name>{_NAME})$")
+# "By Kenji Ito", "By Kenji Ito and Mary Sue", "By Kenji Ito, a fellow at …", "By Kenji Ito |
+# Staff": the names, then nothing or a separator and the author's role or desk.
+_BY_RE = re.compile(rf"^By (?P<name>{_NAME}(?:(?:,| and| &) {_NAME})*?)"
+                    r"(?:$|(?:,|\s+[|–—-])\s+\S)")
 _TRANSLATOR_RE = re.compile(r"^Translat(?:ed|ion)(?: and edited)? by (?P<name>.+?)\.?$")
 _NOT_A_NAME = frozenset({"The", "This", "That", "These", "Those", "A", "An", "Our", "His", "Her",
                          "Its", "Their", "It"})
@@ -112,8 +116,31 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith(_SENTENCE_END)
 
 
-def _role_line_name(text: str) -> str | None:
-    """The name at the end of "<role> at <org> <Name>"; None if the line is not one."""
+def _lowercase_words(raw: str) -> frozenset[str]:
+    """The words a file writes in lower case: such a word is no part of a name there."""
+    return frozenset(re.findall(r"(?<![\w’'-])[a-z][a-z’'-]*", raw))
+
+
+def _is_name_word(word: str, lowercase: frozenset[str] = frozenset()) -> bool:
+    """Whether a capitalised word of a credit line can be part of the author's name.
+
+    Not an organisation or role word ("Institute", "Fellow"), not a word no personal name
+    holds ("Studies", "Policy", "Japan": the people rules' list) and not in ``lowercase``.
+    """
+    bare = word.rstrip(".").lower()
+    return bool(re.fullmatch(_NAME_WORD, word) and not _ORG_RE.fullmatch(word)
+                and not _ROLE_RE.fullmatch(word) and bare not in NOT_NAME
+                and bare not in lowercase)
+
+
+def _role_line_name(text: str, lowercase: frozenset[str]) -> str | None:
+    """The name at the end of "<role> at <org> <Name>"; None if the line is not one.
+
+    The name is the run of name words that ends the line: "… at the Institute for Maritime
+    Studies Daniel Okafor" is Daniel Okafor. Past its first two words, a word the file also
+    writes in lower case ("Maritime" beside "maritime") ends it: names such as "Mark Young"
+    keep their two words.
+    """
     if len(text.split()) > _BYLINE_MAX_WORDS or _ends_sentence(text):
         return None
     head, sep, _ = text.rpartition(" at ")
@@ -123,8 +150,7 @@ def _role_line_name(text: str) -> str | None:
             return None
     tail: list[str] = []
     for word in reversed(text.split()):
-        if (not re.fullmatch(_NAME_WORD, word) or _ORG_RE.fullmatch(word)
-                or _ROLE_RE.fullmatch(word)):
+        if not _is_name_word(word, lowercase if len(tail) >= 2 else frozenset()):
             break
         tail.insert(0, word)
     return " ".join(tail) if 2 <= len(tail) <= 4 else None
@@ -141,11 +167,14 @@ def _closing_byline(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _top_byline(text: str) -> tuple[str, str] | None:
-    """Bylines allowed near the top: also "By <Name>" and "<role> at <org> <Name>"."""
-    if match := _BY_RE.match(text):
+def _top_byline(text: str, lowercase: frozenset[str]) -> tuple[str, str] | None:
+    """Bylines allowed near the top: also "By <Name>[, <role>]" and "<role> at <org> <Name>"."""
+    match = _BY_RE.match(text)
+    if match and len(text.split()) <= _BIO_MAX_WORDS and all(
+            _is_name_word(w) for w in re.findall(r"[^\s,&]+", match["name"])
+            if not w.islower()):  # "and", "van", "de" join the names
         return "byline", match["name"]
-    if name := _role_line_name(text):
+    if name := _role_line_name(text, lowercase):
         return "byline", name
     return _closing_byline(text)
 
@@ -169,6 +198,7 @@ def _split(raw: str) -> list[_Para]:
 
 def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
     """Apply the per-file rules (headline, bylines, teasers); return the metadata found."""
+    lowercase = _lowercase_words("\n".join(p.text for p in paras))
     meta: dict[str, str | None] = {"title": None, "author": None, "translator": None,
                                    "byline": None}
     content = [p for p in paras if p.reason is None]
@@ -183,11 +213,12 @@ def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
             meta["byline"] = meta["byline"] or para.text
 
     start = 0
-    if len(content) > 1 and _is_headline(content[0].text) and not _top_byline(content[0].text):
+    if len(content) > 1 and (_is_headline(content[0].text)
+            and not _top_byline(content[0].text, lowercase)):
         content[0].reason, meta["title"] = "headline", content[0].text
         start = 1
     for para in content[start:start + 2]:
-        if not (found := _top_byline(para.text)):
+        if not (found := _top_byline(para.text, lowercase)):
             break
         take(para, found)
 

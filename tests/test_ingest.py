@@ -216,3 +216,37 @@ def test_ingesting_the_seed_articles_reproduces_the_committed_files(tmp_path: Pa
     for report in reports:
         lines = {line.strip() for line in (SEED_DIR / report.origin).read_text().splitlines()}
         assert set(report.paragraphs) <= lines
+
+
+@pytest.mark.parametrize(("line", "author"), [
+    ("By Kenji Ito, a visiting fellow at the Harbour Institute", "Kenji Ito"),
+    ("By Kenji Ito and Mary Sue", "Kenji Ito and Mary Sue"),
+    ("By Kenji Ito | Staff Writer", "Kenji Ito"),
+    ("By Anna van Berg", "Anna van Berg"),
+])
+def test_by_lines_with_a_role_a_desk_or_two_names(line: str, author: str) -> None:
+    report = one("\n".join([line, *BODY]))
+    assert report.metadata["author"] == author
+    assert report.metadata["byline"] == line
+    assert report.paragraphs == BODY
+
+
+def test_a_sentence_opening_with_by_is_no_byline() -> None:
+    opening = "By March Tokyo and Taipei had agreed on a hotline."
+    report = one("\n".join([opening, *BODY]))
+    assert report.metadata["author"] is None
+    assert report.paragraphs[0] == opening
+
+
+@pytest.mark.parametrize(("line", "author"), [
+    # "Studies" ends the institute's name, not a part of the author's
+    ("Visiting Fellow at the Institute for Coastal Studies Maria Santos", "Maria Santos"),
+    # a word the article writes in lower case ("harbour") belongs to the organisation …
+    ("Senior Fellow at Pacific Harbour Maria Santos", "Maria Santos"),
+    # … but a two-word name keeps both words even so ("young" is in the body too)
+    ("Research Fellow at the Example Policy Institute Mark Young", "Mark Young"),
+])
+def test_a_role_line_ends_in_the_name_alone(line: str, author: str) -> None:
+    body = [*BODY, "The harbour is busy and young sailors train there."]
+    report = one("\n".join([line, *body]))
+    assert report.metadata["author"] == author

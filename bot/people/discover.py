@@ -75,7 +75,7 @@ _NOT_NAME_WORDS_TEXT = """
     progressive communist republican conservative labour labor program programme project
     framework strategy policy paper book law act treaty accord pact summit meeting consultation
     conference dialogue exchange war relations cooperation co-operation training brain think
-    tank inc holdings media weekly monitor
+    tank inc holdings media weekly monitor studies research science sciences initiative
 """
 _NOT_NAME_WORDS = _NOT_NAME_WORDS_TEXT.split()
 NOT_NAME = frozenset(_MONTHS_DAYS + _FUNCTION_WORDS + _NOT_NAME_WORDS) | TITLE_WORDS | PLACES | (
