@@ -311,6 +311,22 @@ def test_json_contract(kb):
     json.dumps(data)  # serialisable as it is
 
 
+def test_json_says_how_each_proposer_was_determined(kb):
+    """``by_kind`` and ``by_rule`` say what ``by`` is and which attribution rule found it."""
+    data = to_json(brief(kb, "proposals", MAX_POINTS))
+    statements = [s for p in data["points"] for s in (p, *p["also"])]
+    how = {s["passage"]: (s["by"], s["by_kind"], s["by_rule"]) for s in statements}
+    assert how["security-japan-taiwan#p4"] == ("Yu-Shih Liao", "person", "author")
+    assert how["taiwan-japan-facing-military#p7"] == (
+        "Japan-Taiwan Co-prosperity Leader Alliance", "organisation", "back-reference")
+    for statement in statements:
+        if statement["by"] is None:
+            assert statement["by_kind"] is None and statement["by_rule"] is None
+        else:
+            assert statement["by_kind"] in {"person", "organisation"}
+            assert (statement["by_rule"] == "author") == statement["by_author"]
+
+
 def test_sources_footer_names_authors_or_says_not_stated(kb, renderer):
     result = brief(kb, "obstacles")
     text = "".join(render(renderer, result))
@@ -390,6 +406,9 @@ def test_topics_and_brief_on_a_knowledge_base_without_topics(make_knowledge, ren
         ("It is hoped that Japan will start a simulation.", "X.", False),
         ("Japan should use the operational framework of the alliance.", "X.", False),
         ("Japan was indifferent.", None, False),
+        # "the United States" is a name, not a definite subject of the verb "states"
+        ("Japan, the United States, and Taiwan should start disaster relief drills.", "X.",
+         False),
     ],
 )
 def test_needs_antecedent(sentence, previous, needs):

@@ -6,8 +6,10 @@ or answer to a question) and is a statement of reasonable length. Each candidate
 
 * centrality: IDF-weighted cosine between its terms and the whole article's, so the sentences
   about what the article is about win over asides;
-* argument cues: a claim or a recommendation ("should", "must", "needs to", "the only way",
-  "it is essential", "therefore") weighs more than a report of facts;
+* argument cues: a claim or a recommendation weighs more than a report of facts. The cues
+  are those of the ``proposals`` topic of ``topics.yaml`` ("should", "must", "needs to", "it
+  is necessary", "it is time"…), matched as briefings match them (a negated or speculative
+  cue counts for nothing): one definition of how the corpus's language proposes;
 * place: the opening and closing paragraphs state a thesis more often than the middle.
 
 The best are picked greedily, skipping one too similar to a sentence already picked, and shown
@@ -17,11 +19,10 @@ in reading order. Nothing is generated: each is a verbatim sentence with its cit
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.answers.brief.spans import is_question, needs_antecedent
+from bot.answers.brief.spans import cue_strength, is_question, needs_antecedent, topic_cues
 from bot.corpus import Document
 from bot.knowledge import KnowledgeBase
 from bot.people.attribution import attribute
@@ -33,12 +34,10 @@ ARGUMENT_SENTENCES = 3
 MIN_WORDS, MAX_WORDS = 8, 70
 #: Two picked sentences at least this similar say the same thing.
 REDUNDANT = 0.5
+#: The topic whose cues say that a sentence argues for something.
+ARGUMENT_TOPIC = "proposals"
 _CUE_WEIGHT = 0.35
 _EDGE_WEIGHT = 0.1
-_CUE_RE = re.compile(
-    r"\b(?:should|must|ought to|needs? to|has to|have to|cannot afford|the only way|"
-    r"it is (?:essential|necessary|important|crucial|vital|imperative)|therefore|thus|"
-    r"would be (?:the )?best|is the key|it is time)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,8 @@ def argument(kb: KnowledgeBase, doc: Document, limit: int = ARGUMENT_SENTENCES
         counts = Counter(kb.analyzer.tokens(text))
         return {t: n * math.log(1 + total / (1 + frequency(t))) for t, n in counts.items()}
 
+    topic = kb.corpus.topics.get(ARGUMENT_TOPIC)
+    cues = topic_cues(topic) if topic is not None else ()
     whole = vector(" ".join(p.text for p in doc.passages))
     last = doc.passages[-1].number
     scored: list[tuple[float, int, ArgumentSentence, dict[str, float]]] = []
@@ -80,8 +81,8 @@ def argument(kb: KnowledgeBase, doc: Document, limit: int = ARGUMENT_SENTENCES
                 continue
             terms = vector(text)
             score = _cosine(terms, whole)
-            if _CUE_RE.search(text):
-                score += _CUE_WEIGHT
+            # Full weight for a cue in one place (0.75); a weak cue alone counts half.
+            score += _CUE_WEIGHT * min(1.0, cue_strength(cues, text) / 0.75)
             if passage.number in (1, last):
                 score += _EDGE_WEIGHT
             scored.append((score, order, ArgumentSentence(passage.id, text), terms))

@@ -50,6 +50,8 @@ class AlsoMade:
     title: str
     by: str | None
     by_author: bool
+    by_kind: str | None  # "person" or "organisation" (see ``BriefPoint``)
+    by_rule: str | None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,12 @@ class BriefPoint:
     paragraph: int
     by: str | None  # the speaker the sentence names, or the author for the article's own voice
     by_author: bool  # ``by`` is the article's author (no other speaker is named)
+    #: What ``by`` is, "person" or "organisation", and how the attribution engine decided it
+    #: (``bot.people.attribution``): "name-verb" or "verb-name" (a quotation attributed to a
+    #: name), "pronoun", "continuation", "reported" ("X said that …"), "subject",
+    #: "back-reference" ("the alliance calls for …") or "author" (the article's own voice).
+    by_kind: str | None
+    by_rule: str | None
     cues: list[str]  # the topic's cue phrases found in the point
     score: float  # the group's score: relevance of its best statement plus support
     sentences: int  # sentences quoted (more than 1 with an antecedent)
@@ -186,7 +194,8 @@ def _point(kb: KnowledgeBase, group: Group) -> BriefPoint:
     return BriefPoint(
         text=passage.text[shown.start:shown.end], doc=shown.doc, passage=shown.passage,
         title=documents[shown.doc].label, paragraph=passage.number, by=shown.by,
-        by_author=shown.by_author, cues=list(shown.cues), score=group.score,
+        by_author=shown.by_author, by_kind=shown.by_kind, by_rule=shown.by_rule,
+        cues=list(shown.cues), score=group.score,
         sentences=shown.sentences, context=context, context_passage=context_passage,
         also=[_also(kb, s) for s in others],
     )
@@ -196,7 +205,7 @@ def _also(kb: KnowledgeBase, statement: Statement) -> AlsoMade:
     text = kb.corpus.passage(statement.passage).text[statement.start:statement.end]
     return AlsoMade(text, statement.doc, statement.passage,
                     kb.corpus.documents[statement.doc].label, statement.by,
-                    statement.by_author)
+                    statement.by_author, statement.by_kind, statement.by_rule)
 
 
 def _not_found(kb: KnowledgeBase, text: str, resolution: Resolution, status: str,

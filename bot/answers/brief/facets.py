@@ -30,9 +30,9 @@ from bot.answers.brief.select import TermWeights, order_groups
 from bot.answers.brief.spans import (
     Span,
     candidate_spans,
-    compile_cue,
     cue_strength,
     matched_cues,
+    topic_cues,
 )
 from bot.corpus import Passage, Topic
 from bot.index import Hit
@@ -75,6 +75,10 @@ class Statement:
     context: tuple[str, int, int] | None
     by: str | None
     by_author: bool
+    #: How ``by`` was decided (:class:`bot.people.attribution.Attribution`): ``by_kind`` is
+    #: "person" or "organisation", ``by_rule`` the rule ("name-verb", "reported", "author"…).
+    by_kind: str | None
+    by_rule: str | None
     cues: tuple[str, ...]
     relevance: float  # 0..1 within its topic, 1 for the best statement
     terms: frozenset[str]  # salient index terms of its own sentence, for grouping
@@ -136,8 +140,7 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
     if not hits:
         return []
     phrases = (*topic.cues, *topic.weak_cues)
-    cues = [*(compile_cue(p) for p in topic.cues),
-            *(compile_cue(p, weak=True) for p in topic.weak_cues)]
+    cues = topic_cues(topic)
     prefilter = _prefilter(phrases)
     # Terms every statement shares (the subject's words, the cue words) say nothing about
     # which point it makes.
@@ -177,7 +180,8 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
         who = attribute(kb.people, f.span.passage, f.span.sentences, doc.author)
         statements.append(Statement(
             f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
-            context, who.by if who else None, bool(who and who.by_author), f.cues,
+            context, who.by if who else None, bool(who and who.by_author),
+            who.kind if who else None, who.rule if who else None, f.cues,
             round(score / best, 4), f.terms))
     return statements
 

@@ -10,11 +10,12 @@ answers it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.corpus import Passage
+from bot.corpus import Passage, Topic
 from bot.people.speech import REPORTING_VERBS
 from bot.text import Sentence, fold, split_sentences
 
@@ -56,9 +57,10 @@ _EXPLETIVE_IT_RE = re.compile(
 # "…,’ he said." The speaker is in the sentence before.
 _PRONOUN_SPEAKER_RE = re.compile(
     rf"[’”'\"],?\s+(?:he|she|they)\s+(?:{REPORTING_VERBS})\b")
-# "…the alliance calls for…", "The newspaper article said…": a speaker named earlier.
+# "…the alliance calls for…", "The newspaper article said…": a speaker named earlier. The
+# noun is a common one, in lower case: "the United States" is a name, not "the … states".
 _DEFINITE_SUBJECT_RE = re.compile(
-    rf"\bthe\s+(?P<noun>[a-z]+)(?:\s+[a-z]+)?\s+(?:{REPORTING_VERBS})\b", re.IGNORECASE)
+    rf"\b(?i:the)\s+(?P<noun>[a-z]+)(?:\s+[a-z]+)?\s+(?:{REPORTING_VERBS})\b")
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,13 @@ def compile_cue(phrase: str, *, weak: bool = False) -> Cue:
             parts.append(re.escape(word))
     pattern = re.compile(r"(?<![^\W_])" + r"[\s,;:'\"]+".join(parts) + r"(?![^\W_])")
     return Cue(phrase, pattern, weak)
+
+
+@functools.lru_cache(maxsize=256)
+def topic_cues(topic: Topic) -> tuple[Cue, ...]:
+    """The compiled cues of ``topic``: its ``cues``, then its ``weak_cues`` marked weak."""
+    return (*(compile_cue(p) for p in topic.cues),
+            *(compile_cue(p, weak=True) for p in topic.weak_cues))
 
 
 def matched_cues(cues: Sequence[Cue], text: str) -> list[str]:
