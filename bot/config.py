@@ -5,7 +5,8 @@ default ``briefbot.yaml`` in the working directory if present), ``.env``, the pr
 environment, the command line. Whatever the source, a value goes through the same
 :func:`parse_value` of its :class:`Setting`, and a bad one is refused with its source (file and
 line, or variable) and the allowed range. Secrets (the token) are never part of ``repr`` and
-never logged. README's "Operating it" table is :func:`settings_markdown` (a test keeps them equal).
+never logged. README's settings table is :func:`settings_markdown` (tests/test_readme.py keeps
+them equal).
 """
 
 from __future__ import annotations
@@ -360,7 +361,7 @@ def _dotenv_layer(path: Path) -> tuple[dict[str, tuple[Any, str]], str]:
 
 
 def settings_markdown() -> str:
-    """The settings table of README's "Operating it" section, generated from :data:`SETTINGS`."""
+    """The settings table of README's "Settings" section, generated from :data:`SETTINGS`."""
     rows = ["| setting (YAML key) | environment variable | default | allowed | what it does |",
             "| --- | --- | --- | --- | --- |"]
     for s in SETTINGS:
