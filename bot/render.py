@@ -2,9 +2,11 @@
 
 Templates produce Discord markdown. HTML autoescaping would be wrong for that, so it is off;
 instead every piece of untrusted text (corpus text, echoed user input) goes through the ``md``
-filter, which escapes Discord markdown and defuses mentions. A user restyles replies by putting
-a template of the same name in their own directory (``Renderer(override_dir=...)``), which is
-searched before the bundled one.
+filter, which escapes Discord markdown and defuses mentions, or, inside a `` `code span` ``,
+through the ``code`` filter: Discord shows a markdown escape literally in code, so there the
+text is left as it is and only a backtick, which would end the span, is replaced (see
+:func:`bot.outgoing.echo`). A user restyles replies by putting a template of the same name in
+their own directory (``Renderer(override_dir=...)``), which is searched before the bundled one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 import jinja2
 
 from bot.bundled import bundled_path
-from bot.outgoing import MESSAGE_LIMIT, clip, defuse_mentions, strip_controls
+from bot.outgoing import MESSAGE_LIMIT, clip, defuse_mentions, echo, strip_controls
 
 #: Bundled templates (the repository's ``prompts/``, packaged into a wheel).
 BUNDLED_PROMPTS = bundled_path("prompts")
@@ -116,6 +118,8 @@ class Renderer:
         )
         self.env.filters["md"] = escape  # a terminal renders the same templates its own way
         self.env.filters["clip"] = clip
+        # Inside a code span: the same for a terminal, where a span's text is literal too.
+        self.env.filters["code"] = echo
 
     def render(self, kind: str, result: Any, **extra: Any) -> str:
         """Render ``result`` with ``prompts/<kind>.md.j2``; blank-line runs are collapsed."""

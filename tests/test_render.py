@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from bot.render import MESSAGE_LIMIT, clip, escape_markdown, split_message
+from bot import commands
+from bot.render import (
+    BUNDLED_PROMPTS,
+    MESSAGE_LIMIT,
+    Renderer,
+    clip,
+    escape_markdown,
+    split_message,
+)
+from bot.terminal import TerminalRenderer
 
 
 @pytest.mark.parametrize(
@@ -51,3 +62,41 @@ def test_split_message_breaks_an_oversized_paragraph_between_words():
 def test_clip_cuts_at_a_word_and_marks_it():
     assert clip("alpha beta gamma", 11) == "alpha beta…"
     assert clip("short", 10) == "short"
+
+
+_JINJA = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.DOTALL)
+
+
+def _expressions_in_code_spans(template: str) -> list[str]:
+    """The ``{{ … }}`` expressions a template prints inside a `` `code span` ``."""
+    expressions: list[str] = []
+    skeleton = ""
+    for piece in _JINJA.split(template):
+        if piece.startswith("{{"):
+            skeleton += f"\0{len(expressions)}\0"
+            expressions.append(piece)
+        elif not piece.startswith(("{%", "{#")):
+            skeleton += piece
+    inside = [int(i) for span in re.findall(r"`[^`\n]*`", skeleton)
+              for i in re.findall(r"\0(\d+)\0", span)]
+    return [expressions[i] for i in inside]
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in BUNDLED_PROMPTS.glob("*.j2")))
+def test_no_template_markdown_escapes_inside_a_code_span(template):
+    # Discord shows a backslash escape literally inside `code`: `000\_x` instead of `000_x`.
+    text = (BUNDLED_PROMPTS / template).read_text(encoding="utf-8")
+    assert not [e for e in _expressions_in_code_spans(text) if "|md" in e.replace(" ", "")]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "shown"), [
+    ("source", {"id": "no_such*doc"}, "`no_such*doc`"),
+    ("source", {"id": "a`b"}, "`a'b`"),
+    ("help", {"unknown": "frob_n*c"}, "`!frob_n*c`"),
+])
+def test_text_in_a_code_span_is_shown_as_typed_and_cannot_end_it(kb, name, kwargs, shown):
+    reply = commands.run(kb, name, **kwargs)
+    discord = Renderer().render(reply.kind, reply.result, prefix="!")
+    assert shown in discord and "\\" not in discord.split("\n")[0]
+    terminal = TerminalRenderer().render(reply.kind, reply.result, prefix="!")
+    assert shown.strip("`") in terminal and "\\" not in terminal
