@@ -12,10 +12,11 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
+from itertools import islice
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -24,7 +25,7 @@ from bot.answers.results import to_json
 from bot.config import Settings, load_settings
 from bot.corpus import check_knowledge, problem_report
 from bot.errors import BriefbotError, ConfigError, KnowledgeError, UsageError
-from bot.grammar import Param
+from bot.grammar import Param, parse_words
 from bot.knowledge import KnowledgeBase
 from bot.outgoing import terminal
 from bot.session import SHELL_PREFIX, Session
@@ -42,14 +43,60 @@ class ArgumentParser(argparse.ArgumentParser):
     """An argparse parser that raises :class:`UsageError` instead of exiting.
 
     The REPL needs to keep running after a bad command; the CLI turns the error into exit
-    code 2 with the usage line, as argparse would.
+    code 2 with the usage line, as argparse would. A subcommand refuses what it does not know
+    itself, so the usage shown is the subcommand's, not the top level's. An answer command's
+    parameters (``params``, from the command table) are read by the grammar chat and the bot
+    use (:func:`bot.grammar.parse_words`), so ``briefbot search x --bogus`` is refused with the
+    words ``!search x --bogus`` gets, and ``--limit N`` may stand anywhere; argparse reads only
+    the options every subcommand shares (``--json``, ``--knowledge DIR``…).
     """
 
     #: The subcommands, on the top-level parser (``help`` lists the terminal-only ones).
     subcommands: argparse._SubParsersAction[ArgumentParser] | None = None
+    #: An answer command's parameters, read by the command table's grammar.
+    params: Sequence[Param] | None = None
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message}\nusage: {self.format_usage().removeprefix('usage: ').strip()}")
+
+    def parse_known_args(self, args: Iterable[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse ``args``; a subcommand raises :class:`UsageError` for anything it does not know."""
+        if self.params is None:
+            parsed, extras = super().parse_known_args(args, namespace)
+            if extras and self.subcommands is None:
+                self.error(f"unrecognized arguments: {' '.join(extras)}")
+            return parsed, extras
+        own, words = self._split(list(sys.argv[1:] if args is None else args))
+        parsed, _ = super().parse_known_args(own, namespace)
+        try:
+            values = parse_words(self.params, words)
+        except UsageError as exc:
+            self.error(str(exc))
+        for name, value in values.items():
+            setattr(parsed, name, value)
+        return parsed, []
+
+    def _split(self, args: list[str]) -> tuple[list[str], list[str]]:
+        """The shared options (with their values) for argparse, and the command's own words."""
+        assert self.params is not None
+        mine = {p.name for p in self.params}
+        own: list[str] = []
+        words: list[str] = []
+        rest = iter(args)
+        for word in rest:
+            if word == "--":  # the grammar reads it: what follows is never an option
+                words += [word, *rest]
+                break
+            action = self._option_string_actions.get(word.partition("=")[0])
+            if action is None or action.dest in mine:
+                words.append(word)
+                continue
+            own.append(word)
+            if action.nargs != 0 and "=" not in word:
+                own.extend(islice(rest, 1))
+        return own, words
 
 
 #: Options every subcommand takes; ``help`` does not repeat them for each.
@@ -79,10 +126,10 @@ def terminal_tools(parser: ArgumentParser) -> list[Tool]:
     return tools
 
 
-def _synopsis(parser: argparse.ArgumentParser) -> str:
+def _synopsis(parser: argparse.ArgumentParser, skip: Iterable[str] = COMMON_OPTIONS) -> str:
     parts = []
     for action in parser._actions:
-        if action.dest in COMMON_OPTIONS:
+        if action.dest in skip:
             continue
         metavar = action.metavar or action.dest.upper()
         if not action.option_strings:
@@ -94,39 +141,23 @@ def _synopsis(parser: argparse.ArgumentParser) -> str:
     return " ".join(parts)
 
 
-def _value(param: Param) -> Callable[[str], Any]:
-    """An argparse ``type=`` that checks a value with the command table's own rule."""
-    def convert(raw: str) -> Any:
-        try:
-            return param.value(raw)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc).replace("`", "")) from None
-    convert.__name__ = param.name  # argparse names the type in some messages
-    return convert
-
-
-def add_params(parser: argparse.ArgumentParser, params: Sequence[Param]) -> None:
-    """The arguments of an answer command, from its parameters in the command table."""
+def add_params(parser: ArgumentParser, params: Sequence[Param]) -> None:
+    """An answer command's parameters, from the command table: read by the grammar, and
+    declared to argparse too so that ``-h`` describes them."""
+    parser.params = params
     for param in params:
         if param.is_option:
-            parser.add_argument(f"--{param.name}", type=_value(param), default=param.default,
+            parser.add_argument(f"--{param.name}", default=argparse.SUPPRESS,
                                 metavar=param.shown, help=param.help)
-            continue
-        several = param.words == "rest"
-        nargs = ("+" if several else None) if param.required else ("*" if several else "?")
-        parser.add_argument(param.name, nargs=nargs, metavar=param.shown,
-                            help=argparse.SUPPRESS if param.hidden else param.help)
+        else:
+            parser.add_argument(param.name, nargs="*", default=argparse.SUPPRESS,
+                                metavar=param.shown,
+                                help=argparse.SUPPRESS if param.hidden else param.help)
 
 
 def answer_kwargs(name: str, args: argparse.Namespace) -> dict[str, Any]:
     """The keyword arguments of :func:`bot.commands.run` from a parsed answer subcommand."""
-    kwargs = {}
-    for param in commands.COMMANDS[name].params:
-        value = getattr(args, param.name)
-        kwargs[param.name] = " ".join(value) if isinstance(value, list) else value
-        if kwargs[param.name] == "" and not param.required:
-            kwargs[param.name] = param.default
-    return kwargs
+    return {param.name: getattr(args, param.name) for param in commands.COMMANDS[name].params}
 
 
 def build_parser() -> ArgumentParser:
@@ -147,10 +178,13 @@ def build_parser() -> ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     parser.subcommands = sub
 
+    # How an answer command is typed: its own arguments as in chat, then the shared options.
+    shared = "[--format discord] " + _synopsis(common, skip={"help"})
     for command in commands.COMMANDS.values():
         if command.terminal:
             p = sub.add_parser(command.name, parents=[common], help=command.summary,
-                               description=command.summary, allow_abbrev=False)
+                               description=command.summary, allow_abbrev=False,
+                               usage=f"%(prog)s {command.synopsis()} {shared}".replace("  ", " "))
             add_params(p, command.params)
             p.add_argument("--format", choices=["discord"], default=argparse.SUPPRESS,
                            help="discord: print the JSON message bodies the bot would send")

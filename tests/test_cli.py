@@ -10,8 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat import interpret
 from bot.cli import main
+from bot.commands import COMMANDS
+from bot.config import load_settings
+from bot.grammar import split_words
+from bot.session import Session
+from bot.terminal import to_terminal
 from tests.conftest import REPO, article
+from tests.test_e2e_parity import PREFIX_LINES
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -212,14 +219,49 @@ def test_a_terminal_gets_colour_and_no_color_turns_it_off():
 
 
 @pytest.mark.parametrize(("argv", "problem"), [
-    (["search", "x", "--limit", "26"], "argument --limit: must be a whole number from 1 to 25"),
+    (["search", "x", "--limit", "26"], "--limit must be a whole number from 1 to 25, not 26."),
     (["search", "x", "--limit=0"], "must be a whole number from 1 to 25, not 0"),
     (["search", "x", "--limit", "-1"], "not -1"),
-    (["search", "x", "--limit"], "expected one argument"),
-    (["search", "x", "--bogus"], "unrecognized arguments: --bogus"),
-    (["search", "-x"], "the following arguments are required: QUERY"),
+    (["search", "x", "--limit"], "--limit needs a value: --limit N."),
+    (["search", "x", "--bogus"], "Unknown option --bogus. It takes --limit N."),
+    (["search", "-x"], "Unknown option -x."),
+    (["search"], "Missing QUERY (words to search for)."),
 ])
 def test_limit_edge_cases_and_unknown_options_exit_2(capsys, argv, problem):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
-    assert problem in err and "usage:" in err
+    assert problem in err
+    # The usage of the subcommand, not the top level's.
+    assert "usage: briefbot search QUERY [--limit N]" in err
+
+
+def test_a_tool_subcommand_names_what_it_does_not_know_with_its_own_usage(capsys):
+    code, _, err = run(capsys, "check", "--bogus")
+    assert code == 2
+    assert "unrecognized arguments: --bogus" in err and "usage: briefbot check" in err
+
+
+def test_options_may_stand_anywhere_as_in_chat(capsys):
+    code, out, _ = run(capsys, "search", "coast", "--limit", "1", "guard", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["query"] == "coast guard" and len(data["results"]) == 1
+
+
+@pytest.mark.parametrize("line", PREFIX_LINES)
+def test_the_command_line_reads_a_line_as_chat_does(capsys, line):
+    """The parity transcript, typed as shell words: the same problem, or the same answer."""
+    name, *words = split_words(line.removeprefix("!"))
+    if name not in COMMANDS or not COMMANDS[name].terminal:
+        pytest.skip("`!SEARCH`, `!serch`: a shell has no case folding or command suggestions")
+    if "--json" in words:
+        pytest.skip("--json is the command line's own option (chat and Discord answer in text)")
+    call = interpret(line, "!")
+    code, out, err = run(capsys, name, *words)
+    if isinstance(call, str):
+        problem = call.removeprefix("⚠️ ").split("\n")[0]
+        assert code == 2 and err.startswith(f"briefbot: {to_terminal(problem, False)}\n"), err
+        assert f"usage: briefbot {name}" in err
+    else:
+        session = Session(load_settings(environ={}, dotenv=False))
+        assert code == 0 and out == session.answer(call.name, call.kwargs, False) + "\n"
