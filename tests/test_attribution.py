@@ -88,3 +88,101 @@ def test_a_new_article_titles_places_and_relative_clauses(make_knowledge):
             for p in doc.passages for s in split_sentences(p.text)]
     assert [a.by if a else None for a in said] == [
         "Denny Tamaki", "Ann Writer", "Chen Chi-mai", "Chen Chi-mai", "Lin Chia-lung"]
+
+
+def _speakers(make_knowledge, *paragraphs: str, **others: str) -> list[tuple[str, str | None]]:
+    """(sentence opening, speaker) for every sentence of an article written for the test,
+    each attributed with the paragraph before it, as briefings and the evaluation do."""
+    corpus = load_corpus(make_knowledge({"a.md": article("a", *paragraphs, author="Ann Writer"),
+                                         **others}))
+    people = PeopleDirectory.build(corpus)
+    doc = corpus.documents["a"]
+    found = []
+    for previous, passage in zip((None, *doc.passages), doc.passages, strict=False):
+        for s in split_sentences(passage.text):
+            said = attribute(people, passage, [s.text], doc.author, previous)
+            found.append((s.text[:24], said.by if said else None))
+    return found
+
+
+def test_a_pronoun_opening_a_paragraph_is_the_person_last_speaking(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "Harbour chief Kenji Sato said on Monday that the ferries were ready. The port also "
+        "keeps two tugs on call.",
+        "He also stressed that drills must start in spring.",
+        "Governor Rina Kato and Mayor Jiro Abe met the fleet in Naha.",
+        "He said the talks went well.",  # two people before: unresolved
+        "The Coast Guard said the plan was sound.",
+        "He added that boats were short.",  # "he" is no organisation
+    ) == [
+        ("Harbour chief Kenji Sato", "Kenji Sato"), ("The port also keeps two ", "Ann Writer"),
+        ("He also stressed that dr", "Kenji Sato"),
+        ("Governor Rina Kato and M", "Ann Writer"), ("He said the talks went w", None),
+        ("The Coast Guard said the", "Coast Guard"), ("He added that boats were", None)]
+
+
+def test_a_quotation_spanning_sentences_is_attributed_as_one(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "‘Storms do not read maps. Neither should rescuers,’ said Governor Rina Kato.",
+        "“Drills cost little. Why wait?” Kato asked.",
+        "“Boats are ready,” Kato said.",
+        "“Crews are not.”",  # a bare quotation opening a paragraph continues hers
+    ) == [
+        ("‘Storms do not read maps", "Rina Kato"), ("Neither should rescuers,", "Rina Kato"),
+        ("“Drills cost little. Why", "Rina Kato"), ("Kato asked.", "Rina Kato"),
+        ("“Boats are ready,” Kato ", "Rina Kato"), ("“Crews are not.”", "Rina Kato")]
+
+
+def test_a_colon_introduces_the_quotation_of_the_person_before_it(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "Former envoy Mari Ueda was blunter: “The clerks have the plans but no orders.”",
+        "Ueda knows the ministry well. She put it this way: “Nobody signs.”",
+    ) == [
+        ("Former envoy Mari Ueda w", "Mari Ueda"), ("Ueda knows the ministry ", "Ann Writer"),
+        ("She put it this way: “No", "Mari Ueda")]
+
+
+def test_an_organisation_subject_keeps_its_verb_past_a_relative_clause(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "The Harbour Residents Association, which represents four villages, sent a petition "
+        "to the ministry calling for a ferry plan.",
+        "The Island Fishing Cooperative, which Mayor Jiro Abe founded, asked for boats.",
+    ) == [("The Harbour Residents As", "Harbour Residents Association"),
+          # the mayor is inside the relative clause: the cooperative asks
+          ("The Island Fishing Coope", "Island Fishing Cooperative")]
+
+
+def test_a_shared_surname_is_the_one_its_article_names(make_knowledge):
+    other = article("b", "Aki Mori wrote the first draft.", author="Jun Mori")
+    assert _speakers(
+        make_knowledge,
+        "Fisheries Minister Aki Mori said the quota would hold.",
+        "Mori said the fleet would stay in port.",
+        **{"b.md": other},
+    ) == [("Fisheries Minister Aki M", "Aki Mori"), ("Mori said the fleet woul", "Aki Mori")]
+
+
+def test_frames_and_introductions_name_the_speaker(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "Former envoy Mari Ueda has watched the ministry for decades.",
+        "According to Ueda, “the clerks are waiting.”",
+        "As Ueda puts it, “the clerks are waiting for a signal.”",
+        "In Ueda’s view, the clerks lack orders.",
+        "Retired admiral Ken Tanabe commanded the fleet. To Tanabe, the port “is civil "
+        "infrastructure”.",
+        "Tanabe sees the port differently: it “is a lifeline”.",
+        "For Japan, the port is “a red line”.",  # a place frames nothing: the author's
+        "Japan put it on the agenda in May.",  # "put it" reports speech only as a phrase
+        "Ueda is blunt about the clerks. “They have the ideas.”",  # the one person before
+    ) == [
+        ("Former envoy Mari Ueda h", "Ann Writer"), ("According to Ueda, “the ", "Mari Ueda"),
+        ("As Ueda puts it, “the cl", "Mari Ueda"), ("In Ueda’s view, the cler", "Mari Ueda"),
+        ("Retired admiral Ken Tana", "Ann Writer"), ("To Tanabe, the port “is ", "Ken Tanabe"),
+        ("Tanabe sees the port dif", "Ken Tanabe"), ("For Japan, the port is “", "Ann Writer"),
+        ("Japan put it on the agen", "Ann Writer"), ("Ueda is blunt about the ", "Ann Writer"),
+        ("“They have the ideas.”", "Mari Ueda")]

@@ -5,9 +5,17 @@ here, with the reporting verbs of :mod:`bot.people.speech`. Only what the text s
 
 * ``name-verb`` / ``verb-name``: a quotation attributed to a name ("Kishi said that “…”",
   "‘…,’ said Lii Wen", "‘…,’ Lii Wen, now …, said");
-* ``pronoun``: "‘…,’ he said" or "He pointed out that …" when the previous sentence of the
-  paragraph names exactly one person, or quoted them;
-* ``continuation``: a sentence that is nothing but a quotation, right after one of theirs;
+* ``colon``: the one person of the clause before a colon that introduces a quotation
+  ("Former envoy Mari Ueda was blunter: “…”");
+* ``frame``: "In Ueda’s view, …", "According to …", or before a quotation "To Tanabe, …";
+* ``pronoun``: "‘…,’ he said" or "He pointed out that …" when the previous sentence names
+  exactly one person, or quoted them; at a paragraph's start, the one person the paragraph
+  before named or quoted last;
+* ``continuation``: a sentence that is nothing but a quotation, right after one of theirs or
+  after a sentence naming only them ("Ueda was blunt. “They have the ideas.”");
+
+A quotation the sentence splitter cut in two ("‘… . …,’ Kato said", "“…?” Kato asked.") is
+attributed as one unit.
 * ``reported``: a named person or organisation right before a reporting verb ("Kishi also
   said that …", "Japan’s Sankei Shimbun in February 2019 reported …"), or after one
   ("according to …"); a report of a proposal names the proposer ("… reported that Taiwanese
@@ -27,12 +35,19 @@ unresolved pronoun gives no attribution at all, never the author.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.people.speech import REPORTING_VERBS, SPEECH_AFTER_RE, SPEECH_BEFORE_RE, quotations
-from bot.text import Sentence, split_sentences
+from bot.people.speech import (
+    REPORTING_VERBS,
+    SPEECH_AFTER_RE,
+    SPEECH_BEFORE_RE,
+    SPEECH_PARTICIPLES,
+    quotations,
+    quoted_units,
+)
+from bot.text import Sentence
 
 if TYPE_CHECKING:
     from bot.corpus import Passage
@@ -52,6 +67,20 @@ _PRONOUN_OPENING_RE = re.compile(
 _THEY_OPENING_RE = re.compile(
     rf"(?:They|It|This person|That person)\s+(?:[a-z]+\s+){{0,3}}?(?:{REPORTING_VERBS})\b")
 _VERB_RE = re.compile(rf"\b(?:{REPORTING_VERBS})\b")
+# The verb of a named subject's clause: a reporting verb or a speech act ("… calling for …").
+_SUBJECT_VERB_RE = re.compile(rf"\b(?:{REPORTING_VERBS}|{SPEECH_PARTICIPLES})\b")
+# "The Harbour Association, which represents four villages, said": a clause inside the subject.
+_EMBEDDED_RE = re.compile(r",\s+(?:which|who)\b[^,;:“”‘\"]{1,150},")
+# "In Ueda’s view, …" (any sentence), "To Tanabe, the port “is …”" (a quotation): the
+# sentence is framed as the named person's.
+_FRAME_RE = re.compile(r"(?:(?P<view>In|By)|For|To)\s+")
+_VIEW_RE = re.compile(r"[’']s?\s+(?:own\s+)?(?:view|views|words|opinion|account|telling|"
+                      r"assessment|judgment|judgement|estimate|estimation|reading|mind)\b"
+                      r"[^,;:“”‘\"]{0,30},")
+# Words between a colon and the quotation it introduces: "… differently: it “is …”".
+_COLON_GAP_WORDS = 8
+# "She put it bluntly: “…”": a pronoun's clause introducing a quotation with a colon.
+_PRONOUN_COLON_RE = re.compile(r"(?:He|She)\s[^:;“”‘\"]{0,100}:\s*$")
 # "More concretely, ", "In February 2019, ", "On Dec. 23 last year, ": an opening phrase.
 _INTRO_RE = re.compile(r"(?:[A-Z][^,;:“”‘’\"]{0,50}?,\s+)")
 # "the alliance calls for", "The newspaper article said": a speaker named before.
@@ -124,19 +153,59 @@ def quote_speaker(text: str, sentence: Sentence, quotes: Sequence[Quotation],
                     return n.who, "name-verb"
                 if _VERB_GAP_RE.match(gap):
                     return n.who, "verb-name"
+    introduced = _colon_speaker(text, sentence, quotes, outside)
+    if introduced:
+        return introduced, "colon"
+    framed = _framed(text, sentence, outside, quoted=True)
+    if framed:
+        return framed, "frame"
     if any(n.kind == "person" for n in outside):
         return None  # someone else is named: a pronoun could mean them
     antecedent = _antecedent(previous_people, previous_speaker)
     if antecedent is not None:
         opening = _PRONOUN_OPENING_RE.match(text, sentence.start, sentence.end)
         if (opening and any(q.start >= opening.end() for q in quotes)) or any(
-                _PRONOUN_AFTER_RE.match(text, q.end, sentence.end) for q in quotes):
+                _PRONOUN_AFTER_RE.match(text, q.end, sentence.end)
+                or _PRONOUN_COLON_RE.match(text[sentence.start:q.start]) for q in quotes):
             return antecedent, "pronoun"
     only = quotes[0]
-    if (previous_speaker is not None and len(quotes) == 1 and only.start == sentence.start
+    before = previous_speaker or antecedent  # "Ueda was blunt. “They have the ideas.”"
+    if (before is not None and len(quotes) == 1 and only.start == sentence.start
             and only.end >= sentence.end - 1):
-        return previous_speaker, "continuation"
+        return before, "continuation"
     return None
+
+
+def _colon_speaker(text: str, sentence: Sentence, quotes: Sequence[Quotation],
+                   outside: Sequence[Named]) -> str | None:
+    """The one person of a clause that introduces a quotation with a colon: "Former envoy
+    Mari Ueda was blunter: “…”" is hers, whatever the verb; so is "Tanabe sees the port
+    differently: it “is …”" (a few words between the colon and the quotation)."""
+    for q in quotes:
+        colon = text.rfind(":", sentence.start, q.start)
+        if colon < 0 or len(text[colon + 1:q.start].split()) > _COLON_GAP_WORDS or any(
+                colon < n.start < q.start for n in outside if n.kind == "person"):
+            continue
+        clause = max(text.rfind(";", sentence.start, colon) + 1, sentence.start)
+        people = {n.who for n in outside if n.kind == "person" and clause <= n.start < colon}
+        if len(people) == 1:
+            return next(iter(people))
+    return None
+
+
+def _framed(text: str, sentence: Sentence, named: Sequence[Named], quoted: bool
+            ) -> str | None:
+    """The person or organisation a sentence is framed as the view of: "In Ueda’s view, …",
+    or, before a quotation, "To Tanabe, …" / "For Tanabe, …"."""
+    frame = _FRAME_RE.match(text, sentence.start, sentence.end)
+    if not frame:
+        return None
+    who = next((n for n in named if n.start == frame.end() and n.kind != "place"), None)
+    if who is None:
+        return None
+    if frame["view"]:
+        return who.who if _VIEW_RE.match(text, who.end, sentence.end) else None
+    return who.who if quoted and text.startswith(",", who.end) else None
 
 
 def _antecedent(previous_people: set[str], previous_speaker: str | None) -> str | None:
@@ -162,6 +231,9 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
     if decided:
         return decided
     outside = [n for n in named if not _inside(quotes, n.start)]
+    framed = _framed(text, sentence, outside, quoted=bool(quotes))
+    if framed:
+        return framed, "frame"
     match = _REPORTED_PROPOSER_RE.search(text, sentence.start, sentence.end)
     if match:
         inner = [n for n in outside if match.start("who") <= n.start < match.end("who")]
@@ -225,7 +297,10 @@ def _subject(text: str, sentence: Sentence, named: Sequence[Named],
             continue
         rest = _masked(text, Sentence(subject.end, sentence.end, text[subject.end:sentence.end]),
                        quotes)
-        verb = _VERB_RE.search(rest)
+        embedded = _EMBEDDED_RE.match(rest)
+        if embedded:  # "X, which represents four villages, said": the verb is X's
+            rest = " " * embedded.end() + rest[embedded.end():]
+        verb = _SUBJECT_VERB_RE.search(rest)
         if not verb or len(rest[:verb.start()].split()) > _SUBJECT_WORDS:
             continue
         if _CLAUSE_BREAK_RE.search(rest[:verb.start()]):
@@ -243,14 +318,65 @@ def group_mentions(text: str, lo: int, hi: int) -> list[Named]:
             for m in _GROUP_RE.finditer(text, lo, hi)]
 
 
+@dataclass
+class _Context:
+    """What one sentence leaves the next: the people it names and whom it quotes."""
+
+    people: set[str] = field(default_factory=set)
+    speaker: str | None = None
+
+
+def _carried(people: PeopleDirectory, passage: Passage) -> _Context:
+    """What the paragraph ``passage`` leaves the first sentence of the next one.
+
+    "He also stressed …" opening a paragraph is the person most recently named or speaking
+    in the one before, if that is one person: a later sentence naming two people leaves it
+    unresolved, one naming nobody leaves it as it was. Only people carry over: "He" is
+    never the ministry that spoke last.
+    """
+    recent: str | None = None
+    spoke = False
+    for unit, named, decided in _speakers(people, passage, _Context()):
+        persons = {n.who for n in named if n.kind == "person"
+                   and not _inside(quotations(passage.text, unit.start, unit.end), n.start)}
+        speaker = decided[0] if decided else ""
+        if speaker and people.kind_of(speaker) == "person":
+            persons.add(speaker)
+        if len(persons) == 1:
+            recent = next(iter(persons))
+            spoke = recent == speaker
+        elif persons:
+            recent, spoke = None, False
+    return _Context({recent} if recent else set(), recent if spoke else None)
+
+
+def _speakers(people: PeopleDirectory, passage: Passage, context: _Context
+              ) -> Iterator[tuple[Sentence, list[Named], tuple[str, str] | None]]:
+    """Each unit of ``passage`` (quoted sentences merged), its mentions and its speaker."""
+    text = passage.text
+    earlier: list[Named] = []
+    for unit in quoted_units(text):
+        named = people.named(text, unit.start, unit.end, doc=passage.doc_id)
+        decided = sentence_speaker(text, unit, named, earlier, context.people, context.speaker)
+        yield unit, named, decided
+        quotes = quotations(text, unit.start, unit.end)
+        context = _Context({n.who for n in named
+                            if n.kind == "person" and not _inside(quotes, n.start)},
+                           decided[0] if decided and decided[0] else None)
+        earlier.extend(named)
+
+
 def attribute(people: PeopleDirectory, passage: Passage, sentences: Sequence[str],
-              author: str | None = None) -> Attribution | None:
+              author: str | None = None, previous: Passage | None = None
+              ) -> Attribution | None:
     """Who says the point made of ``sentences`` (consecutive sentences of ``passage``).
 
     The last sentence is the point; earlier ones (of the span and of the paragraph) only
-    resolve its pronouns and back-references ("…Lii Wen said. ‘…,’ he said." is Lii Wen's).
-    Returns the named speaker, else the article's ``author`` (canonical) for its own voice,
-    else ``None`` (no author, or a speaker the text leaves unnamed).
+    resolve its pronouns and back-references ("…Lii Wen said. ‘…,’ he said." is Lii Wen's);
+    ``previous``, the paragraph before, resolves a pronoun or a bare quotation that opens
+    this one. A quotation spanning sentences is attributed as one. Returns the named
+    speaker, else the article's ``author`` (canonical) for its own voice, else ``None`` (no
+    author, or a speaker the text leaves unnamed).
     """
     if not sentences:
         return None
@@ -258,20 +384,10 @@ def attribute(people: PeopleDirectory, passage: Passage, sentences: Sequence[str
     last = sentences[-1]
     span_start = text.find(sentences[0])
     target = text.find(last, max(span_start, 0))
-    previous_people: set[str] = set()
-    previous_speaker: str | None = None
-    earlier: list[Named] = []
-    for sentence in split_sentences(text):
-        named = people.named(text, sentence.start, sentence.end)
-        decided = sentence_speaker(text, sentence, named, earlier, previous_people,
-                                   previous_speaker)
-        if sentence.start >= target >= 0 or sentence.text == last:
+    context = _carried(people, previous) if previous is not None else _Context()
+    for unit, named, decided in _speakers(people, passage, context):
+        if 0 <= target < unit.end or (target < 0 and last in unit.text):
             return _attribution(people, decided, named, author)
-        previous_speaker = decided[0] if decided and decided[0] else None
-        quotes = quotations(text, sentence.start, sentence.end)
-        previous_people = {n.who for n in named
-                           if n.kind == "person" and not _inside(quotes, n.start)}
-        earlier.extend(named)
     return None
 
 

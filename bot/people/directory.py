@@ -234,19 +234,22 @@ class PeopleDirectory:
         found = self.entity(name)
         return found.kind if found else None
 
-    def named(self, text: str, lo: int = 0, hi: int | None = None) -> list[Named]:
+    def named(self, text: str, lo: int = 0, hi: int | None = None, doc: str | None = None
+              ) -> list[Named]:
         """Everyone ``text[lo:hi]`` names, by canonical name, in text order.
 
-        People first (a shared surname counts only when the text before ``lo`` names one of
-        its owners in full), then organisations, places and groups ("Taiwanese officials")
-        that no person's name overlaps.
+        People first (a shared surname counts when the text before ``lo`` names one of its
+        owners in full, else when document ``doc`` names only one of them), then
+        organisations, places and groups ("Taiwanese officials") that no person's name
+        overlaps.
         """
         hi = len(text) if hi is None else hi
         found: list[Named] = []
         for owners, start, end in self._matcher.finditer(text, lo, hi):
             if len(owners) > 1:
                 before = text[:start].casefold()
-                owners = tuple(i for i in owners if self.people[i].name.casefold() in before)
+                owners = tuple(i for i in owners if self.people[i].name.casefold() in before) \
+                    or tuple(i for i in owners if doc and self._in_document(i, doc))
             if len(owners) == 1:
                 found.append(Named(self.people[owners[0]].name, "person", start, end))
         taken = [(n.start, n.end) for n in found]
@@ -259,6 +262,12 @@ class PeopleDirectory:
             if not any(s < group.end and group.start < e for s, e in taken):
                 found.append(group)
         return sorted(found, key=lambda n: n.start)
+
+    def _in_document(self, index: int, doc: str) -> bool:
+        """Whether person ``index`` is mentioned in, or credited with, document ``doc``."""
+        person = self.people[index]
+        return any(m.passage.partition("#")[0] == doc for m in person.mentions) or any(
+            b.doc == doc for b in person.bylines)
 
     def closest(self, query: str, limit: int = 3) -> list[tuple[str, float]]:
         """Canonical names most like ``query`` with their scores (0–100), best first.

@@ -50,7 +50,8 @@ _ORG_HEADS_TEXT = """
     foundation trust center centre bank company corporation group shimbun times post journal
     daily review herald tribune press news network television radio magazine gazette telegraph
     guardian economist reuters bloomberg command union league association coalition caucus
-    faction organization organisation
+    faction organization organisation cooperative co-operative society club fund chamber
+    authority consortium laboratory police
 """
 ORG_HEADS = frozenset(_ORG_HEADS_TEXT.split())
 #: Capitalised acronyms that are places, not organisations.

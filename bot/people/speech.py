@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.text import Sentence, split_sentences
+
 #: Verbs that report what someone says, writes, proposes or asks for (past and present).
 REPORTING_VERBS = (
     r"said|says|say|wrote|writes|told|tells|added|adds|stated|states|argued|argues|noted|notes|"
@@ -23,8 +25,12 @@ REPORTING_VERBS = (
     r"proposes|advocated|advocates|underlined|underlines|suggested|suggests|hoped|hopes|"
     r"realized|realised|pointed\s+out|points\s+out|recommended|recommends|demanded|demands|"
     r"reported|reports|echoed|expressed|expresses|announced|announces|pledged|pledges|"
-    r"vowed|vows|believes|believed|concluded|concludes|acknowledged|acknowledges"
+    r"vowed|vows|believes|believed|concluded|concludes|acknowledged|acknowledges|"
+    # "As Ueda puts it, …", "Ueda put it bluntly:", never "Japan put it on the agenda"
+    r"puts?\s+it(?=\s*[,:]|\s+(?:this|that|another|bluntly|simply|plainly|succinctly)\b)"
 )
+#: A speech act in the participle: "… sent a petition to the ministry calling for a plan".
+SPEECH_PARTICIPLES = r"calling\s+for|urging|demanding|asking\s+for|proposing"
 _MONTHS_DAYS = (r"(?:January|February|March|April|May|June|July|August|September|October|"
                 r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")
 # Words between a name and its verb: adverbs and dates ("last month", "on Tuesday"), never a
@@ -37,7 +43,7 @@ SPEECH_AFTER_RE = re.compile(
     rf"(?:{_FILLER}\s+){{0,3}}(?P<verb>{REPORTING_VERBS})\b")
 #: Before a name: "said X", "said Japanese Minister of Defense X", "according to X".
 SPEECH_BEFORE_RE = re.compile(
-    rf"(?:\b(?:{REPORTING_VERBS})|\baccording to)\s+(?:(?:[A-Z][\w’'-]*|of|for)\s+){{0,6}}$")
+    rf"(?:\b(?:{REPORTING_VERBS})|\b[Aa]ccording to)\s+(?:(?:[A-Z][\w’'-]*|of|for)\s+){{0,6}}$")
 
 _CLOSERS = {"“": "”", "‘": "’'", '"': '"'}
 _TITLE_INTRO_RE = re.compile(
@@ -78,3 +84,35 @@ def quotations(text: str, lo: int = 0, hi: int | None = None) -> list[Quotation]
             found.append(Quotation(i, j + 1, inner, title))
         i = j + 1
     return found
+
+
+# A sentence that only says who spoke: "Kato asked.", "said Governor Rina Kato."
+_ATTRIBUTION_ONLY_RE = re.compile(
+    rf"^(?:[\w’'-]+\s+){{0,6}}?(?:{REPORTING_VERBS})(?:\s+[\w’'-]+){{0,6}}?[.!?]$")
+#: Sentences one quotation may span: a longer stretch means unbalanced marks, not a quote.
+_MAX_QUOTED_SENTENCES = 6
+
+
+def quoted_units(text: str) -> list[Sentence]:
+    """The sentences of ``text``, those one quotation spans merged into one unit.
+
+    "“Storms do not read maps. Neither should rescuers,” said Kato." is one unit, so the
+    attribution at its end covers its first sentence too; so does "Kato said: “… . …”".
+    """
+    sentences = split_sentences(text)
+    quotes = [q for q in quotations(text) if not q.title]
+    units: list[Sentence] = []
+    i = 0
+    while i < len(sentences):
+        j = i
+        while j + 1 < len(sentences) and j - i + 1 < _MAX_QUOTED_SENTENCES and any(
+                sentences[i].start <= q.start < sentences[j].end < q.end for q in quotes):
+            j += 1
+        # "“… . Why wait?” Kato asked.": the splitter cut the attribution off its quotation.
+        if (j + 1 < len(sentences) and sentences[j].text[-1] in "”’\""
+                and _ATTRIBUTION_ONLY_RE.match(sentences[j + 1].text)):
+            j += 1
+        start, end = sentences[i].start, sentences[j].end
+        units.append(Sentence(start, end, text[start:end]))
+        i = j + 1
+    return units
