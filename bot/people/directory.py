@@ -88,7 +88,7 @@ class _Scan:
         """
         last_seen: dict[int, int] = {}  # person -> order of their latest mention in the doc
         for passage in (*filter(None, [doc.byline_passage]), *doc.passages):
-            if not self.matcher.source or not any(self.matcher.finditer(passage.text)):
+            if not any(self.matcher.finditer(passage.text)):
                 continue
             previous_people: set[str] = set()
             previous_speaker: str | None = None
