@@ -256,3 +256,23 @@ def test_names_are_the_canonical_names_sorted(kb):
     names = kb.people.names()
     assert set(names) == EXPECTED
     assert names == sorted(names, key=str.casefold)
+
+
+def test_positions_held_and_occupations_are_roles(make_knowledge):
+    corpus = load_corpus(make_knowledge({"roles.md": article(
+        "roles",
+        "Harbour councillor Jiro Abe, who chairs the Island Ferry Association, said the boats "
+        "were old.",
+        "Kenji Sato, a Yonaguni Town Council member, agreed. Mayor Rina Kato, who leads the "
+        "group, met him.",
+        "Mari Ueda, a retired teacher, runs the Naha Shelter Fund. Ken Ito, who ran away in "
+        "1990, said nothing.",
+    )}))
+    found = {c.name: [r.text for r in c.roles] for c in discover(corpus)}
+    assert found == {
+        "Jiro Abe": ["Harbour councillor", "chairs the Island Ferry Association"],
+        "Kenji Sato": ["a Yonaguni Town Council member"],
+        "Rina Kato": ["Mayor", "leads the group"],
+        "Mari Ueda": ["a retired teacher", "runs the Naha Shelter Fund"],
+        "Ken Ito": [],  # "ran away" holds nothing
+    }

@@ -7,6 +7,8 @@ Sang) with evidence that it is a person:
   Ching-te", "then-Japanese prime minister Shinzo Abe";
 * an appositive right after it: "Lii Wen, now Taiwan’s presidential spokesperson, said";
 * a predicate: "Yao Chung-yuan is a professor and former deputy director of …";
+* a position held: "Chen Chi-mai, who leads the group," or "Kao chairs the Friendship
+  Association" (a verb such as chairs, leads, heads, runs, founded, advises, sits on);
 * a speech verb: "Tsai Ing-wen (蔡英文) said", "said Lii Wen";
 * or a credit: the ``author`` and ``translator`` fields of the front matter.
 
@@ -15,8 +17,9 @@ The article's ``byline`` (the author line kept in the front matter, citable as
 gives the author's role.
 
 Titles, appositives and predicates must contain a title word (minister, president, leader,
-spokesperson …), and every word of the name must look like a name: not a stoplisted place,
-organisation or title word, and never written in lower case elsewhere in the corpus. That
+spokesperson, member, teacher …), and every word of the name must look like a name: not a
+stoplisted place, organisation or title word, and never written in lower case elsewhere in
+the corpus. That
 keeps out "Taiwan Strait", "Sankei Shimbun", "Financial Times" and "Liberal Democratic Party".
 The same role rules run again at every mention of a known person (surname alone included:
 "Lii was then head of …"), so a role is found wherever the text states it.
@@ -45,6 +48,9 @@ _TITLE_WORDS_TEXT = """
     correspondent journalist reporter columnist scholar expert founder ceo emperor king queen
     prince princess speaker commissioner councillor councilor lieutenant colonel captain
     lecturer author translator actor actress singer writer novelist activist lawyer historian
+    member manager teacher student engineer doctor nurse fisherman pilot owner organizer
+    organiser coordinator economist politician negotiator strategist commentator consultant
+    entrepreneur businessman businesswoman
 """
 TITLE_WORDS = frozenset(_TITLE_WORDS_TEXT.split())
 
@@ -95,6 +101,18 @@ _APPOSITIVE_RE = re.compile(r",\s+(?P<role>[^,;:!?()“”\"‘]{2,240}?)(?=,|\.
 _PREDICATE_RE = re.compile(
     r"\s+(?:is|was|has been|had been|remains|became|serves as|served as)\s+"
     r"(?P<role>[^,;:!?()“”\"‘]{2,140}?)(?=[,;:!?]|\.(?:\s|$)|$)")
+# Verbs that state a position held: "…, who chairs the Friendship Association," and "Kao
+# chairs the Friendship Association" give the role "chairs the Friendship Association".
+_ROLE_VERBS = (r"chairs|chaired|leads|led|heads|headed|directs|directed|runs|ran|founded|"
+               r"co-founded|advises|advised|represents|represented|manages|managed|commands|"
+               r"commanded|oversees|oversaw|teaches|taught|edits|edited|coordinates|"
+               r"coordinated|serves\s+as|served\s+as|serves\s+on|served\s+on|sits\s+on|sat\s+on")
+# The object names what is held: "the group", "a coalition", "Naha", never "it" or "away".
+_ROLE_CLAUSE_RE = re.compile(
+    rf"(?P<who>,\s+who\s+(?:(?:now|also|currently|still|once)\s+)?|\s+(?:now\s+|also\s+)?)"
+    rf"(?P<role>(?:{_ROLE_VERBS})\s+(?:(?:the|a|an|his|her|their)\s|[A-Z])"
+    r"[^,;:!?()“”\"‘]{1,120}?)"
+    r"(?=[,;:!?]|\.(?:\s|$)|$)")
 _ROLE_OPENERS = frozenset(("a", "an", "the", "now", "then", "former", "currently", "also",
                            "still", "once"))
 _CLAUSE_OPENERS = frozenset(("and", "or", "but", "who", "whom", "whose", "which", "where",
@@ -178,9 +196,7 @@ def appositive_after(text: str, end: int) -> tuple[int, int] | None:
     if not match:
         return None
     role = match["role"].strip()
-    words = role.split()
-    if (not words or len(words) > 30 or words[0].lower() in _CLAUSE_OPENERS
-            or not has_title_word(role)):
+    if _is_clause(role) or len(role.split()) > 30 or not has_title_word(role):
         return None
     return match.start("role"), match.start("role") + len(role)
 
@@ -207,13 +223,37 @@ def predicate_after(text: str, end: int) -> tuple[int, int] | None:
     return None
 
 
+def position_after(text: str, end: int) -> tuple[int, int] | None:
+    """The span of a position held, stated by a verb after the name: "Kao, who chairs the
+    Friendship Association," or "Kao chairs the Friendship Association" (the role is
+    "chairs the Friendship Association"); an appositive may stand between ("Kao, a
+    legislator, chairs …")."""
+    starts = [_after_parenthesis(text, end)]
+    appositive = _APPOSITIVE_RE.match(text, starts[0])
+    if appositive and text.startswith(",", appositive.end()) and not _is_clause(
+            appositive["role"]):
+        starts.append(appositive.end() + 1)
+    for start in starts:
+        match = _ROLE_CLAUSE_RE.match(text, start)
+        if match and len(match["role"].split()) <= 16:
+            return match.start("role"), match.end("role")
+    return None
+
+
+def _is_clause(phrase: str) -> bool:
+    """Whether an appositive-looking phrase is a clause ("who …", "and …"), not a noun."""
+    words = phrase.split()
+    return not words or words[0].lower() in _CLAUSE_OPENERS
+
+
 def roles_at(text: str, passage_id: str, start: int, end: int, floor: int = 0
              ) -> list[PersonRole]:
     """The roles the text states for the name at ``text[start:end]``, each verbatim."""
     found = []
     for kind, span in (("title", title_before(text, start, floor)),
                        ("appositive", appositive_after(text, end)),
-                       ("predicate", predicate_after(text, end))):
+                       ("predicate", predicate_after(text, end)),
+                       ("position", position_after(text, end))):
         if span:
             found.append(PersonRole(text[span[0]:span[1]], passage_id, kind))
     return found
