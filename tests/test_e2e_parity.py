@@ -19,7 +19,7 @@ from bot.commands import COMMANDS, Reply
 from bot.config import load_settings
 from bot.session import Session
 from tests import test_e2e_discord as e2e
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import FakeDiscord, OptionRefused
 from tests.test_e2e_discord import answer_to, ask, new_user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -62,6 +62,14 @@ SLASH_LINES = [
     ("/source id:security-japan-taiwan#p14", "source", {"id": "security-japan-taiwan#p14"}),
     ("/brief topic:senkaku limit:2", "brief", {"topic": "senkaku", "limit": 2}),
     ("/who name:Kishi", "who", {"name": "Kishi"}),
+]
+
+#: Slash input Discord's client will not send, the options typed, and the option it blames.
+REFUSED_SLASH_LINES = [
+    ("/search query:senkaku limit:26", "search", {"query": "senkaku", "limit": 26}, "limit"),
+    ("/search query:senkaku limit:0", "search", {"query": "senkaku", "limit": 0}, "limit"),
+    ("/brief topic:senkaku limit:abc", "brief", {"topic": "senkaku", "limit": "abc"}, "limit"),
+    ("/search limit:3", "search", {"limit": 3}, "query"),
 ]
 
 
@@ -110,3 +118,19 @@ async def test_slash_syntax_typed_in_chat_is_the_slash_command(
     assert isinstance(call, Call) and call.name == name
     typed = await fake.send_slash(name, options, user=await new_user(fake))
     assert shown(await answer_to(fake, typed)) == shown(await canonical_answer(fake, call))
+
+
+@pytest.mark.parametrize(("line", "name", "options", "option"), REFUSED_SLASH_LINES)
+async def test_slash_input_discord_refuses_is_refused_in_chat_for_the_same_reason(
+        fake: FakeDiscord, bot: Any, line: str, name: str, options: dict[str, Any],
+        option: str) -> None:
+    refused = understood(line)
+    assert isinstance(refused, str) and f"`{option}:`" in refused, refused
+    before = len(fake.interactions)
+    with pytest.raises(OptionRefused) as caught:
+        await fake.send_slash(name, options, user=await new_user(fake))
+    assert caught.value.option == option
+    spec = caught.value.spec  # as the bot synced it: chat states the same range
+    if "min_value" in spec:
+        assert f"from {spec['min_value']} to {spec['max_value']}" in refused
+    assert len(fake.interactions) == before  # the bot never hears of it

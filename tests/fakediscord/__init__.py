@@ -12,7 +12,14 @@ Usage::
 
 from .gateway import ConnectionInfo, GatewayFrame, GatewaySession
 from .models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser, Overwrite
-from .server import FakeDiscord, Fault, HTTPError, InteractionRecord, RecordedRequest
+from .server import (
+    FakeDiscord,
+    Fault,
+    HTTPError,
+    InteractionRecord,
+    OptionRefused,
+    RecordedRequest,
+)
 from .validation import shown_text
 
 __all__ = [
@@ -28,6 +35,7 @@ __all__ = [
     "GatewaySession",
     "HTTPError",
     "InteractionRecord",
+    "OptionRefused",
     "Overwrite",
     "RecordedRequest",
     "shown_text",

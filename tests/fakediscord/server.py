@@ -201,6 +201,21 @@ class HTTPError(Exception):
             self.body["errors"] = errors
 
 
+class OptionRefused(ValueError):
+    """A slash command Discord's client will not send: a required option is missing, or a
+    value is outside the option's declared type or bounds.
+
+    Discord shows the problem at the option in the input box, and nothing reaches the bot (no
+    interaction, no message). ``option`` is the option's name, ``spec`` what the bot synced.
+    """
+
+    def __init__(self, option: str, problem: str, spec: Mapping[str, Any] | None = None) -> None:
+        super().__init__(f"Discord's client refuses /…{option}: it {problem}")
+        self.option = option
+        self.problem = problem
+        self.spec: Mapping[str, Any] = spec or {}
+
+
 def _path_pattern(path: str) -> re.Pattern[str]:
     """Compile ``/channels/{id}/messages`` (or a concrete path) into a full-match regex."""
     parts = re.split(r"(\{[^}/]*\})", path)
@@ -2064,7 +2079,7 @@ class FakeDiscord:
             if focused is None:
                 missing = [n for n, o in by_name.items() if o.get("required") and n not in values]
                 if missing:
-                    raise ValueError(f"missing required option(s) {missing}")
+                    raise OptionRefused(missing[0], "is required", by_name[missing[0]])
         options = []
         for name, value in values.items():
             spec = by_name.get(name)
@@ -2073,6 +2088,10 @@ class FakeDiscord:
                 # Autocomplete sends the raw text typed so far, whatever the option's type.
                 options.append({"name": name, "type": otype, "value": str(value), "focused": True})
                 continue
+            # Only a command is submitted; autocomplete runs while options are still being typed.
+            problem = validation.refused_option_value(spec, value) if spec else None
+            if problem is not None and focused is None:
+                raise OptionRefused(name, problem, spec)
             encoded = self._option_value(otype, value, resolved, channel)
             if (
                 spec

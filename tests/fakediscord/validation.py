@@ -378,3 +378,34 @@ def validate_choices(choices: Any) -> ErrorTree | None:
                 "Must be 100 or fewer in length.",
             )
     return tree or None
+
+
+def refused_option_value(spec: Mapping[str, Any], value: Any) -> str | None:
+    """Why Discord would not send ``value`` for the synced option ``spec``, or None if it would.
+
+    The bounds a command declares (``min_value``/``max_value`` for numbers, ``min_length``/
+    ``max_length`` for text) are Discord's to enforce: the client will not submit the command
+    and Discord creates no interaction, which is why discord.py's ``app_commands.Range`` never
+    checks them again in the bot. Numbers must be numbers for the same reason.
+    """
+    otype = int(spec.get("type", 3))
+    if otype in (4, 10):
+        try:
+            number = int(value) if otype == 4 else float(value)
+        except (TypeError, ValueError):
+            return "must be a whole number" if otype == 4 else "must be a number"
+        if isinstance(value, float) and otype == 4 and not value.is_integer():
+            return "must be a whole number"
+        low, high = spec.get("min_value"), spec.get("max_value")
+        if low is not None and number < low:
+            return f"must be at least {low}"
+        if high is not None and number > high:
+            return f"must be at most {high}"
+    if otype == 3:
+        length = len(str(value))
+        low, high = spec.get("min_length"), spec.get("max_length")
+        if low is not None and length < low:
+            return f"must be at least {low} characters long"
+        if high is not None and length > high:
+            return f"must be at most {high} characters long"
+    return None
