@@ -98,7 +98,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Discord user ids allowed to run owner commands such as !sync; default: the "
             "application owner."),
     Setting("dev_guild_id", "BRIEFBOT_DEV_GUILD", "id", None,
-            "A guild id for `briefbot sync --guild` while developing (instant sync)."),
+            "The guild `sync --dev` publishes the slash commands to, instantly, while developing."),
     Setting("cooldown_seconds", "BRIEFBOT_COOLDOWN_SECONDS", "float", 10.0,
             "Per-user cooldown window for commands, in seconds.", 0, 3600),
     Setting("cooldown_uses", "BRIEFBOT_COOLDOWN_USES", "int", 3,
