@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,7 +108,7 @@ def chat(session: Session, stdin: TextIO, out: TextIO) -> int:
         return 0
     prefix = session.settings.command_prefix
     print(f"briefbot chat — type {prefix}help; Ctrl-D (or {prefix}quit) leaves.", file=out)
-    with _history(session.settings.data_dir / "chat_history"):
+    with _history(session.settings.data_dir / "chat_history"), _ctrl_c_interrupts():
         while True:
             try:
                 line = input("> ").strip()
@@ -119,9 +120,31 @@ def chat(session: Session, stdin: TextIO, out: TextIO) -> int:
                 return 0
             if line in (f"{prefix}quit", f"{prefix}exit", "quit", "exit"):
                 return 0
-            reply = chat_reply(session, line)
+            try:
+                reply = chat_reply(session, line)
+            except KeyboardInterrupt:  # Ctrl-C during an answer (the first index build): stop it
+                print("\ninterrupted", file=out, flush=True)
+                continue
             if reply:
                 print(reply, file=out, flush=True)
+
+
+@contextlib.contextmanager
+def _ctrl_c_interrupts() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt in the REPL, even if the process started with SIGINT
+    ignored.
+
+    Python turns SIGINT into KeyboardInterrupt only when its parent left the signal at its
+    default; a shell script that starts a command with ``&`` (as a CI job or a launcher may)
+    makes it ignored, and then Ctrl-C at the prompt did nothing at all. At this prompt the
+    user means it, so the REPL takes the signal back while it runs.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if previous is not None:  # None: a handler set outside Python, which we cannot restore
+            signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -98,7 +99,9 @@ def build_postings(texts: Sequence[str], analyzer: Analyzer, k1: float, b: float
         global _JOB
         _JOB = (analyzer, texts)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # Workers ignore Ctrl-C: the parent alone raises KeyboardInterrupt and ends the
+            # pool, rather than every worker also dying noisily with a traceback of its own.
+            with multiprocessing.get_context("fork").Pool(workers, _ignore_sigint) as pool:
                 for chunk in pool.imap(_analyse_range, bounds):
                     chunks.append(chunk)
                     _report(progress, chunks, bounds, len(texts))
@@ -109,6 +112,10 @@ def build_postings(texts: Sequence[str], analyzer: Analyzer, k1: float, b: float
             chunks.append(_analyse(analyzer, texts[lo:hi]))
             _report(progress, chunks, bounds, len(texts))
     return _merge(chunks, len(texts), k1, b)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _can_fork() -> bool:
