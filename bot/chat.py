@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 BLOCK_END = "-- end of reply --\n"
 #: Lines kept in the history file.
 HISTORY_LENGTH = 1000
+#: Seconds between wake-ups of the prompt, the most a Ctrl-C can wait to take effect.
+WAKE_INTERVAL = 0.1
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def chat(session: Session, stdin: TextIO, out: TextIO) -> int:
     with _history(session.settings.data_dir / "chat_history"), _ctrl_c_interrupts():
         while True:
             try:
-                line = input("> ").strip()
+                line = _read_line("> ").strip()
             except KeyboardInterrupt:  # Ctrl-C: drop the line, keep the session
                 print(file=out)
                 continue
@@ -137,14 +139,36 @@ def _ctrl_c_interrupts() -> Iterator[None]:
     Python turns SIGINT into KeyboardInterrupt only when its parent left the signal at its
     default; a shell script that starts a command with ``&`` (as a CI job or a launcher may)
     makes it ignored, and then Ctrl-C at the prompt did nothing at all. At this prompt the
-    user means it, so the REPL takes the signal back while it runs.
+    user means it, so the REPL takes the signal back while it runs. The no-op SIGALRM handler
+    serves :func:`_read_line`; SA_RESTART (``siginterrupt(False)``) lets readline's reads and
+    writes resume after it, while its ``select`` is never resumed and so still wakes up.
     """
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous_alarm = signal.signal(signal.SIGALRM, lambda signum, frame: None)
+    signal.siginterrupt(signal.SIGALRM, False)
     try:
         yield
     finally:
-        if previous is not None:  # None: a handler set outside Python, which we cannot restore
-            signal.signal(signal.SIGINT, previous)
+        # None: a handler set outside Python, which cannot be put back from here.
+        if previous_int is not None:
+            signal.signal(signal.SIGINT, previous_int)
+        if previous_alarm is not None:
+            signal.signal(signal.SIGALRM, previous_alarm)
+
+
+def _read_line(prompt: str) -> str:
+    """``input(prompt)``, woken every :data:`WAKE_INTERVAL` so that a Ctrl-C is never lost.
+
+    CPython's readline loop looks for signals only when its ``select`` is interrupted; a SIGINT
+    that lands just before it re-enters ``select`` (while it echoes a key) is noticed only at
+    the next keypress (python/cpython#112585), so Ctrl-C right after typing did nothing. A
+    periodic alarm interrupts that ``select``, and the pending Ctrl-C then takes effect.
+    """
+    signal.setitimer(signal.ITIMER_REAL, WAKE_INTERVAL, WAKE_INTERVAL)
+    try:
+        return input(prompt)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 @contextlib.contextmanager
