@@ -447,5 +447,15 @@ def test_modals_of_possibility_propose_weakly_and_speculation_not_at_all():
     assert cue_strength(cues, "Japan could not stand by.") == 0.0
 
 
+def test_a_cue_denied_to_exist_or_in_an_idiom_of_doubt_makes_no_point():
+    cues = [compile_cue(c) for c in ("reason", "need to", "legal basis", "cannot")]
+    assert cue_strength(cues, "Yet there is no institutional reason why it could not.") == 0.0
+    assert cue_strength(cues, "There is no need to hurry.") == 0.0
+    assert cue_strength(cues, "It cannot be ruled out that China would seize the islands.") == 0
+    # the lack itself is the point
+    assert cue_strength(cues, "Japan has no legal basis for security ties.") == 0.75
+    assert cue_strength(cues, "One reason is business exposure.") == 0.75
+
+
 def test_brief_is_deterministic(kb):
     assert brief(kb, "proposals", 10) == brief(kb, "proposals", 10)

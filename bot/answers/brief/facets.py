@@ -37,6 +37,7 @@ from bot.answers.brief.spans import (
 from bot.corpus import Passage, Topic
 from bot.index import Hit
 from bot.people.attribution import attribute
+from bot.people.speech import REPORTING_VERBS
 from bot.text import Analyzer, split_sentences
 
 if TYPE_CHECKING:
@@ -59,6 +60,12 @@ _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC = 0.65, 0.35
 # A span of this many characters or more loses _LENGTH_PENALTY of its relevance.
 _LONG_SPAN = 450
 _LENGTH_PENALTY = 0.15
+
+
+# Words of a statement that say who makes it and when, not what it says.
+_NOT_THE_POINT_RE = re.compile(
+    rf"\b(?:{REPORTING_VERBS}|last|this|next|year|month|week|ago|\d+)\b",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
                     continue
                 strength, span_cues = 1.0, ()
             found.append(_Found(span, span_cues, strength, sum(weights.idf(t) for t in about),
-                                hit.score / top, own - generic))
+                                hit.score / top, _point_terms(kb, span) - generic))
     most = sum(weights.idf(t) for t in query) or 1.0  # the share of the query it holds
     w_cue, w_subject, w_passage = (_W_CUE, _W_SUBJECT, _W_PASSAGE) if cues else \
         (0.0, _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC)
@@ -184,6 +191,22 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
             who.kind if who else None, who.rule if who else None, f.cues,
             round(score / best, 4), f.terms))
     return statements
+
+
+def _point_terms(kb: KnowledgeBase, span: Span) -> frozenset[str]:
+    """The terms of ``span``'s own sentence that say what its point is: without the people
+    it names, the reporting verbs and the dates, which say who makes it and when ("Last year,
+    former prime minister Taro Aso said Japan should …" and "Kishi underlined the need to …"
+    make one point if the rest agrees)."""
+    text = span.passage.text
+    start = span.end - len(span.sentences[-1])
+    kept, at = [], start
+    for named in kb.people.named(text, start, span.end):
+        if named.kind == "person":
+            kept.append(text[at:named.start])
+            at = named.end
+    kept.append(text[at:span.end])
+    return frozenset(_tokens(kb.analyzer, _NOT_THE_POINT_RE.sub(" ", " ".join(kept))))
 
 
 def _context_passage(kb: KnowledgeBase, span: Span) -> tuple[str, int, int] | None:

@@ -216,13 +216,16 @@ def matched_cues(cues: Sequence[Cue], text: str) -> list[str]:
 
 # Modals of possibility propose only weakly ("Japan could help Taiwan…": a topic lists them as
 # weak cues), and not at all when they speculate: "could be seen as", "might be interpreted",
-# "could not stand by", "could also potentially involve".
+# "could not stand by", "could also potentially involve", "it cannot be ruled out".
 _EPISTEMIC_RE = re.compile(
-    r"(?<![^\W_])(?:could|might|may|can|would)(?:\s+(?:also|well|even))?\s+"
-    r"(?:not\b|never\b|potentially\b|possibly\b|be\s+[a-z]+(?:ed|en|wn)\b)")
-# A cue negated ("it is not difficult", "nor reluctant") or asked about ("whether Taiwan and
-# Japan should …") makes no point.
-_NEGATED_RE = re.compile(r"(?:\bnot|\bnever|n't|\bnor|\bwhether(?:\s+[^\W_]+){0,6})\s+$")
+    r"(?<![^\W_])(?:(?:could|might|may|can|would)(?:\s+(?:also|well|even))?\s+"
+    r"(?:not\b|never\b|potentially\b|possibly\b|be\s+[a-z]+(?:ed|en|wn)\b)"
+    r"|cannot\s+be\s+(?:ruled\s+out|denied|excluded|overstated)\b)")
+# A cue negated ("it is not difficult", "nor reluctant"), denied to exist ("there is no
+# institutional reason why …", "there is no need to …") or asked about ("whether Taiwan and
+# Japan should …") makes no point. ("Japan has no legal basis" does: the lack is the point.)
+_NEGATED_RE = re.compile(r"(?:\bnot|\bnever|n't|\bnor|\bwhether(?:\s+[^\W_]+){0,6}"
+                         r"|\bthere\s+(?:is|are|was|were)\s+no(?:\s+[^\W_]+){0,2})\s+$")
 #: Score of a sentence by how many places hold a cue: one, or two and more (a proposal that
 #: "calls for … and urges …" says so more firmly).
 _PLACE_SCORE = (0.0, 0.75, 1.0)
