@@ -133,4 +133,9 @@ async def test_slash_input_discord_refuses_is_refused_in_chat_for_the_same_reaso
     spec = caught.value.spec  # as the bot synced it: chat states the same range
     if "min_value" in spec:
         assert f"from {spec['min_value']} to {spec['max_value']}" in refused
+    if option in options:  # sent as raw option dicts, past the client: Discord refuses it too
+        raw = [{"name": k, "type": 4 if k == "limit" else 3, "value": v}
+               for k, v in options.items()]
+        with pytest.raises(OptionRefused):
+            await fake.send_slash(name, raw, user=await new_user(fake))
     assert len(fake.interactions) == before  # the bot never hears of it

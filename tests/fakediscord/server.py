@@ -2067,9 +2067,14 @@ class FakeDiscord:
     ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
         """Encode options the way the Discord client does, validated against the synced schema."""
         resolved: dict[str, dict[str, Any]] = {}
-        if isinstance(values, list):
-            return copy.deepcopy(values), resolved  # raw option dicts: the test knows best
         by_name = {o["name"]: o for o in schema or []}
+        if isinstance(values, list):  # raw option dicts: the test knows best, but Discord's
+            for raw in values if focused is None else ():  # server still checks the bounds
+                spec = by_name.get(raw.get("name", ""))
+                problem = validation.refused_option_value(spec, raw.get("value")) if spec else None
+                if spec and problem is not None:
+                    raise OptionRefused(raw["name"], problem, spec)
+            return copy.deepcopy(values), resolved
         if schema is not None:
             unknown = set(values) - set(by_name)
             if unknown:
