@@ -56,7 +56,7 @@ def test_every_setting_is_documented_in_readme():
 
 
 def test_no_link_in_readme_dangles():
-    anchors = {_anchor(h) for h in _HEADING.findall(README)}
+    anchors = {_anchor(h) for h in _HEADING.findall(_BLOCK.sub("", README))}  # not `# comments`
     links = [a or b for a, b in _LINK.findall(README)]
     assert links, "README has links; the pattern must find them"
     for link in links:
@@ -98,10 +98,12 @@ def readme_commands() -> list[tuple[str, list[str]]]:
                 lines = [part.strip() for line in lines for part in line.split("&&")
                          if part.strip().startswith(".venv/bin/briefbot ")]
             found += [(offset, line, []) for line in lines]
-        elif lang == "console":
-            for chunk in text.split("$ ")[1:]:
-                command, *shown = chunk.rstrip("\n").split("\n")
-                found.append((offset, command, shown))
+        elif lang == "console":  # `$ command`, then the output README shows for it
+            for line in text.splitlines():
+                if line.startswith("$ "):
+                    found.append((offset, line.removeprefix("$ "), []))
+                elif found:
+                    found[-1][2].append(line)
     found += [(m.start(), m.group(1), []) for m in _INLINE_COMMAND.finditer(prose)]
     commands: dict[str, list[str]] = {}
     for _, command, shown in sorted(found, key=lambda item: item[0]):
