@@ -265,3 +265,15 @@ def test_the_command_line_reads_a_line_as_chat_does(capsys, line):
     else:
         session = Session(load_settings(environ={}, dotenv=False))
         assert code == 0 and out == session.answer(call.name, call.kwargs, False) + "\n"
+
+
+@pytest.mark.parametrize("name", [c.name for c in COMMANDS.values() if c.terminal])
+def test_a_subcommand_is_typed_and_described_as_the_command_table_says(capsys, name):
+    with pytest.raises(SystemExit) as done:
+        main([name, "-h"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    command = COMMANDS[name]
+    assert out.startswith(f"usage: briefbot {name} {command.synopsis()}".replace("  ", " "))
+    for param in command.params:
+        assert (param.help in out) != param.hidden, param.name
