@@ -137,10 +137,10 @@ def score(label: str, corpus: Corpus, gold: Mapping[str, list[dict[str, Any]]],
 def _speaker_of(directory: PeopleDirectory, doc: Document, phrase: str) -> str | None:
     """Whom the engine credits with the sentence of ``doc`` that holds ``phrase``."""
     wanted = _fold(phrase)
-    for previous, passage in zip((None, *doc.passages), doc.passages, strict=False):
+    for passage in doc.passages:
         for sentence in split_sentences(passage.text):
             if wanted in _fold(sentence.text):
-                found = attribute(directory, passage, [sentence.text], doc.author, previous)
+                found = attribute(directory, passage, [sentence.text], doc.author, doc)
                 return found.by if found else None
     raise ValueError(f"gold quote not in {doc.id}: {phrase!r}")
 

@@ -98,9 +98,9 @@ def _speakers(make_knowledge, *paragraphs: str, **others: str) -> list[tuple[str
     people = PeopleDirectory.build(corpus)
     doc = corpus.documents["a"]
     found = []
-    for previous, passage in zip((None, *doc.passages), doc.passages, strict=False):
+    for passage in doc.passages:
         for s in split_sentences(passage.text):
-            said = attribute(people, passage, [s.text], doc.author, previous)
+            said = attribute(people, passage, [s.text], doc.author, doc)
             found.append((s.text[:24], said.by if said else None))
     return found
 

@@ -276,3 +276,30 @@ def test_positions_held_and_occupations_are_roles(make_knowledge):
         "Mari Ueda": ["a retired teacher", "runs the Naha Shelter Fund"],
         "Ken Ito": [],  # "ran away" holds nothing
     }
+
+
+def test_a_card_quotes_what_the_attribution_engine_credits(make_knowledge):
+    """Across paragraph breaks, and for a quotation the splitter cut off its attribution."""
+    from bot.people.attribution import attribute
+    from bot.text import split_sentences
+
+    corpus = load_corpus(make_knowledge({"sato.md": article(
+        "sato",
+        "Harbour chief Kenji Sato said on Monday that the ferries were ready.",
+        "“Crews are not,” he added.",
+        "The port keeps two tugs.",
+        "“Drills cost little. Why wait?” Sato asked. “Storms come every year.”",
+        author="Ann Writer",
+    )}))
+    people = PeopleDirectory.build(corpus)
+    sato = people.find("Kenji Sato")[0]
+    assert [(q.quoted, q.rule) for q in sato.quotes] == [
+        (("Crews are not",), "pronoun"),
+        (("Drills cost little. Why wait?",), "name-verb"),
+        (("Storms come every year.",), "continuation")]
+    doc = corpus.documents["sato"]
+    for quote in sato.quotes:
+        passage = corpus.passage(quote.passage)
+        for sentence in split_sentences(quote.sentence):
+            said = attribute(people, passage, [sentence.text], doc.author, doc)
+            assert said is not None and said.by == "Kenji Sato", sentence.text

@@ -76,7 +76,7 @@ def argument(kb: KnowledgeBase, doc: Document, limit: int = ARGUMENT_SENTENCES
             if (not MIN_WORDS <= words <= MAX_WORDS or is_question(text)
                     or needs_antecedent(text, previous)):
                 continue
-            said = attribute(kb.people, passage, [text], doc.author)
+            said = attribute(kb.people, passage, [text], doc.author, doc)
             if said is None or not said.by_author:
                 continue
             terms = vector(text)

@@ -35,10 +35,11 @@ unresolved pronoun gives no attribution at all, never the author.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence, Set
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.people.discourse import Context
 from bot.people.speech import (
     REPORTING_VERBS,
     SPEECH_AFTER_RE,
@@ -50,7 +51,7 @@ from bot.people.speech import (
 from bot.text import Sentence
 
 if TYPE_CHECKING:
-    from bot.corpus import Passage
+    from bot.corpus import Document, Passage
     from bot.people.directory import PeopleDirectory
     from bot.people.speech import Quotation
 
@@ -131,7 +132,7 @@ def _inside(quotes: Sequence[Quotation], start: int) -> bool:
 
 
 def quote_speaker(text: str, sentence: Sentence, quotes: Sequence[Quotation],
-                  named: Sequence[Named], previous_people: set[str],
+                  named: Sequence[Named], previous_people: Set[str],
                   previous_speaker: str | None) -> tuple[str, str] | None:
     """Who the quotations of ``sentence`` belong to, and by which rule; ``None`` if unsure.
 
@@ -208,7 +209,7 @@ def _framed(text: str, sentence: Sentence, named: Sequence[Named], quoted: bool
     return who.who if quoted and text.startswith(",", who.end) else None
 
 
-def _antecedent(previous_people: set[str], previous_speaker: str | None) -> str | None:
+def _antecedent(previous_people: Set[str], previous_speaker: str | None) -> str | None:
     if len(previous_people) == 1:
         return next(iter(previous_people))
     if not previous_people:
@@ -217,7 +218,7 @@ def _antecedent(previous_people: set[str], previous_speaker: str | None) -> str 
 
 
 def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
-                     earlier: Sequence[Named], previous_people: set[str],
+                     earlier: Sequence[Named], previous_people: Set[str],
                      previous_speaker: str | None) -> tuple[str, str] | None:
     """Who speaks ``sentence`` of ``text``: ``(canonical name, rule)``, ``("", rule)`` when
     someone unnamed or unresolved does, ``None`` when the text names no speaker.
@@ -318,65 +319,51 @@ def group_mentions(text: str, lo: int, hi: int) -> list[Named]:
             for m in _GROUP_RE.finditer(text, lo, hi)]
 
 
-@dataclass
-class _Context:
-    """What one sentence leaves the next: the people it names and whom it quotes."""
-
-    people: set[str] = field(default_factory=set)
-    speaker: str | None = None
+#: Paragraphs before a sentence's own that the engine reads to resolve its pronouns.
+CONTEXT_PARAGRAPHS = 3
 
 
-def _carried(people: PeopleDirectory, passage: Passage) -> _Context:
-    """What the paragraph ``passage`` leaves the first sentence of the next one.
-
-    "He also stressed …" opening a paragraph is the person most recently named or speaking
-    in the one before, if that is one person: a later sentence naming two people leaves it
-    unresolved, one naming nobody leaves it as it was. Only people carry over: "He" is
-    never the ministry that spoke last.
-    """
-    recent: str | None = None
-    spoke = False
-    for unit, named, decided in _speakers(people, passage, _Context()):
-        persons = {n.who for n in named if n.kind == "person"
-                   and not _inside(quotations(passage.text, unit.start, unit.end), n.start)}
-        speaker = decided[0] if decided else ""
-        if speaker and people.kind_of(speaker) == "person":
-            persons.add(speaker)
-        if len(persons) == 1:
-            recent = next(iter(persons))
-            spoke = recent == speaker
-        elif persons:
-            recent, spoke = None, False
-    return _Context({recent} if recent else set(), recent if spoke else None)
-
-
-def _speakers(people: PeopleDirectory, passage: Passage, context: _Context
-              ) -> Iterator[tuple[Sentence, list[Named], tuple[str, str] | None]]:
-    """Each unit of ``passage`` (quoted sentences merged), its mentions and its speaker."""
+def _speakers(people: PeopleDirectory, passage: Passage, context: Context
+              ) -> Iterator[tuple[Sentence, list[Named], tuple[str, str] | None, Context]]:
+    """Each unit of ``passage`` (quoted sentences merged): its mentions, its speaker and the
+    context it leaves the next."""
     text = passage.text
     earlier: list[Named] = []
     for unit in quoted_units(text):
         named = people.named(text, unit.start, unit.end, doc=passage.doc_id)
         decided = sentence_speaker(text, unit, named, earlier, context.people, context.speaker)
-        yield unit, named, decided
         quotes = quotations(text, unit.start, unit.end)
-        context = _Context({n.who for n in named
-                            if n.kind == "person" and not _inside(quotes, n.start)},
-                           decided[0] if decided and decided[0] else None)
+        speaker = decided[0] if decided else None
+        context = context.after(
+            (n.who for n in named if n.kind == "person" and not _inside(quotes, n.start)),
+            speaker, bool(speaker) and people.kind_of(speaker or "") == "person")
+        yield unit, named, decided, context
         earlier.extend(named)
 
 
+def _context_before(people: PeopleDirectory, document: Document, passage: Passage) -> Context:
+    """The context the paragraphs before ``passage`` leave its first sentence."""
+    context = Context()
+    first = max(0, passage.number - 1 - CONTEXT_PARAGRAPHS)
+    for before in document.passages[first:max(passage.number - 1, 0)]:
+        context = context.next_paragraph()
+        read = list(_speakers(people, before, context))
+        context = read[-1][3] if read else context
+    return context.next_paragraph()
+
+
 def attribute(people: PeopleDirectory, passage: Passage, sentences: Sequence[str],
-              author: str | None = None, previous: Passage | None = None
+              author: str | None = None, document: Document | None = None
               ) -> Attribution | None:
     """Who says the point made of ``sentences`` (consecutive sentences of ``passage``).
 
     The last sentence is the point; earlier ones (of the span and of the paragraph) only
     resolve its pronouns and back-references ("…Lii Wen said. ‘…,’ he said." is Lii Wen's);
-    ``previous``, the paragraph before, resolves a pronoun or a bare quotation that opens
-    this one. A quotation spanning sentences is attributed as one. Returns the named
-    speaker, else the article's ``author`` (canonical) for its own voice, else ``None`` (no
-    author, or a speaker the text leaves unnamed).
+    given the ``document``, its paragraphs before (up to :data:`CONTEXT_PARAGRAPHS`)
+    resolve a pronoun or a bare quotation that opens this one (see
+    :mod:`bot.people.discourse`). A quotation spanning sentences is attributed as one.
+    Returns the named speaker, else the article's ``author`` (canonical) for its own voice,
+    else ``None`` (no author, or a speaker the text leaves unnamed).
     """
     if not sentences:
         return None
@@ -384,8 +371,8 @@ def attribute(people: PeopleDirectory, passage: Passage, sentences: Sequence[str
     last = sentences[-1]
     span_start = text.find(sentences[0])
     target = text.find(last, max(span_start, 0))
-    context = _carried(people, previous) if previous is not None else _Context()
-    for unit, named, decided in _speakers(people, passage, context):
+    context = _context_before(people, document, passage) if document else Context()
+    for unit, named, decided, _after in _speakers(people, passage, context):
         if 0 <= target < unit.end or (target < 0 and last in unit.text):
             return _attribution(people, decided, named, author)
     return None

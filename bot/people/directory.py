@@ -17,13 +17,14 @@ from rapidfuzz import fuzz
 
 from bot.corpus import Corpus, Document, Passage, PersonEntry
 from bot.people.attribution import Named, group_mentions, quote_speaker
+from bot.people.discourse import Context
 from bot.people.discover import Candidate, discover, roles_at
 from bot.people.entities import Entity, EntityRegistry, entities_in, entity_key
 from bot.people.matcher import NameMatcher
 from bot.people.model import Byline, Mention, Person, PersonRole, Quote
 from bot.people.names import implied_aliases, lookup_keys, name_key, split_credit
-from bot.people.speech import SPEECH_AFTER_RE, quotations
-from bot.text import Sentence, fold, split_sentences
+from bot.people.speech import SPEECH_AFTER_RE, quotations, quoted_units
+from bot.text import Sentence, fold
 
 if TYPE_CHECKING:
     from bot.knowledge import KnowledgeBase
@@ -83,29 +84,30 @@ class _Scan:
         """Scan one document in order (a shared surname needs the context).
 
         The byline comes first: it states the author's role ("Yao Chung-yuan is a professor
-        …") but is not a mention in the article's text. A paragraph that names nobody and
-        quotes nobody is skipped before the (costly) sentence split.
+        …") but is not a mention in the article's text. Pronouns and bare quotations are
+        resolved as the attribution engine does (:mod:`bot.people.discourse`), across
+        paragraph breaks too. A paragraph that names nobody, and quotes nobody a previous
+        one could resolve, is skipped before the (costly) sentence split.
         """
         last_seen: dict[int, int] = {}  # person -> order of their latest mention in the doc
+        context = Context()
         for passage in (*filter(None, [doc.byline_passage]), *doc.passages):
-            if not any(self.matcher.finditer(passage.text)):
+            context = context.next_paragraph() if passage.number > 1 else Context()
+            if not any(self.matcher.finditer(passage.text)) and not (
+                    context.recent and any(mark in passage.text for mark in "“‘\"")):
                 continue
-            previous_people: set[str] = set()
-            previous_speaker: str | None = None
-            for sentence in split_sentences(passage.text):
+            for sentence in quoted_units(passage.text):
                 named = self._named(passage, sentence, last_seen)
                 quotes = [q for q in quotations(passage.text, sentence.start, sentence.end)
                           if not q.title]
                 decided = quote_speaker(passage.text, sentence, quotes, named,
-                                        previous_people, previous_speaker)
-                previous_speaker = None
+                                        context.people, context.speaker)
                 if decided:
-                    person, rule = decided
-                    self.quotes[self.index[person]].append(Quote(
-                        passage.id, sentence.text, tuple(q.inner for q in quotes), rule))
-                    previous_speaker = person
-                previous_people = {n.who for n in named
-                                   if not any(q.start < n.start < q.end for q in quotes)}
+                    self.quotes[self.index[decided[0]]].append(Quote(
+                        passage.id, sentence.text, tuple(q.inner for q in quotes), decided[1]))
+                context = context.after(
+                    (n.who for n in named if not any(q.start < n.start < q.end for q in quotes)),
+                    decided[0] if decided else None, True)
 
     def _named(self, passage: Passage, sentence: Sentence, last_seen: dict[int, int]
                ) -> list[Named]:

@@ -184,7 +184,7 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
         context = _context_passage(kb, f.span)
         if f.span.leans_out and context is None:
             continue  # it leans on a paragraph that is not there (the article's first)
-        who = attribute(kb.people, f.span.passage, f.span.sentences, doc.author)
+        who = attribute(kb.people, f.span.passage, f.span.sentences, doc.author, doc)
         statements.append(Statement(
             f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
             context, who.by if who else None, bool(who and who.by_author),
