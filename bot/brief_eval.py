@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.answers.brief import BriefPoint, brief
+from bot.answers.brief import BriefPoint, brief, topic_facets
 from bot.corpus import BUNDLED_KNOWLEDGE, load_corpus
 from bot.knowledge import KnowledgeBase
 from bot.text import fold, split_sentences
@@ -77,6 +77,9 @@ class Coverage:
     named: tuple[str, ...]  # covered core items with a statement credited to somebody
     noise: tuple[int, ...]  # numbers of points covering no item of any gold list
     repeated_sentences: tuple[str, ...] = field(default=())
+    #: Core items some statement of any group states (shown or "also made by", whatever its
+    #: rank): what was found, as against what the briefing's first points show.
+    found: tuple[str, ...] | None = None
 
     @property
     def core_covered(self) -> list[str]:
@@ -100,6 +103,7 @@ class Coverage:
                 "proposers_named": len(self.named), "precision": round(self.precision, 3),
                 "duplicates": len(self.duplicates),
                 "repeated_sentences": len(self.repeated_sentences),
+                "found_in_any_group": None if self.found is None else len(self.found),
                 "missing": [i for i in self.core if i not in self.core_covered]}
 
     def summary(self) -> str:
@@ -109,6 +113,8 @@ class Coverage:
                 f"{len(self.core)}, credited {len(self.named)}; precision "
                 f"{self.precision:.0%}; duplicates {len(self.duplicates)}, repeated sentences "
                 f"{len(self.repeated_sentences)}"
+                + (f"; found in any group {len(self.found)}/{len(self.core)}"
+                   if self.found is not None else "")
                 + (f"; missing: {', '.join(missing)}" if missing else ""))
 
 
@@ -152,6 +158,15 @@ def point_statements(kb: KnowledgeBase, point: BriefPoint) -> list[Statement]:
             *(Statement(a.text, a.passage, documents[a.doc].origin, a.by) for a in point.also)]
 
 
+def group_statements(kb: KnowledgeBase, topic: str) -> list[Statement]:
+    """Every statement of every group ``topic`` has (the ones no briefing reaches too)."""
+    documents = kb.corpus.documents
+    return [Statement(kb.corpus.passage(s.passage).text[s.start:s.end], s.passage,
+                      documents[s.doc].origin, s.by)
+            for group in topic_facets(kb, kb.corpus.topics[topic]).groups
+            for s in group.statements]
+
+
 def baseline_points(kb: KnowledgeBase, topic: str, limit: int) -> list[list[Statement]]:
     """The naive briefing: the sentences of the best passages for the topic's seed query, in
     rank order, without cues, grouping or balancing (the same retrieval as ``brief``)."""
@@ -164,11 +179,13 @@ def baseline_points(kb: KnowledgeBase, topic: str, limit: int) -> list[list[Stat
 
 
 def measure(label: str, points: Sequence[Sequence[Statement]], items: Sequence[Item],
-            other_items: Sequence[Item] = ()) -> Coverage:
+            other_items: Sequence[Item] = (), grouped: Sequence[Statement] | None = None
+            ) -> Coverage:
     """Score ``points`` (each a list of statements) against ``items``.
 
     A point covering only ``other_items`` (the other gold list of a mixed corpus) is not
-    noise, though it counts for nothing here.
+    noise, though it counts for nothing here. ``grouped``, every statement of every group,
+    gives :attr:`Coverage.found`.
     """
     covered: dict[str, list[int]] = {}
     named: set[str] = set()
@@ -190,8 +207,10 @@ def measure(label: str, points: Sequence[Sequence[Statement]], items: Sequence[I
             if key in seen:
                 repeated.append(sentence.text)
             seen.add(key)
+    found = None if grouped is None else tuple(
+        i.id for i in items if i.core and any(covers(i, s) for s in grouped))
     return Coverage(label, len(points), tuple(i.id for i in items if i.core), covered,
-                    tuple(sorted(named)), tuple(noise), tuple(repeated))
+                    tuple(sorted(named)), tuple(noise), tuple(repeated), found)
 
 
 def bundled_report(kb: KnowledgeBase | None = None) -> list[Coverage]:
@@ -201,28 +220,38 @@ def bundled_report(kb: KnowledgeBase | None = None) -> list[Coverage]:
     runs = []
     for topic, limit in BUNDLED_LIMITS.items():
         ours = [point_statements(kb, p) for p in brief(kb, topic, limit).points]
-        runs += [measure(f"bundled: brief {topic} --limit {limit}", ours, gold[topic]),
+        runs += [measure(f"bundled: brief {topic} --limit {limit}", ours, gold[topic],
+                         grouped=group_statements(kb, topic)),
                  measure(f"bundled: baseline {topic} top {limit} sentences",
                          baseline_points(kb, topic, limit), gold[topic])]
     return runs
 
 
-def heldout_knowledge(directory: Path = HELDOUT_DIR, bundled: Path = BUNDLED_KNOWLEDGE
-                      ) -> tempfile.TemporaryDirectory[str]:
+def heldout_knowledge(directory: Path = HELDOUT_DIR, bundled: Path = BUNDLED_KNOWLEDGE,
+                      *, beside: bool = True) -> tempfile.TemporaryDirectory[str]:
     """A temporary knowledge directory: the bundled one plus the held-out raw files
-    ingested beside its articles, as ``briefbot ingest … --out DIR/articles`` writes them."""
+    ingested beside its articles, as ``briefbot ingest … --out DIR/articles`` writes them
+    (with ``beside=False``, instead of them: only the bundled topics and synonyms are kept,
+    ``people.yaml`` citing the bundled passages)."""
     from bot.ingest import ingest_files
 
     tmp = tempfile.TemporaryDirectory(prefix="briefbot-heldout-")
     root = Path(tmp.name) / "knowledge"
-    shutil.copytree(bundled, root)
+    if beside:
+        shutil.copytree(bundled, root)
+    else:
+        root.mkdir()
+        for name in ("topics.yaml", "synonyms.yaml"):
+            shutil.copy(bundled / name, root / name)
     ingest_files(sorted(directory.glob("*.txt")), root / "articles")
     return tmp
 
 
 def heldout_report(directory: Path = HELDOUT_DIR) -> list[Coverage]:
     """Ours and the baseline on the bundled five plus the held-out articles, scored against
-    the held-out gold (and, for the same run, the bundled gold)."""
+    the held-out gold (and, for the same run, the bundled gold); then the held-out articles
+    alone at the bundled run's limits, the figures comparable with the bundled ones (as many
+    articles, as many points per article)."""
     heldout, bundled = load_heldout_gold(directory), load_bundled_gold()
     with heldout_knowledge(directory) as tmp:
         kb = KnowledgeBase.from_corpus(load_corpus(Path(tmp) / "knowledge"))
@@ -232,10 +261,20 @@ def heldout_report(directory: Path = HELDOUT_DIR) -> list[Coverage]:
             plain = baseline_points(kb, topic, limit)
             runs += [
                 measure(f"held-out: brief {topic} --limit {limit}", ours, heldout[topic],
-                        bundled[topic]),
+                        bundled[topic], grouped=group_statements(kb, topic)),
                 measure(f"held-out: baseline {topic} top {limit} sentences", plain,
                         heldout[topic], bundled[topic]),
                 measure(f"same run, bundled gold: brief {topic} --limit {limit}", ours,
                         bundled[topic], heldout[topic]),
+            ]
+    with heldout_knowledge(directory, beside=False) as tmp:
+        kb = KnowledgeBase.from_corpus(load_corpus(Path(tmp) / "knowledge"))
+        for topic, limit in BUNDLED_LIMITS.items():
+            ours = [point_statements(kb, p) for p in brief(kb, topic, limit).points]
+            runs += [
+                measure(f"held-out alone: brief {topic} --limit {limit}", ours,
+                        heldout[topic], grouped=group_statements(kb, topic)),
+                measure(f"held-out alone: baseline {topic} top {limit} sentences",
+                        baseline_points(kb, topic, limit), heldout[topic]),
             ]
     return runs

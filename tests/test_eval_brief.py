@@ -30,6 +30,10 @@ from bot.text import fold
 #: run label prefix -> (minimum core items covered, minimum named, most duplicates)
 BUNDLED_FLOOR = {"proposals": (9, 8, 2), "obstacles": (9, 3, 2)}
 HELDOUT_FLOOR = {"proposals": (8, 7, 1), "obstacles": (8, 8, 1)}
+#: The held-out articles alone, at the bundled run's limits (the comparable figures).
+HELDOUT_ALONE_FLOOR = {"proposals": (11, 10, 1), "obstacles": (8, 8, 1)}
+#: Least share of points that state some gold item (bundled).
+BUNDLED_PRECISION = {"proposals": 0.85, "obstacles": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +70,27 @@ def test_bundled_briefing_covers_the_distinct_items_and_beats_the_baseline(bundl
     assert len(ours.duplicates) <= duplicates, ours.summary()
     assert ours.repeated_sentences == (), ours.summary()
     assert len(ours.core_covered) > len(plain.core_covered), plain.summary()
+    assert ours.precision >= BUNDLED_PRECISION[topic], ours.summary()
+
+
+@pytest.mark.parametrize("topic", sorted(HELDOUT_ALONE_FLOOR))
+def test_heldout_articles_alone_at_the_bundled_limits(heldout, topic):
+    """As many articles and points as the bundled run: figures to compare with it."""
+    ours = _run(heldout, "held-out alone: brief", topic)
+    plain = _run(heldout, "held-out alone: baseline", topic)
+    least, named, duplicates = HELDOUT_ALONE_FLOOR[topic]
+    assert len(ours.core_covered) >= least, ours.summary()
+    assert len(ours.named) >= named, ours.summary()
+    assert len(ours.duplicates) <= duplicates, ours.summary()
+    assert len(ours.core_covered) > len(plain.core_covered), plain.summary()
+
+
+@pytest.mark.parametrize("report", ["bundled", "heldout"])
+def test_every_point_shown_is_among_the_points_found(request, report):
+    """``found`` counts every group, so it holds whatever the first points cover."""
+    for coverage in request.getfixturevalue(report).values():
+        if coverage.found is not None:
+            assert set(coverage.core_covered) <= set(coverage.found), coverage.summary()
 
 
 @pytest.mark.parametrize("topic", sorted(HELDOUT_FLOOR))
