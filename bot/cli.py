@@ -256,7 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     overrides = {"knowledge_dir": getattr(args, "knowledge", None)}
     try:
         settings = load_settings(getattr(args, "config", None), overrides=overrides)
-        session = Session(settings, colour=use_colour(sys.stdout))
+        # Folded to the width on a terminal only: piped, a paragraph stays one stable line.
+        session = Session(settings, colour=use_colour(sys.stdout), fold=sys.stdout.isatty())
         # Every byte printed passes bot.outgoing (answers are cleaned before styling too).
         return _dispatch(args, session, parser, terminal(sys.stdout))
     except UsageError as exc:

@@ -21,10 +21,10 @@ SHELL_PREFIX = "briefbot "
 class Session:
     """Settings, knowledge base and renderers, loaded once per process on first use."""
 
-    def __init__(self, settings: Settings, colour: bool = False) -> None:
+    def __init__(self, settings: Settings, colour: bool = False, fold: bool = False) -> None:
         self.settings = settings
         self.renderer = Renderer()  # Discord markdown: what the bot posts
-        self.terminal = TerminalRenderer(colour)
+        self.terminal = TerminalRenderer(colour, fold=fold)
         self._kb: KnowledgeBase | None = None
 
     @property

@@ -9,12 +9,17 @@ layouts are written once. Two things differ:
 * the templates' own markup is turned into terminal styling afterwards: ``**bold**`` and
   ``*italic*`` become ANSI bold and italic, `` `code` `` cyan, ``> quote`` an indented bar,
   ``-# note`` dim; without colour (piped output, ``NO_COLOR``) they become plain text.
+
+On a terminal, lines are also folded to its width, list items and quotes with a hanging
+indent; piped output keeps one line per paragraph, so scripts see stable lines.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import unicodedata
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,6 +41,14 @@ _SMALL = re.compile(r"^-# (.*)$", re.MULTILINE)
 
 #: ANSI styles (SGR codes).
 STYLES = {"bold": "1", "dim": "2", "italic": "3", "code": "36"}
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+# What a folded line's continuations hang under: leading spaces, then a list or citation
+# marker (`1.`, `•`, `↳`, `—`, `¶3`, styled or not) or a quote's bar, then a space.
+_LEAD = re.compile(r" *(?:(?:\x1b\[[0-9;]*m)?(?:(?P<bar>│)|\d+\.|[•↳—]|¶\d+)(?:\x1b\[0m)? )?")
+# Characters a terminal draws nothing for (text presentation, zero-width space and joiners).
+_ZERO_WIDTH = frozenset("\ufe0e\u200b\u200c\u200d")
+_EMOJI_STYLE = "\ufe0f"  # variation selector 16: show the character before it as an emoji
 
 
 def shield(text: str) -> str:
@@ -70,17 +83,67 @@ def to_terminal(text: str, colour: bool) -> str:
     return text.translate(_UNSHIELD)
 
 
-class TerminalRenderer:
-    """Renders result objects as text for a terminal (colour optional)."""
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: styling none, CJK and emoji two each."""
+    width = last = 0
+    for char in _SGR.sub("", text):
+        if char == _EMOJI_STYLE:  # draws the narrow symbol before it as a wide emoji (🗂️)
+            width, last = width + 2 - last, 2
+        elif char in _ZERO_WIDTH or unicodedata.combining(char):
+            continue
+        else:
+            last = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+            width += last
+    return width
 
-    def __init__(self, colour: bool = False, override_dir: Path | None = None) -> None:
+
+def fold(text: str, width: int) -> str:
+    """Fold each line of ``text`` wider than ``width`` columns at its spaces.
+
+    Continuations hang under the text after a list marker or repeat a quote's bar. A word is
+    never split, so a citation (``doc-id#p7``) or a URL stays whole even when it is wider
+    than the terminal (which then wraps it itself).
+    """
+    return "\n".join(_fold_line(line, width) for line in text.split("\n"))
+
+
+def _fold_line(line: str, width: int) -> str:
+    if columns(line) <= width:
+        return line
+    lead = _LEAD.match(line)
+    assert lead is not None  # every part of the pattern is optional
+    start = lead.group(0)
+    hang = start if lead.group("bar") else " " * columns(start)
+    if columns(hang) > width // 2:  # a deep indent on a narrow terminal: no room to hang
+        hang = ""
+    lines: list[str] = []
+    current, used, bare = start, columns(start), True  # bare: no word on this line yet
+    for word in line[len(start):].split(" "):
+        size = columns(word)
+        if not bare and used + 1 + size > width:
+            lines.append(current)
+            current, used, bare = hang, columns(hang), True
+        if not bare:
+            current, used = current + " ", used + 1
+        current, used, bare = current + word, used + size, False
+    lines.append(current)
+    return "\n".join(lines)
+
+
+class TerminalRenderer:
+    """Renders result objects as text for a terminal (colour and folding optional)."""
+
+    def __init__(self, colour: bool = False, override_dir: Path | None = None,
+                 fold: bool = False) -> None:
         self.colour = colour
+        self.folding = fold  # to the terminal's width, read at each reply (it may be resized)
         self.templates = Renderer(override_dir, escape=shield)
 
     def render(self, kind: str, result: Any, **extra: Any) -> str:
         """The reply for ``result`` (template ``kind``), with markup turned into styling."""
-        return to_terminal(self.templates.render(kind, result, **extra), self.colour)
+        return self.text(self.templates.render(kind, result, **extra))
 
     def text(self, message: str) -> str:
         """A message written with inline markup (an error, a hint) as terminal text."""
-        return to_terminal(message, self.colour)
+        text = to_terminal(message, self.colour)
+        return fold(text, shutil.get_terminal_size().columns) if self.folding else text

@@ -80,7 +80,7 @@ class Terminal:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
         # A cache of its own: the first session builds the index, as on a user's first run.
         env |= {"BRIEFBOT_DATA_DIR": str(data_dir), "BRIEFBOT_CACHE_DIR": str(data_dir / "cache"),
-                "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}
+                "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "100"}
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the REPL, with the pty as its terminal
             # The SIGINT disposition the REPL inherits is chosen here, not by however the
