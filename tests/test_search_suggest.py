@@ -93,7 +93,8 @@ def test_every_help_example_answers_well(kb):
 
 
 _README_EXAMPLE_RE = re.compile(
-    r"(?:`!|briefbot )(search|who|brief) ([^`\n]+?)(?:`|\s+--knowledge|$)", re.MULTILINE)
+    r"(?:`!|briefbot )(search|who|brief) ([^`\n]+?)(?:`|\s+--(?:knowledge|format)|$)",
+    re.MULTILINE)
 
 
 def test_every_readme_example_answers_well(kb):
