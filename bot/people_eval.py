@@ -53,6 +53,7 @@ class PeopleScore:
     quotes_right: int = 0
     quotes_wrong: int = 0  # credited to someone else
     missing: list[str] = field(default_factory=list)
+    roles_missing: list[str] = field(default_factory=list)  # found, but not that role
     wrong: list[str] = field(default_factory=list)
 
     def figures(self) -> dict[str, object]:
@@ -60,14 +61,17 @@ class PeopleScore:
         return {"run": self.label, "people": self.people, "found": self.found,
                 "roles": self.roles, "roles_found": self.roles_found, "quotes": self.quotes,
                 "quotes_right": self.quotes_right, "quotes_wrong": self.quotes_wrong,
-                "missing": self.missing, "wrong": self.wrong}
+                "missing": self.missing, "roles_missing": self.roles_missing,
+                "wrong": self.wrong}
 
     def summary(self) -> str:
         """One line of figures."""
         return (f"{self.label}: people found {self.found}/{self.people}, roles "
                 f"{self.roles_found}/{self.roles}, quotes attributed right "
                 f"{self.quotes_right}/{self.quotes} ({self.quotes_wrong} to someone else)"
-                + (f"; missing: {', '.join(self.missing)}" if self.missing else ""))
+                + (f"; missing: {', '.join(self.missing)}" if self.missing else "")
+                + (f"; role not found: {'; '.join(self.roles_missing)}"
+                   if self.roles_missing else ""))
 
 
 def _load(path: Path) -> dict[str, list[dict[str, Any]]]:
@@ -121,8 +125,10 @@ def score(label: str, corpus: Corpus, gold: Mapping[str, list[dict[str, Any]]],
                 result.missing.append(name)
             if kind == "person" and entry.get("role"):
                 result.roles += 1
-                result.roles_found += present and _role_found(analyzer, directory, name,
-                                                              entry["role"])
+                role_found = present and _role_found(analyzer, directory, name, entry["role"])
+                result.roles_found += role_found
+                if present and not role_found:
+                    result.roles_missing.append(f"{name}: {entry['role']}")
             for phrase in entry.get("quotes") or []:
                 result.quotes += 1
                 by = _speaker_of(directory, doc, phrase)

@@ -286,3 +286,27 @@ def test_an_argument_is_the_authors_own_voice_never_a_quote(kb):
 def test_a_translator_or_a_person_in_the_news_has_no_arguments(kb):
     assert who(kb, "Eddy Chang").arguments == []
     assert who(kb, "Kishi").arguments == []
+
+
+def test_a_new_articles_organisations_places_and_factions(make_knowledge):
+    """Without people.yaml: an organisation or place of a new article is not a person, the
+    "Kato faction" is no mention of Rina Kato, and her card has one name throughout."""
+    root = make_knowledge({"ferry.md": article(
+        "ferry",
+        "Governor Rina Kato said the Harbour Residents Association had asked for boats.",
+        "The Kato faction in the assembly opposes the plan. Kato said Yonaguni needs a port.",
+        author="Ann Writer",
+    )})
+    kb = KnowledgeBase.from_corpus(load_corpus(root))
+    for query, reason in [("Harbour Residents Association", "organisation"),
+                          ("the Harbour Residents Association", "organisation"),
+                          ("Yonaguni", "place")]:
+        result = who(kb, query)
+        assert (result.found, result.reason) == (False, reason), query
+        assert "`!search" in render(result)
+    card = who(kb, "Kato")
+    assert card.found and card.name == "Rina Kato"
+    assert not any("Kato faction" in m.text for m in card.mentions)
+    assert [m.text for m in card.mentions] == [
+        "Governor Rina Kato said the Harbour Residents Association had asked for boats.",
+        "Kato said Yonaguni needs a port."]
