@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import pysbd
 import snowballstemmer
+from pysbd.utils import TextSpan
 
 #: Bump whenever a tokenisation rule changes: it is part of the index cache key.
 ANALYZER_VERSION = 1
@@ -120,9 +121,39 @@ _DAYS_MONTHS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturda
 _SEGMENTER_LOCK = threading.Lock()  # a Segmenter keeps per-call state
 
 
+class _Segmenter(pysbd.Segmenter):
+    """pysbd's segmenter, finding each sentence's offsets with ``str.find``.
+
+    pysbd locates each sentence it returns by compiling a regex of that sentence (``escaped
+    sentence + \\s*``): a new pattern per sentence, which is two fifths of its time and
+    evicts its own abbreviation patterns from ``re``'s cache. This is the same search (the
+    first occurrence, trailing whitespace included, that ends after the previous sentence)
+    without the regexes.
+    """
+
+    def sentences_with_char_spans(self, sentences: list[str]) -> list[TextSpan]:
+        if not all(sentences):  # an empty sentence matches everywhere: pysbd's own rule
+            return super().sentences_with_char_spans(sentences)
+        text: str = self.original_text
+        spans: list[TextSpan] = []
+        prior = 0
+        for sentence in sentences:
+            pos = 0
+            while (start := text.find(sentence, pos)) >= 0:
+                end = start + len(sentence)
+                while end < len(text) and text[end].isspace():  # what re's \s matches
+                    end += 1
+                if end > prior:
+                    spans.append(TextSpan(text[start:end], start, end))
+                    prior = end
+                    break
+                pos = end
+        return spans
+
+
 @functools.cache
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return _Segmenter(language="en", clean=False, char_span=True)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -18,6 +18,7 @@ tenth of a second at start); both paths add the same numbers in the same order.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -65,8 +66,8 @@ class PostingsEngine:
             return []
         if self._postings(set(ids)) <= PURE_PYTHON_POSTINGS:
             totals = self._python_totals(ids)
-            ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:k]
-            return [(doc, score) for doc, score in ranked]
+            # The k best without sorting every matching passage.
+            return heapq.nsmallest(k, totals.items(), key=lambda item: (-item[1], item[0]))
         return self._numpy_top_k(ids, k)
 
     def scores(self, query: Sequence[str], positions: Sequence[int]) -> list[float]:

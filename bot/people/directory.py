@@ -69,6 +69,12 @@ def _drafts(entries: list[PersonEntry], candidates: list[Candidate]) -> list[_Dr
     return drafts
 
 
+#: Mentions and quotes kept per person: the first in corpus order. A card shows a few; an
+#: archive naming someone in most of its passages would otherwise keep (and split into
+#: sentences, milliseconds a paragraph) every one of them.
+KEPT = 100
+
+
 class _Scan:
     """One pass over the corpus: mentions, roles at each mention, and attributed quotes."""
 
@@ -78,6 +84,8 @@ class _Scan:
         self.index = {d.name: i for i, d in enumerate(drafts)}
         self.mentions: list[list[Mention]] = [[] for _ in drafts]
         self.quotes: list[list[Quote]] = [[] for _ in drafts]
+        #: The documents whose paragraphs mention each person: all of them, beyond KEPT.
+        self.documents: list[set[str]] = [set() for _ in drafts]
         self._order = itertools.count(1)  # stamps each mention, for "named most recently"
 
     def document(self, doc: Document) -> None:
@@ -87,15 +95,25 @@ class _Scan:
         …") but is not a mention in the article's text. Pronouns and bare quotations are
         resolved as the attribution engine does (:mod:`bot.people.discourse`), across
         paragraph breaks too. A paragraph that names nobody, and quotes nobody a previous
-        one could resolve, is skipped before the (costly) sentence split.
+        one could resolve, is skipped before the (costly) sentence split, and so is one that
+        can add nothing (see :meth:`_adds_nothing`).
         """
         last_seen: dict[int, int] = {}  # person -> order of their latest mention in the doc
         context = Context()
         for passage in (*filter(None, [doc.byline_passage]), *doc.passages):
             context = context.next_paragraph() if passage.number > 1 else Context()
-            if not any(self.matcher.finditer(passage.text)) and not (
-                    context.recent and any(mark in passage.text for mark in "“‘\"")):
+            found = list(self.matcher.finditer(passage.text))
+            quoting = any(mark in passage.text for mark in "“‘\"")
+            if not found and not (context.recent and quoting):
                 continue
+            if found and not (quoting and context.recent):
+                inert, named_anyone = self._adds_nothing(passage, found, last_seen, quoting)
+                if inert:
+                    # Whom the paragraph leaves for a pronoun is someone at the cap or no
+                    # one (a quote of theirs would not be kept either way), or, if it named
+                    # no one, whoever was before.
+                    context = Context() if named_anyone else context.after((), None, True)
+                    continue
             for sentence in quoted_units(passage.text):
                 named = self._named(passage, sentence, last_seen)
                 quotes = [q for q in quotations(passage.text, sentence.start, sentence.end)
@@ -103,11 +121,35 @@ class _Scan:
                 decided = quote_speaker(passage.text, sentence, quotes, named,
                                         context.people, context.speaker)
                 if decided:
-                    self.quotes[self.index[decided[0]]].append(Quote(
-                        passage.id, sentence.text, tuple(q.inner for q in quotes), decided[1]))
+                    kept = self.quotes[self.index[decided[0]]]
+                    if len(kept) < KEPT:
+                        kept.append(Quote(passage.id, sentence.text,
+                                          tuple(q.inner for q in quotes), decided[1]))
                 context = context.after(
                     (n.who for n in named if not any(q.start < n.start < q.end for q in quotes)),
                     decided[0] if decided else None, True)
+
+    def _adds_nothing(self, passage: Passage, found: list[tuple[tuple[int, ...], int, int]],
+                      last_seen: dict[int, int], quoting: bool) -> tuple[bool, bool]:
+        """Whether everyone ``found`` in the passage already has :data:`KEPT` mentions (and
+        quotes, if the passage is ``quoting``) and no role is stated at any of the names
+        (looked for in the whole passage, a wider net than its sentences), and whether it
+        names anyone. If it adds nothing, only the order of its mentions is recorded, for the
+        shared surnames that follow, and it is not split into sentences."""
+        before, seen = dict(last_seen), dict(last_seen)
+        for owners, start, end in found:
+            person = _owner(owners, seen)
+            if person is None:
+                continue
+            seen[person] = next(self._order)
+            if passage.number:
+                self.documents[person].add(passage.doc_id)
+            if (len(self.mentions[person]) < KEPT
+                    or (quoting and len(self.quotes[person]) < KEPT)
+                    or roles_at(passage.text, passage.id, start, end)):
+                return False, True
+        last_seen.update(seen)
+        return True, seen != before
 
     def _named(self, passage: Passage, sentence: Sentence, last_seen: dict[int, int]
                ) -> list[Named]:
@@ -115,17 +157,17 @@ class _Scan:
         text = passage.text
         named: list[Named] = []
         for owners, start, end in self.matcher.finditer(text, sentence.start, sentence.end):
-            if len(owners) != 1:  # a shared surname means whoever the document named last
-                owners = tuple(sorted((p for p in owners if p in last_seen),
-                                      key=last_seen.__getitem__)[-1:])
-            if not owners:
+            person = _owner(owners, last_seen)
+            if person is None:
                 continue
-            person = owners[0]
             last_seen[person] = next(self._order)
             named.append(Named(self.drafts[person].name, "person", start, end))
             known = self.mentions[person]
-            if passage.number and not (known and known[-1].passage == passage.id
-                                       and known[-1].sentence == sentence.text):
+            if passage.number:
+                self.documents[person].add(passage.doc_id)
+            if passage.number and len(known) < KEPT and not (
+                    known and known[-1].passage == passage.id
+                    and known[-1].sentence == sentence.text):
                 reported = bool(SPEECH_AFTER_RE.match(text, end, sentence.end))
                 known.append(Mention(passage.id, sentence.text, text[start:end],
                                      start - sentence.start, reported))
@@ -134,6 +176,15 @@ class _Scan:
                 if role not in found:
                     found.append(role)
         return named
+
+
+def _owner(owners: tuple[int, ...], last_seen: dict[int, int]) -> int | None:
+    """The person a name means: its one owner, or for a shared surname whoever of its owners
+    the document named last (``None`` if it named none of them yet)."""
+    if len(owners) == 1:
+        return owners[0]
+    named = [p for p in owners if p in last_seen]
+    return max(named, key=last_seen.__getitem__) if named else None
 
 
 def build_directory(kb: KnowledgeBase) -> PeopleDirectory:
@@ -150,6 +201,8 @@ class PeopleDirectory:
     #: Organisations and places by each key of their names ("ldp", "liberaldemocraticparty").
     entities: dict[str, Entity] = field(default_factory=dict, repr=False)
     _matcher: NameMatcher = field(default_factory=lambda: NameMatcher.of([]), repr=False)
+    #: The documents mentioning each person (by index), every one of them.
+    _documents: tuple[frozenset[str], ...] = field(default=(), repr=False)
 
     @classmethod
     def build(cls, corpus: Corpus) -> PeopleDirectory:
@@ -187,7 +240,7 @@ class PeopleDirectory:
         person_keys = {name_key(f) for d in drafts for f in (d.name, *d.aliases)}
         entities = {k: e for k, e in registry.finish().items() if k not in person_keys}
         return cls(tuple(people), {k: tuple(v) for k, v in by_key.items()}, entities,
-                   scan.matcher)
+                   scan.matcher, tuple(map(frozenset, scan.documents)))
 
     # -- queries
 
@@ -267,9 +320,8 @@ class PeopleDirectory:
 
     def _in_document(self, index: int, doc: str) -> bool:
         """Whether person ``index`` is mentioned in, or credited with, document ``doc``."""
-        person = self.people[index]
-        return any(m.passage.partition("#")[0] == doc for m in person.mentions) or any(
-            b.doc == doc for b in person.bylines)
+        return doc in self._documents[index] or any(
+            b.doc == doc for b in self.people[index].bylines)
 
     def closest(self, query: str, limit: int = 3) -> list[tuple[str, float]]:
         """Canonical names most like ``query`` with their scores (0–100), best first.

@@ -1,10 +1,14 @@
-"""The name matcher finds exactly what one regex of every form finds, in time linear in the text."""
+"""People at scale: the name matcher finds exactly what one regex of every form finds, in time
+linear in the text, and a directory keeps a bounded number of mentions per person."""
 
 from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
+from bot.corpus import load_corpus
+from bot.people.directory import KEPT, PeopleDirectory
 from bot.people.matcher import NameMatcher, form_key
 
 _GROUP_AFTER_RE = re.compile(r"\s+(?:faction|camp|wing|bloc|doctrine|group|era|line)\b")
@@ -50,3 +54,21 @@ def test_agrees_with_one_regex_of_every_form() -> None:
         lo, hi = sorted(rng.sample(range(len(text) + 1), 2))
         assert list(matcher.finditer(text)) == reference(forms, text, 0, len(text))
         assert list(matcher.finditer(text, lo, hi)) == reference(forms, text, lo, hi)
+
+
+def test_a_person_named_everywhere_keeps_the_first_mentions(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for number in range(3):
+        paragraphs = [f"Prime Minister Nobuo Kishi said the plan {number}-{i} works. Kishi "
+                      f"left early." for i in range(KEPT)]
+        (articles / f"a{number}.md").write_text(
+            f"---\nid: a{number}\ntitle: A{number}\npublisher: P\npublished: 2024-01-0"
+            f"{number + 1}\n---\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    directory = PeopleDirectory.build(load_corpus(tmp_path))
+    [kishi] = directory.find("Kishi")
+    assert len(kishi.mentions) == KEPT
+    assert [m.passage for m in kishi.mentions[:2]] == ["a0#p1", "a0#p1"]
+    assert kishi.roles[0].text == "Prime Minister"
+    # Beyond the kept mentions, every document still counts as mentioning him.
+    assert all(directory._in_document(0, f"a{n}") for n in range(3))
