@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import build_parser
 from bot.config import SETTINGS, settings_markdown
 from bot.digest import DigestStore
 from tests.conftest import REPO
@@ -44,6 +45,14 @@ def _anchor(heading: str) -> str:
     """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to dashes."""
     text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
     return text.replace(" ", "-")
+
+
+def test_every_subcommand_is_in_the_commands_table():
+    section = README.split("\n## Commands\n")[1].split("\n## ")[0]
+    rows = [line.split(" | ")[0] for line in section.splitlines() if line.startswith("| `")]
+    listed = {span.split()[0] for row in rows for span in re.findall(r"`([^`]+)`", row)}
+    subcommands = build_parser().subcommands
+    assert subcommands is not None and listed == set(subcommands.choices)
 
 
 def test_the_settings_table_is_generated_from_the_settings_themselves():
