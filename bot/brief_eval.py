@@ -158,7 +158,7 @@ def point_statements(kb: KnowledgeBase, point: BriefPoint) -> list[Statement]:
             *(Statement(a.text, a.passage, documents[a.doc].origin, a.by) for a in point.also)]
 
 
-def group_statements(kb: KnowledgeBase, topic: str) -> list[Statement]:
+def grouped_statements(kb: KnowledgeBase, topic: str) -> list[Statement]:
     """Every statement of every group ``topic`` has (the ones no briefing reaches too)."""
     documents = kb.corpus.documents
     return [Statement(kb.corpus.passage(s.passage).text[s.start:s.end], s.passage,
@@ -221,7 +221,7 @@ def bundled_report(kb: KnowledgeBase | None = None) -> list[Coverage]:
     for topic, limit in BUNDLED_LIMITS.items():
         ours = [point_statements(kb, p) for p in brief(kb, topic, limit).points]
         runs += [measure(f"bundled: brief {topic} --limit {limit}", ours, gold[topic],
-                         grouped=group_statements(kb, topic)),
+                         grouped=grouped_statements(kb, topic)),
                  measure(f"bundled: baseline {topic} top {limit} sentences",
                          baseline_points(kb, topic, limit), gold[topic])]
     return runs
@@ -261,7 +261,7 @@ def heldout_report(directory: Path = HELDOUT_DIR) -> list[Coverage]:
             plain = baseline_points(kb, topic, limit)
             runs += [
                 measure(f"held-out: brief {topic} --limit {limit}", ours, heldout[topic],
-                        bundled[topic], grouped=group_statements(kb, topic)),
+                        bundled[topic], grouped=grouped_statements(kb, topic)),
                 measure(f"held-out: baseline {topic} top {limit} sentences", plain,
                         heldout[topic], bundled[topic]),
                 measure(f"same run, bundled gold: brief {topic} --limit {limit}", ours,
@@ -273,7 +273,7 @@ def heldout_report(directory: Path = HELDOUT_DIR) -> list[Coverage]:
             ours = [point_statements(kb, p) for p in brief(kb, topic, limit).points]
             runs += [
                 measure(f"held-out alone: brief {topic} --limit {limit}", ours,
-                        heldout[topic], grouped=group_statements(kb, topic)),
+                        heldout[topic], grouped=grouped_statements(kb, topic)),
                 measure(f"held-out alone: baseline {topic} top {limit} sentences",
                         baseline_points(kb, topic, limit), heldout[topic]),
             ]

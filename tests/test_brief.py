@@ -10,7 +10,9 @@ import pytest
 
 from bot.answers import brief, topics
 from bot.answers.brief import DEFAULT_POINTS, MAX_POINTS, BriefResult
+from bot.answers.brief.facets import Statement, group_statements
 from bot.answers.brief.resolve import find_topic
+from bot.answers.brief.select import order_groups
 from bot.answers.brief.spans import (
     candidate_spans,
     compile_cue,
@@ -21,6 +23,7 @@ from bot.answers.brief.spans import (
 from bot.answers.results import to_json
 from bot.cli import main
 from bot.corpus import Passage, load_corpus
+from bot.digest.compose import build_digest
 from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
 from bot.render import MESSAGE_LIMIT, Renderer
@@ -165,6 +168,14 @@ def test_the_template_never_decides_what_is_selected(kb, tmp_path):
     before = brief(kb, "proposals")
     Renderer(tmp_path).render("brief", before, prefix="!")
     assert brief(kb, "proposals").points == before.points
+
+
+@pytest.mark.parametrize("topic", ["proposals", "obstacles"])
+def test_a_digest_shows_the_first_points_of_the_brief(kb, renderer, topic):
+    """Brief and digest pick the same points for a topic: a digest only shows fewer."""
+    points = brief(kb, topic).points
+    digest = build_digest(kb, None, topic, [], renderer, "!").brief.points
+    assert digest and digest == points[:len(digest)]
 
 
 def test_header_counts_agree_with_what_is_shown(kb, renderer):
@@ -455,6 +466,34 @@ def test_a_cue_denied_to_exist_or_in_an_idiom_of_doubt_makes_no_point():
     # the lack itself is the point
     assert cue_strength(cues, "Japan has no legal basis for security ties.") == 0.75
     assert cue_strength(cues, "One reason is business exposure.") == 0.75
+
+
+def _statement(doc: str, number: int, relevance: float, *terms: str) -> Statement:
+    return Statement(f"{doc}#p{number}", doc, 0, 10, 1, None, None, False, None, None,
+                     ("should",), relevance, frozenset(terms))
+
+
+def test_one_point_in_other_words_is_one_group_and_other_points_stay_apart():
+    made_twice = [_statement("a", 1, 0.9, "coast", "guard", "drill", "annual"),
+                  _statement("b", 4, 0.7, "coast", "guard", "drill", "joint")]
+    other = [_statement("a", 2, 0.8, "export", "control", "chip"),
+             _statement("c", 1, 0.6, "evacuation", "plan", "nationals")]
+    groups = group_statements([*made_twice, *other])
+    assert sorted(len(g.statements) for g in groups) == [1, 1, 2]
+    pair = next(g for g in groups if len(g.statements) == 2)
+    assert pair.documents == ("a", "b")  # best statement first: the one shown
+
+
+def test_one_article_with_many_points_does_not_fill_the_briefing():
+    """Sources balanced: each document gets about its share of the distinct points."""
+    prolific = [_statement("a", n, 0.83 - n / 1000, f"term{n}") for n in range(1, 9)]
+    others = [_statement(d, 1, 0.8, f"{d}term") for d in ("b", "c")]
+    groups = group_statements([*prolific, *others])
+    # "a" has 8 of the 10 points, each a little better than the others' one: its share of
+    # the first 5 is 4, and the fifth goes to another source.
+    first = [g.statements[0].doc for g in order_groups(groups, 5)]
+    assert first == ["a", "a", "a", "a", "b"]
+    assert [g.statements[0].doc for g in order_groups(groups, 10)].count("a") == 8
 
 
 def test_brief_is_deterministic(kb):

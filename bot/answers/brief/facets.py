@@ -125,7 +125,7 @@ def find_facets(kb: KnowledgeBase, topic: Topic, weights: TermWeights, pool: int
     query = kb.analyzer.tokens(topic.query)
     hits = kb.index.search_tokens(sorted(set(query)), pool)
     statements = _statements(kb, topic, frozenset(query), weights, hits)
-    groups = group_statements(statements, weights)
+    groups = group_statements(statements)
     return TopicFacets(tuple(order_groups(groups, MAX_GROUPS)),
                        len({s.doc for s in statements}))
 
@@ -221,7 +221,7 @@ def _context_passage(kb: KnowledgeBase, span: Span) -> tuple[str, int, int] | No
     return previous.id, sentences[-1].start, sentences[-1].end
 
 
-def group_statements(statements: Sequence[Statement], weights: TermWeights) -> list[Group]:
+def group_statements(statements: Sequence[Statement]) -> list[Group]:
     """Statements grouped by average-linkage clustering of their salient terms.
 
     Average linkage (rather than single) keeps a chain of loosely related statements from
