@@ -10,19 +10,11 @@ import pytest
 
 from bot.answers import brief, topics
 from bot.answers.brief import DEFAULT_POINTS, MAX_POINTS, BriefResult
-from bot.answers.brief.facets import Statement, group_statements
 from bot.answers.brief.resolve import find_topic
-from bot.answers.brief.select import order_groups
-from bot.answers.brief.spans import (
-    candidate_spans,
-    compile_cue,
-    cue_strength,
-    matched_cues,
-    needs_antecedent,
-)
+from bot.answers.brief.spans import needs_antecedent
 from bot.answers.results import to_json
 from bot.cli import main
-from bot.corpus import Passage, load_corpus
+from bot.corpus import load_corpus
 from bot.digest.compose import build_digest
 from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
@@ -396,104 +388,6 @@ def test_topics_and_brief_on_a_knowledge_base_without_topics(make_knowledge, ren
     missing = brief(kb, "zzzz")
     assert missing.status == "unknown" and missing.topics == []
     assert "See `!topics`" in renderer.render("brief", missing, prefix="!")
-
-
-# ------------------------------------------------------------------------- building blocks
-
-
-@pytest.mark.parametrize(
-    ("sentence", "previous", "needs"),
-    [
-        ("This is the current political reality.", "X.", True),
-        ("He also stressed the importance of it.", None, True),
-        ("Otherwise, the two sides cannot exchange information.", "X.", True),
-        ("‘Japan’s foreign ministry will feel the pressure more acutely,’ he said.", "X.", True),
-        ("Altogether, then, it clearly prefers to manage it through the US.", "X.", True),
-        ("Japan was indifferent.", "Tsai asked for dialogue.", True),
-        ("Extensive business exposure is one reason.", "Why is Japan dragging its feet?", True),
-        ("With threats growing, the alliance calls for a law.", "They launched the Alliance.",
-         True),
-        ("It would be the best if Japan is able to create a Taiwan Relations Act.", None, False),
-        ("It is hoped that Japan will start a simulation.", "X.", False),
-        ("Japan should use the operational framework of the alliance.", "X.", False),
-        ("Japan was indifferent.", None, False),
-        # "the United States" is a name, not a definite subject of the verb "states"
-        ("Japan, the United States, and Taiwan should start disaster relief drills.", "X.",
-         False),
-    ],
-)
-def test_needs_antecedent(sentence, previous, needs):
-    assert needs_antecedent(sentence, previous) is needs
-
-
-def test_candidate_spans_bring_antecedents_within_the_paragraph():
-    passage = Passage("d", 1, "This opens the paragraph of the article. Japan must act on the "
-                              "proposal quickly. This is why the article matters so much. Why "
-                              "does Japan wait? Business exposure to China is one reason.")
-    spans = candidate_spans(passage)
-    assert [span.leans_out for span in spans] == [True, False, False, False]
-    texts = [span.text for span in spans]
-    assert texts == [
-        "This opens the paragraph of the article.",
-        "Japan must act on the proposal quickly.",
-        "Japan must act on the proposal quickly. This is why the article matters so much.",
-        "Why does Japan wait? Business exposure to China is one reason.",
-    ]
-
-
-def test_cues_match_whole_words_and_count_places_once():
-    cues = [compile_cue(c) for c in ("propose", "to propose", "urge*", "pressure from china")]
-    text = "Officials came to propose a mechanism and urged action; ‘pressure from China,’ he said"
-    assert matched_cues(cues, text) == ["propose", "to propose", "urge*", "pressure from china"]
-    assert cue_strength(cues, text) == 1.0  # three places: as firm as two
-    assert cue_strength(cues, "Officials came to propose a mechanism.") == 0.75
-    assert matched_cues(cues, "a proposal") == []
-
-
-def test_modals_of_possibility_propose_weakly_and_speculation_not_at_all():
-    cues = [compile_cue("should"), compile_cue("could", weak=True), compile_cue("might", weak=True)]
-    assert cue_strength(cues, "Japan should pass a law.") == 0.75
-    assert cue_strength(cues, "Japan could help Taiwan stockpile gas.") == 0.375
-    assert cue_strength(cues, "The paper could be seen as a warning.") == 0.0
-    assert cue_strength(cues, "Japan could not stand by.") == 0.0
-
-
-def test_a_cue_denied_to_exist_or_in_an_idiom_of_doubt_makes_no_point():
-    cues = [compile_cue(c) for c in ("reason", "need to", "legal basis", "cannot")]
-    assert cue_strength(cues, "Yet there is no institutional reason why it could not.") == 0.0
-    assert cue_strength(cues, "There is no need to hurry.") == 0.0
-    assert cue_strength(cues, "It cannot be ruled out that China would seize the islands.") == 0
-    # the lack itself is the point
-    assert cue_strength(cues, "Japan has no legal basis for security ties.") == 0.75
-    assert cue_strength(cues, "One reason is business exposure.") == 0.75
-
-
-def _statement(doc: str, number: int, relevance: float, *terms: str) -> Statement:
-    return Statement(f"{doc}#p{number}", doc, 0, 10, 1, None, None, False, None, None,
-                     ("should",), relevance, frozenset(terms))
-
-
-def test_one_point_in_other_words_is_one_group_and_other_points_stay_apart():
-    made_twice = [_statement("a", 1, 0.9, "coast", "guard", "drill", "annual"),
-                  _statement("b", 4, 0.7, "coast", "guard", "drill", "joint")]
-    other = [_statement("a", 2, 0.8, "export", "control", "chip"),
-             _statement("c", 1, 0.6, "evacuation", "plan", "nationals")]
-    groups = group_statements([*made_twice, *other])
-    assert sorted(len(g.statements) for g in groups) == [1, 1, 2]
-    pair = next(g for g in groups if len(g.statements) == 2)
-    assert pair.documents == ("a", "b")  # best statement first: the one shown
-
-
-def test_one_article_with_many_points_does_not_fill_the_briefing():
-    """Sources balanced: each document gets about its share of the distinct points."""
-    prolific = [_statement("a", n, 0.83 - n / 1000, f"term{n}") for n in range(1, 9)]
-    others = [_statement(d, 1, 0.8, f"{d}term") for d in ("b", "c")]
-    groups = group_statements([*prolific, *others])
-    # "a" has 8 of the 10 points, each a little better than the others' one: its share of
-    # the first 5 is 4, and the fifth goes to another source.
-    first = [g.statements[0].doc for g in order_groups(groups, 5)]
-    assert first == ["a", "a", "a", "a", "b"]
-    assert [g.statements[0].doc for g in order_groups(groups, 10)].count("a") == 8
 
 
 def test_brief_is_deterministic(kb):
