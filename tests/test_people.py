@@ -303,3 +303,21 @@ def test_a_card_quotes_what_the_attribution_engine_credits(make_knowledge):
         for sentence in split_sentences(quote.sentence):
             said = attribute(people, passage, [sentence.text], doc.author, doc)
             assert said is not None and said.by == "Kenji Sato", sentence.text
+
+
+def test_abbreviated_titles_ages_affiliations_and_residents(make_knowledge):
+    corpus = load_corpus(make_knowledge({"more.md": article(
+        "more",
+        "Dr. Mari Ueda of Kyoto University said the sea was warming.",
+        "Ken Ito, 62, a retired captain, agreed. Gen. Jiro Abe confirmed the report.",
+        "Yonaguni resident Emi Oshiro, whose family has fished for generations, opposes the "
+        "port. Taro Sato of Japan said nothing.",  # a place is no affiliation
+    )}))
+    found = {c.name: [r.text for r in c.roles] for c in discover(corpus)}
+    assert found == {
+        "Mari Ueda": ["Dr.", "Kyoto University"],
+        "Ken Ito": ["a retired captain"],
+        "Jiro Abe": ["Gen."],
+        "Emi Oshiro": ["Yonaguni resident"],
+        "Taro Sato": [],
+    }

@@ -4,11 +4,13 @@ A person is a run of two to four capitalised name words (Nobuo Kishi, Tsai Ing-w
 Sang) with evidence that it is a person:
 
 * a title right before it: "Japanese Minister of Defense Nobuo Kishi", "President Lai
-  Ching-te", "then-Japanese prime minister Shinzo Abe";
-* an appositive right after it: "Lii Wen, now Taiwan’s presidential spokesperson, said";
+  Ching-te", "then-Japanese prime minister Shinzo Abe", "Dr. Mari Ueda";
+* an appositive right after it: "Lii Wen, now Taiwan’s presidential spokesperson, said",
+  "Ken Ito, 62, a retired captain,";
 * a predicate: "Yao Chung-yuan is a professor and former deputy director of …";
 * a position held: "Chen Chi-mai, who leads the group," or "Kao chairs the Friendship
   Association" (a verb such as chairs, leads, heads, runs, founded, advises, sits on);
+* an affiliation: "Dr. Mari Ueda of Kyoto University said" (an organisation, not a place);
 * a speech verb: "Tsai Ing-wen (蔡英文) said", "said Lii Wen";
 * or a credit: the ``author`` and ``translator`` fields of the front matter.
 
@@ -32,10 +34,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from bot.corpus import Corpus
-from bot.people.entities import DEMONYMS, ORG_HEADS, PLACE_HEADS, PLACES
+from bot.people.entities import DEMONYMS, ORG_HEADS, PLACE_HEADS, PLACES, classify
 from bot.people.model import PersonRole
 from bot.people.names import name_key, split_credit
-from bot.people.speech import SPEECH_AFTER_RE, SPEECH_BEFORE_RE
+from bot.people.speech import AFFILIATION, SPEECH_AFTER_RE, SPEECH_BEFORE_RE
 from bot.text import split_sentences
 
 # Words that make a title, an appositive or a predicate a role ("minister", "spokesperson").
@@ -48,9 +50,9 @@ _TITLE_WORDS_TEXT = """
     correspondent journalist reporter columnist scholar expert founder ceo emperor king queen
     prince princess speaker commissioner councillor councilor lieutenant colonel captain
     lecturer author translator actor actress singer writer novelist activist lawyer historian
-    member manager teacher student engineer doctor nurse fisherman pilot owner organizer
-    organiser coordinator economist politician negotiator strategist commentator consultant
-    entrepreneur businessman businesswoman
+    dr prof gen adm col lt rep gov resident member manager teacher student engineer doctor nurse
+    fisherman pilot owner organizer organiser coordinator economist politician negotiator
+    strategist commentator consultant entrepreneur businessman businesswoman
 """
 TITLE_WORDS = frozenset(_TITLE_WORDS_TEXT.split())
 
@@ -62,6 +64,8 @@ _TITLE_FILLERS_TEXT = """
 _TITLE_FILLERS = frozenset(_TITLE_FILLERS_TEXT.split())
 # Words that join the parts of a title: "Minister of Defense", "Fellow / Advisory Committee".
 _JOINERS = frozenset({"of", "for", "and", "at", "/"})
+# "Dr. Mari Ueda", "Gen. Ken Ito": an abbreviated title keeps its full stop.
+_ABBREVIATED_TITLE_RE = re.compile(r"^(?:Dr|Prof|Gen|Adm|Col|Lt|Rep|Gov)\.$")
 _PREFIXED_RE = re.compile(r"^(?:then|ex|former|late)-", re.IGNORECASE)
 
 _MONTHS_DAYS_TEXT = """january february march april may june july august september october
@@ -101,6 +105,8 @@ _APPOSITIVE_RE = re.compile(r",\s+(?P<role>[^,;:!?()“”\"‘]{2,240}?)(?=,|\.
 _PREDICATE_RE = re.compile(
     r"\s+(?:is|was|has been|had been|remains|became|serves as|served as)\s+"
     r"(?P<role>[^,;:!?()“”\"‘]{2,140}?)(?=[,;:!?]|\.(?:\s|$)|$)")
+_AFFILIATION_RE = re.compile(AFFILIATION)
+_AGE_RE = re.compile(r",\s+\d{1,3}(?=,)")
 # Verbs that state a position held: "…, who chairs the Friendship Association," and "Kao
 # chairs the Friendship Association" give the role "chairs the Friendship Association".
 _ROLE_VERBS = (r"chairs|chaired|leads|led|heads|headed|directs|directed|runs|ran|founded|"
@@ -162,7 +168,8 @@ def title_before(text: str, start: int, floor: int = 0) -> tuple[int, int] | Non
     for i in range(len(tokens) - 1, -1, -1):
         token = tokens[i].group()
         bare = token.lower()
-        if token[-1] in ",;:.!?)]”’\"'" or len(chosen) >= 12:
+        if ((token[-1] in ",;:.!?)]”’\"'" and not _ABBREVIATED_TITLE_RE.match(token))
+                or len(chosen) >= 12):
             break
         if bare in _JOINERS:
             # "Minister of Defense", never "the party of President": the word before a
@@ -191,8 +198,11 @@ def _after_parenthesis(text: str, end: int) -> int:
 
 
 def appositive_after(text: str, end: int) -> tuple[int, int] | None:
-    """The span of an appositive role after a name: "Lii Wen, now Taiwan’s … spokesperson,"."""
-    match = _APPOSITIVE_RE.match(text, _after_parenthesis(text, end))
+    """The span of an appositive role after a name: "Lii Wen, now Taiwan’s … spokesperson,"
+    (an age may come first: "Ken Ito, 62, a retired captain,")."""
+    end = _after_parenthesis(text, end)
+    age = _AGE_RE.match(text, end)
+    match = _APPOSITIVE_RE.match(text, age.end() if age else end)
     if not match:
         return None
     role = match["role"].strip()
@@ -246,6 +256,14 @@ def _is_clause(phrase: str) -> bool:
     return not words or words[0].lower() in _CLAUSE_OPENERS
 
 
+def affiliation_after(text: str, end: int) -> tuple[int, int] | None:
+    """The span of an organisation right after a name: "Mari Ueda of Kyoto University"."""
+    match = _AFFILIATION_RE.match(text, end)
+    if not match or classify(match["affiliation"]) != "organisation":
+        return None
+    return match.span("affiliation")
+
+
 def roles_at(text: str, passage_id: str, start: int, end: int, floor: int = 0
              ) -> list[PersonRole]:
     """The roles the text states for the name at ``text[start:end]``, each verbatim."""
@@ -253,7 +271,8 @@ def roles_at(text: str, passage_id: str, start: int, end: int, floor: int = 0
     for kind, span in (("title", title_before(text, start, floor)),
                        ("appositive", appositive_after(text, end)),
                        ("predicate", predicate_after(text, end)),
-                       ("position", position_after(text, end))):
+                       ("position", position_after(text, end)),
+                       ("affiliation", affiliation_after(text, end))):
         if span:
             found.append(PersonRole(text[span[0]:span[1]], passage_id, kind))
     return found

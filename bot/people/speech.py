@@ -26,6 +26,7 @@ REPORTING_VERBS = (
     r"realized|realised|pointed\s+out|points\s+out|recommended|recommends|demanded|demands|"
     r"reported|reports|echoed|expressed|expresses|announced|announces|pledged|pledges|"
     r"vowed|vows|believes|believed|concluded|concludes|acknowledged|acknowledges|"
+    r"confirmed|confirms|denied|denies|admitted|admits|revealed|reveals|disclosed|"
     # "As Ueda puts it, …", "Ueda put it bluntly:", never "Japan put it on the agenda"
     r"puts?\s+it(?=\s*[,:]|\s+(?:this|that|another|bluntly|simply|plainly|succinctly)\b)"
 )
@@ -37,9 +38,13 @@ _MONTHS_DAYS = (r"(?:January|February|March|April|May|June|July|August|September
 # clause of its own.
 _NOT_ADVERB = r"(?!(?:and|or|but|who|which|that|his|her|their|its)\b)"
 _FILLER = rf"(?:{_NOT_ADVERB}[a-z]+|{_MONTHS_DAYS}|\d{{1,4}})"
-#: After a name: optional (parenthesis), optional ", appositive,", a few adverbs, a verb.
+#: "of Kyoto University", "at the Pacific Forum": an affiliation right after a name.
+AFFILIATION = (r"\s+(?:of|at|from)\s+(?P<affiliation>(?:the\s+)?[A-Z][\w’'.&-]*"
+               r"(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?[A-Z][\w’'.&-]*){0,6})")
+#: After a name: optional (parenthesis) or affiliation, optional ", appositive,", a few
+#: adverbs, a verb.
 SPEECH_AFTER_RE = re.compile(
-    r"(?:\s*\([^()]{1,60}\))?(?:,\s*[^,;“”‘]{1,100}?,)?\s+"
+    rf"(?:\s*\([^()]{{1,60}}\)|{AFFILIATION})?(?:,\s*[^,;“”‘]{{1,100}}?,)?\s+"
     rf"(?:{_FILLER}\s+){{0,3}}(?P<verb>{REPORTING_VERBS})\b")
 #: Before a name: "said X", "said Japanese Minister of Defense X", "according to X".
 SPEECH_BEFORE_RE = re.compile(
