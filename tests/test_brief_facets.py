@@ -58,6 +58,22 @@ def test_candidate_spans_bring_antecedents_within_the_paragraph():
     ]
 
 
+def test_a_short_sentence_that_names_a_point_brings_the_one_that_spells_it_out():
+    spelled = candidate_spans(Passage("d", 2, (
+        "The real problem is political will. Business leaders depend on the Chinese market "
+        "and lobby against any change. Several ministries hesitate to act on the proposals.")))
+    first = spelled[0]
+    assert first.text.startswith("The real problem is political will. Business leaders")
+    assert first.text.endswith("lobby against any change.")
+    assert first.own == "The real problem is political will." and first.point == -2
+    assert first.up_to_point == ("The real problem is political will.",)
+    assert spelled[-1].own == spelled[-1].text  # a long sentence stands alone
+    # what follows with "But …" turns elsewhere: the short sentence stays alone
+    turned = candidate_spans(Passage("d", 2, "Another hurdle is legal. But the courts have "
+                                             "not ruled on the question so far."))
+    assert turned[0].text == "Another hurdle is legal." and turned[0].point == -1
+
+
 def test_cues_match_whole_words_and_count_places_once():
     cues = [compile_cue(c) for c in ("propose", "to propose", "urge*", "pressure from china")]
     text = "Officials came to propose a mechanism and urged action; ‘pressure from China,’ he said"

@@ -158,9 +158,9 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
         if prefilter is not None and not prefilter.search(hit.passage.text):
             continue
         for span in _spans(hit.passage):
-            own = frozenset(_tokens(kb.analyzer, span.sentences[-1]))
+            own = frozenset(_tokens(kb.analyzer, span.own))
             if cues:
-                strength = cue_strength(cues, span.sentences[-1])
+                strength = cue_strength(cues, span.own)
                 if not strength:
                     continue
                 about = own & query
@@ -184,7 +184,7 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
         context = _context_passage(kb, f.span)
         if f.span.leans_out and context is None:
             continue  # it leans on a paragraph that is not there (the article's first)
-        who = attribute(kb.people, f.span.passage, f.span.sentences, doc.author, doc)
+        who = attribute(kb.people, f.span.passage, f.span.up_to_point, doc.author, doc)
         statements.append(Statement(
             f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
             context, who.by if who else None, bool(who and who.by_author),
@@ -199,13 +199,14 @@ def _point_terms(kb: KnowledgeBase, span: Span) -> frozenset[str]:
     former prime minister Taro Aso said Japan should …" and "Kishi underlined the need to …"
     make one point if the rest agrees)."""
     text = span.passage.text
-    start = span.end - len(span.sentences[-1])
+    start = text.find(span.own, span.start)
+    end = start + len(span.own)
     kept, at = [], start
-    for named in kb.people.named(text, start, span.end):
+    for named in kb.people.named(text, start, end):
         if named.kind == "person":
             kept.append(text[at:named.start])
             at = named.end
-    kept.append(text[at:span.end])
+    kept.append(text[at:end])
     return frozenset(_tokens(kb.analyzer, _NOT_THE_POINT_RE.sub(" ", " ".join(kept))))
 
 

@@ -5,7 +5,8 @@ A briefing quotes sentences out of their paragraph, so a sentence that opens wit
 with the sentence(s) before it in the same paragraph, as one contiguous verbatim span; when it
 opens its paragraph there is nothing to bring, and it is not offered at all. A question is never
 a point by itself ("Why is Japan dragging its feet?"), but it travels with the sentence that
-answers it.
+answers it. A sentence of a few words that only names its point ("Another difficulty is
+bureaucratic.") brings the sentence after it, which spells the point out.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ _BACK_POINTERS = frozenset({
 })
 #: A sentence of fewer words than this rarely says what it is about ("Japan was indifferent.").
 _SHORT_SENTENCE = 6
+#: A sentence of fewer words than this, followed by another, announces what that one says.
+_ANNOUNCING = 7
 _BACK_PHRASES = ("one possibility", "one option", "the latter", "the former")
 # Connectives that answer or qualify the sentence before: "However, Abe's administration
 # rejected the proposal" is only half a point without what it rejects.
@@ -72,11 +75,25 @@ class Span:
     end: int
     sentences: tuple[str, ...]  # the sentences of the span, first to last
     leans_out: bool = False  # its first sentence leans on the paragraph before
+    #: Where in ``sentences`` the sentence making the point is: the last, or the one before
+    #: when the span brings the sentence that spells it out ("Another difficulty is
+    #: bureaucratic. The coast guard answers to a ministry that …").
+    point: int = -1
 
     @property
     def text(self) -> str:
         """The span, verbatim."""
         return self.passage.text[self.start:self.end]
+
+    @property
+    def own(self) -> str:
+        """The sentence that makes the point (its cue must be in it)."""
+        return self.sentences[self.point]
+
+    @property
+    def up_to_point(self) -> tuple[str, ...]:
+        """The sentences up to the one making the point: who says it is decided there."""
+        return self.sentences[:len(self.sentences) + self.point + 1]
 
 
 def is_question(sentence: str) -> bool:
@@ -158,10 +175,24 @@ def candidate_spans(passage: Passage, sentences: Sequence[Sentence] | None = Non
             first -= 1
         else:
             continue  # the chain of back-references reaches too far back
-        chosen = sentences[first:i + 1]
+        last, point = i, -1
+        if i + 1 < len(sentences) and _announces(sentence.text, sentences[i + 1].text):
+            last, point = i + 1, -2
+        chosen = sentences[first:last + 1]
         spans.append(Span(passage, chosen[0].start, chosen[-1].end,
-                          tuple(s.text for s in chosen), leans_out))
+                          tuple(s.text for s in chosen), leans_out, point))
     return spans
+
+
+def _announces(sentence: str, following: str) -> bool:
+    """Whether ``sentence`` only names what ``following`` spells out: a sentence of a few
+    words ("Another difficulty is bureaucratic.", "The real problem is political will.")
+    followed by one that neither asks nor turns to something else ("But …")."""
+    words = re.findall(r"[^\W_]+", fold(sentence))
+    if not words or len(words) >= _ANNOUNCING or is_question(following):
+        return False
+    opening = re.findall(r"[^\W_]+", fold(following).lstrip(_OPENING_QUOTES + " "))[:1]
+    return bool(opening) and opening[0] not in _CONNECTIVES
 
 
 # --------------------------------------------------------------------------- cue phrases
