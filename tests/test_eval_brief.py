@@ -93,6 +93,23 @@ def test_every_point_shown_is_among_the_points_found(request, report):
             assert set(coverage.core_covered) <= set(coverage.found), coverage.summary()
 
 
+#: Articles written to tune the rules on (not held out): alone, at the bundled limits.
+TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
+TUNING_FLOOR = {"proposals": 11, "obstacles": 7}
+
+
+@pytest.mark.parametrize("topic", sorted(TUNING_FLOOR))
+def test_the_articles_written_for_tuning_keep_their_figures(topic):
+    gold = load_heldout_gold(TUNING_DIR)
+    for item in gold[topic]:
+        origin = item.id.split(":")[0]
+        text = fold(next(TUNING_DIR.glob(f"{origin}*.txt")).read_text(encoding="utf-8"))
+        assert all(fold(p) in text for p in item.phrases), item.id
+    runs = {c.label: c for c in heldout_report(TUNING_DIR)}
+    ours = _run(runs, "held-out alone: brief", topic)
+    assert len(ours.core_covered) >= TUNING_FLOOR[topic], ours.summary()
+
+
 @pytest.mark.parametrize("topic", sorted(HELDOUT_FLOOR))
 def test_heldout_briefing_covers_articles_nobody_tuned_on(heldout, topic):
     ours = _run(heldout, "held-out: brief", topic)
