@@ -34,11 +34,12 @@ from bot.text import ANALYZER_VERSION, Analyzer
 log = logging.getLogger(__name__)
 
 #: Bump when the snapshot layout changes, so old snapshots are ignored rather than misread.
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent
 #: The code whose output a snapshot stores: a change to any of it means a rebuild.
 _INDEX_CODE = ("corpus.py", "text.py", "snapshot.py", "index")
-_ARRAYS = {"indptr": "q", "docs": "i", "scores": "d", "maxscore": "d"}
+_ARRAYS = {"indptr": "q", "docs": "i", "scores": "d", "maxscore": "d", "bestptr": "q",
+           "best": "i"}
 
 
 def _stamp(paths: list[Path]) -> str:

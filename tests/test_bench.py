@@ -9,6 +9,7 @@ from bot import bench
 from bot.bench.measure import make_queries
 from bot.bench.synthetic import write_corpus
 from bot.corpus import load_corpus
+from bot.index import bm25
 from bot.knowledge import KnowledgeBase
 from tests.test_bm25 import reference_top_k
 
@@ -31,8 +32,13 @@ def test_the_synthetic_corpus_is_valid_reproducible_and_shaped_like_articles(
     assert ([p.text for p in load_corpus(again).passages()] == [p.text for p in passages])
 
 
-def test_rankings_agree_with_rank_bm25_on_a_synthetic_corpus(synthetic):
+@pytest.mark.parametrize("small", [bm25.PURE_PYTHON_POSTINGS, 0], ids=["python", "numpy"])
+def test_rankings_agree_with_rank_bm25_on_a_synthetic_corpus(synthetic, monkeypatch, small):
+    # numpy: every query takes the large-corpus path (MaxScore, each long term's best
+    # passages chosen at build time); a synthetic corpus has terms in most passages.
+    monkeypatch.setattr(bm25, "PURE_PYTHON_POSTINGS", small)
     kb = KnowledgeBase.from_corpus(load_corpus(synthetic))
+    assert max(kb.index.document_frequency(t) for t in kb.index.vocabulary) > bm25.SAMPLE
     tokens = [kb.analyzer.tokens(p.text) for p in kb.index.passages]
     model = BM25Okapi(tokens, k1=1.2, b=0.75)
     queries = [kb.analyzer.tokens(q) for q in

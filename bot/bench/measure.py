@@ -74,8 +74,10 @@ def briefbot(spec: dict[str, Any]) -> dict[str, Any]:
     # Also the warm-up: the first large query imports numpy, as in any long-running bot.
     top10 = [[h.position for h in kb.index.search(q, 10)] for q in queries]
     query_times = timed(lambda q: kb.index.search(q, 10), queries)
-    topics = [*kb.corpus.topics, *queries[:10]]
-    brief_times = timed(lambda t: brief(kb, t), topics)
+    # A named topic's points are found at build time; a free-text topic's when asked, so
+    # they are timed apart. Named topics are few: each is asked five times.
+    brief_times = timed(lambda t: brief(kb, t), [*kb.corpus.topics] * 5)
+    free_times = timed(lambda t: brief(kb, t), queries[:10])
     start = time.perf_counter()
     names = kb.people.names()[:20]
     people_s = time.perf_counter() - start
@@ -91,10 +93,12 @@ def briefbot(spec: dict[str, Any]) -> dict[str, Any]:
                                  env) for _ in range(3)]
     query_p50, query_p95 = percentiles(query_times)
     brief_p50, brief_p95 = percentiles(brief_times)
+    free_p50, free_p95 = percentiles(free_times)
     who_p50, who_p95 = percentiles(who_times)
     return {"passages": len(kb.index.passages), "build_s": build_s, "load_s": load_s,
             "query_p50_ms": query_p50,
             "query_p95_ms": query_p95, "brief_p50_ms": brief_p50, "brief_p95_ms": brief_p95,
+            "free_brief_p50_ms": free_p50, "free_brief_p95_ms": free_p95,
             "who_p50_ms": who_p50, "who_p95_ms": who_p95, "people_open_s": people_s,
             "did_you_mean_ms": suggest_s * 1000,
             "fresh_search_s": statistics.median(search_fresh),

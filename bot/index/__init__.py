@@ -71,7 +71,8 @@ class PassageIndex:
         passages = list(corpus.passages())
         postings = build_postings([p.text for p in passages], analyzer, k1, b, progress)
         engine = PostingsEngine(postings.vocabulary, postings.size, postings.indptr,
-                                postings.docs, postings.scores, postings.maxscore)
+                                postings.docs, postings.scores, postings.maxscore,
+                                postings.bestptr, postings.best)
         return cls(passages, engine, analyzer, postings.surface_words)
 
     def search(self, query: str, limit: int = 5) -> list[Hit]:

@@ -7,7 +7,10 @@ then only adds the stored scores of its terms, token by token as rank-bm25 does,
 scores and therefore the rankings are the same to the last bit.
 
 The postings are three flat arrays (``indptr`` by term, passage ``docs`` ascending within a
-term, ``scores``) that the snapshot memory-maps. A query touches only the passages holding
+term, ``scores``) that the snapshot memory-maps, with, for each term held by more than
+:data:`SAMPLE` passages, the :data:`SAMPLE` passages where it scores best (``best`` sliced by
+``bestptr``, chosen at build time: an ``argpartition`` over a long postings list costs
+milliseconds a query). A query touches only the passages holding
 one of its terms, and for a query mixing rare and common terms only those that can still
 reach the top ``k`` (MaxScore: a passage holding only terms whose best scores add up to less
 than the ``k``-th score found so far cannot enter the top ``k``).
@@ -43,7 +46,7 @@ class PostingsEngine:
     """
 
     def __init__(self, vocabulary: dict[str, int], size: int, indptr: Any, docs: Any,
-                 scores: Any, maxscore: Any) -> None:
+                 scores: Any, maxscore: Any, bestptr: Any = None, best: Any = None) -> None:
         if size < 1:
             raise ValueError("cannot build a BM25 index over 0 documents")
         self.vocabulary = vocabulary
@@ -52,6 +55,8 @@ class PostingsEngine:
         self._docs = docs
         self._scores = scores
         self._maxscore = maxscore
+        self._bestptr = bestptr if bestptr is not None else [0] * (len(vocabulary) + 1)
+        self._best = best if best is not None else []
         self._np: Any = None  # numpy views of the arrays, made on the first large query
 
     # -- the Engine interface
@@ -85,7 +90,7 @@ class PostingsEngine:
     def arrays(self) -> dict[str, Any]:
         """The postings arrays by name, for saving."""
         return {"indptr": self._indptr, "docs": self._docs, "scores": self._scores,
-                "maxscore": self._maxscore}
+                "maxscore": self._maxscore, "bestptr": self._bestptr, "best": self._best}
 
     def document_frequency(self, term: str) -> int:
         """How many passages hold ``term``."""
@@ -148,11 +153,9 @@ class PostingsEngine:
         # lower bound of the final k-th score).
         threshold = -math.inf
         weightiest = max(counts, key=lambda t: counts[t] * float(maxscore[t]))
-        if lengths[weightiest] >= k:
-            docs, scores = self._slice(weightiest)
-            if len(docs) > SAMPLE:
-                docs = np.sort(docs[np.argpartition(scores, len(docs) - SAMPLE)[-SAMPLE:]])
-            sample = self._exact(ids, docs)
+        sample_docs = self._sample(weightiest)
+        if len(sample_docs) >= k:
+            sample = self._exact(ids, sample_docs)
             threshold = float(np.partition(sample, len(sample) - k)[len(sample) - k])
         # Terms whose best possible scores together stay below it cannot place a passage.
         essential = list(counts)
@@ -166,6 +169,12 @@ class PostingsEngine:
                     break
         if len(essential) == 1:
             candidates = self._slice(essential[0])[0]
+        elif sum(lengths[t] for t in essential) * 8 > self.size:
+            # A large union: marking passages is linear, sorting the lists is not.
+            mask = np.zeros(self.size, dtype=bool)
+            for t in essential:
+                mask[self._slice(t)[0]] = True
+            candidates = np.flatnonzero(mask).astype(np.int32)
         else:
             candidates = np.unique(np.concatenate([self._slice(t)[0] for t in essential]))
         if len(candidates) * 16 < sum(lengths.values()):
@@ -179,6 +188,15 @@ class PostingsEngine:
             candidates, totals = candidates[keep], totals[keep]
         order = np.lexsort((candidates, -totals))[:k]
         return list(zip(candidates[order].tolist(), totals[order].tolist(), strict=True))
+
+    def _sample(self, t: int) -> np.ndarray:
+        """Passages where term ``t`` scores best, ascending: its :data:`SAMPLE` best if
+        chosen at build time, else all of its postings."""
+        np = self._numpy()[0]
+        lo, hi = int(self._bestptr[t]), int(self._bestptr[t + 1])
+        if hi > lo:
+            return np.asarray(self._best[lo:hi], dtype=np.int32)
+        return self._slice(t)[0]
 
     def _dense(self, ids: list[int], candidates: np.ndarray) -> np.ndarray:
         """Scores of ``candidates`` by scattering each token's postings into one array."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.index.bm25 import okapi_idf
+from bot.index.bm25 import SAMPLE, okapi_idf
 from bot.text import Analyzer, fold
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,8 @@ class Postings:
     docs: np.ndarray  # int32 [pairs], ascending within a term
     scores: np.ndarray  # float64 [pairs]
     maxscore: np.ndarray  # float64 [terms]
+    bestptr: np.ndarray  # int64 [terms + 1]: slices of ``best``
+    best: np.ndarray  # int32: each long term's SAMPLE best passages, ascending
     surface_words: dict[str, int]  # folded words of 4+ letters -> count, most frequent first
 
 
@@ -160,8 +162,27 @@ def _merge(chunks: list[_Chunk], size: int, k1: float, b: float) -> Postings:
     np.cumsum(frequencies, out=indptr[1:])
     maxscore = (np.maximum.reduceat(scores, indptr[:-1]) if len(vocabulary)
                 else np.zeros(0))
-    return Postings(vocabulary, size, indptr, doc.astype(np.int32), scores, maxscore,
-                    surface_words(raw))
+    docs32 = doc.astype(np.int32)
+    return Postings(vocabulary, size, indptr, docs32, scores, maxscore,
+                    *best_postings(indptr, docs32, scores), surface_words(raw))
+
+
+def best_postings(indptr: np.ndarray, docs: np.ndarray, scores: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """For each term held by more than :data:`SAMPLE` passages, the ``SAMPLE`` where it
+    scores best (ascending), as ``(bestptr, best)``; other terms get an empty slice."""
+    lengths = np.diff(indptr)
+    long_terms = np.flatnonzero(lengths > SAMPLE)
+    counts = np.zeros(len(lengths), dtype=np.int64)
+    counts[long_terms] = SAMPLE
+    bestptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(counts, out=bestptr[1:])
+    best = np.empty(int(bestptr[-1]), dtype=np.int32)
+    for i, t in enumerate(long_terms.tolist()):
+        lo, hi = int(indptr[t]), int(indptr[t + 1])
+        top = np.argpartition(scores[lo:hi], hi - lo - SAMPLE)[-SAMPLE:]
+        best[i * SAMPLE:(i + 1) * SAMPLE] = np.sort(docs[lo:hi][top])
+    return bestptr, best
 
 
 def surface_words(raw: Counter[str]) -> dict[str, int]:
