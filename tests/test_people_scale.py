@@ -7,7 +7,8 @@ import random
 import re
 from pathlib import Path
 
-from bot.corpus import load_corpus
+from bot.corpus import BUNDLED_KNOWLEDGE, load_corpus
+from bot.people import directory
 from bot.people.directory import KEPT, PeopleDirectory
 from bot.people.matcher import NameMatcher, form_key
 
@@ -72,3 +73,15 @@ def test_a_person_named_everywhere_keeps_the_first_mentions(tmp_path: Path) -> N
     assert kishi.roles[0].text == "Prime Minister"
     # Beyond the kept mentions, every document still counts as mentioning him.
     assert all(directory._in_document(0, f"a{n}") for n in range(3))
+
+
+def test_skipping_paragraphs_at_the_cap_keeps_what_a_full_scan_keeps(monkeypatch) -> None:
+    # With a cap of 2, most of the bundled corpus's paragraphs are skipped unsplit; the
+    # directory must still hold exactly the first 2 mentions and quotes a full scan finds.
+    corpus = load_corpus(BUNDLED_KNOWLEDGE)
+    monkeypatch.setattr(directory, "KEPT", 10**9)
+    full = PeopleDirectory.build(corpus)
+    monkeypatch.setattr(directory, "KEPT", 2)
+    capped = PeopleDirectory.build(corpus)
+    assert [(p.name, p.roles, p.mentions[:2], p.quotes[:2]) for p in full] == [
+        (p.name, p.roles, p.mentions, p.quotes) for p in capped]

@@ -107,12 +107,9 @@ class _Scan:
             if not found and not (context.recent and quoting):
                 continue
             if found and not (quoting and context.recent):
-                inert, named_anyone = self._adds_nothing(passage, found, last_seen, quoting)
+                inert, people = self._adds_nothing(passage, found, last_seen, quoting)
                 if inert:
-                    # Whom the paragraph leaves for a pronoun is someone at the cap or no
-                    # one (a quote of theirs would not be kept either way), or, if it named
-                    # no one, whoever was before.
-                    context = Context() if named_anyone else context.after((), None, True)
+                    context = _context_after(context, people, quoting)
                     continue
             for sentence in quoted_units(passage.text):
                 named = self._named(passage, sentence, last_seen)
@@ -130,26 +127,33 @@ class _Scan:
                     decided[0] if decided else None, True)
 
     def _adds_nothing(self, passage: Passage, found: list[tuple[tuple[int, ...], int, int]],
-                      last_seen: dict[int, int], quoting: bool) -> tuple[bool, bool]:
-        """Whether everyone ``found`` in the passage already has :data:`KEPT` mentions (and
-        quotes, if the passage is ``quoting``) and no role is stated at any of the names
-        (looked for in the whole passage, a wider net than its sentences), and whether it
-        names anyone. If it adds nothing, only the order of its mentions is recorded, for the
-        shared surnames that follow, and it is not split into sentences."""
-        before, seen = dict(last_seen), dict(last_seen)
+                      last_seen: dict[int, int], quoting: bool) -> tuple[bool, set[str]]:
+        """Whether the passage can add nothing, and the people it names.
+
+        It adds nothing when everyone ``found`` in it already has :data:`KEPT` mentions (and
+        quotes, if the passage is ``quoting``), no role is stated at any of the names (looked
+        for in the whole passage, a wider net than its sentences) and, unless it quotes, it
+        names one person at most (then whom it leaves a pronoun in the next paragraph is
+        known without its sentences). Then only the order of its mentions is recorded, for
+        the shared surnames that follow, and it is not split into sentences.
+        """
+        seen = dict(last_seen)
+        named: set[str] = set()
         for owners, start, end in found:
             person = _owner(owners, seen)
             if person is None:
                 continue
             seen[person] = next(self._order)
+            named.add(self.drafts[person].name)
             if passage.number:
                 self.documents[person].add(passage.doc_id)
             if (len(self.mentions[person]) < KEPT
                     or (quoting and len(self.quotes[person]) < KEPT)
-                    or roles_at(passage.text, passage.id, start, end)):
-                return False, True
+                    or roles_at(passage.text, passage.id, start, end)
+                    or (len(named) > 1 and not quoting)):
+                return False, named
         last_seen.update(seen)
-        return True, seen != before
+        return True, named
 
     def _named(self, passage: Passage, sentence: Sentence, last_seen: dict[int, int]
                ) -> list[Named]:
@@ -176,6 +180,22 @@ class _Scan:
                 if role not in found:
                     found.append(role)
         return named
+
+
+def _context_after(context: Context, named: set[str], quoting: bool) -> Context:
+    """The context a paragraph skipped by :meth:`_Scan._adds_nothing` leaves.
+
+    Naming nobody, it leaves the context as it was; naming one person without quoting, that
+    person, as any of its sentences would. Quoting (only ever skipped when no one carried
+    over from before and everyone it names has their quotes), it is left as no one: whom it
+    really leaves is one of the people it names or no one, and a quote of theirs would not
+    be kept either way.
+    """
+    if not named:
+        return context.after((), None, True)
+    if quoting:
+        return Context()
+    return Context(frozenset(named), None, next(iter(named)), False)
 
 
 def _owner(owners: tuple[int, ...], last_seen: dict[int, int]) -> int | None:
