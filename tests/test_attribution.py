@@ -186,3 +186,19 @@ def test_frames_and_introductions_name_the_speaker(make_knowledge):
         ("Tanabe sees the port dif", "Ken Tanabe"), ("For Japan, the port is “", "Ann Writer"),
         ("Japan put it on the agen", "Ann Writer"), ("Ueda is blunt about the ", "Ann Writer"),
         ("“They have the ideas.”", "Mari Ueda")]
+
+
+def test_paragraph_contexts_are_read_once_and_never_pickled(make_knowledge):
+    import pickle
+
+    corpus = load_corpus(make_knowledge({"a.md": article(
+        "a", "Harbour chief Kenji Sato said the ferries were ready.", "The port is old.",
+        "He also stressed that drills must start.", author="Ann Writer")}))
+    people = PeopleDirectory.build(corpus)
+    doc = corpus.documents["a"]
+    last = doc.passages[-1]
+    first = attribute(people, last, [last.text], doc.author, doc)
+    assert set(people.contexts) == {("a", 2), ("a", 3)}
+    assert attribute(people, last, [last.text], doc.author, doc) == first
+    assert first is not None and first.by == "Kenji Sato"
+    assert pickle.loads(pickle.dumps(people)).contexts == {}

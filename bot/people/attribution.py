@@ -319,10 +319,6 @@ def group_mentions(text: str, lo: int, hi: int) -> list[Named]:
             for m in _GROUP_RE.finditer(text, lo, hi)]
 
 
-#: Paragraphs before a sentence's own that the engine reads to resolve its pronouns.
-CONTEXT_PARAGRAPHS = 3
-
-
 def _speakers(people: PeopleDirectory, passage: Passage, context: Context
               ) -> Iterator[tuple[Sentence, list[Named], tuple[str, str] | None, Context]]:
     """Each unit of ``passage`` (quoted sentences merged): its mentions, its speaker and the
@@ -342,14 +338,21 @@ def _speakers(people: PeopleDirectory, passage: Passage, context: Context
 
 
 def _context_before(people: PeopleDirectory, document: Document, passage: Passage) -> Context:
-    """The context the paragraphs before ``passage`` leave its first sentence."""
-    context = Context()
-    first = max(0, passage.number - 1 - CONTEXT_PARAGRAPHS)
-    for before in document.passages[first:max(passage.number - 1, 0)]:
-        context = context.next_paragraph()
+    """The context the paragraphs before ``passage`` leave its first sentence.
+
+    Read from the article's start, each paragraph once per directory (memoised in
+    ``people.contexts``), as the people cards' scan reads it.
+    """
+    number = max(passage.number, 1)
+    start = number
+    while start > 1 and (document.id, start) not in people.contexts:
+        start -= 1
+    context = people.contexts.get((document.id, start), Context())
+    for before in document.passages[start - 1:number - 1]:
         read = list(_speakers(people, before, context))
-        context = read[-1][3] if read else context
-    return context.next_paragraph()
+        context = (read[-1][3] if read else context).next_paragraph()
+        people.contexts[(document.id, before.number + 1)] = context
+    return context
 
 
 def attribute(people: PeopleDirectory, passage: Passage, sentences: Sequence[str],
@@ -359,8 +362,8 @@ def attribute(people: PeopleDirectory, passage: Passage, sentences: Sequence[str
 
     The last sentence is the point; earlier ones (of the span and of the paragraph) only
     resolve its pronouns and back-references ("…Lii Wen said. ‘…,’ he said." is Lii Wen's);
-    given the ``document``, its paragraphs before (up to :data:`CONTEXT_PARAGRAPHS`)
-    resolve a pronoun or a bare quotation that opens this one (see
+    given the ``document``, its paragraphs before resolve a pronoun or a bare quotation
+    that opens this one (see
     :mod:`bot.people.discourse`). A quotation spanning sentences is attributed as one.
     Returns the named speaker, else the article's ``author`` (canonical) for its own voice,
     else ``None`` (no author, or a speaker the text leaves unnamed).

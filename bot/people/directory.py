@@ -223,6 +223,13 @@ class PeopleDirectory:
     _matcher: NameMatcher = field(default_factory=lambda: NameMatcher.of([]), repr=False)
     #: The documents mentioning each person (by index), every one of them.
     _documents: tuple[frozenset[str], ...] = field(default=(), repr=False)
+    #: The attribution engine's memo: the context at the start of paragraph ``(doc, n)``,
+    #: so attributing any sentence reads each earlier paragraph once. Never pickled.
+    contexts: dict[tuple[str, int], Context] = field(default_factory=dict, repr=False,
+                                                     compare=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "contexts": {}}
 
     @classmethod
     def build(cls, corpus: Corpus) -> PeopleDirectory:
