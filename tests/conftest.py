@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +15,25 @@ from bot.corpus import BUNDLED_KNOWLEDGE, load_corpus
 from bot.knowledge import KnowledgeBase
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def on_a_terminal(argv: list[str], env: dict[str, str]) -> bytes:
+    """Everything ``briefbot ARGV`` writes when its terminal is a pseudo-terminal, run with ENV."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: briefbot with the pty as its terminal
+        os.execve(sys.executable, [sys.executable, "-m", "bot", *argv], env)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return b"".join(chunks)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from bot.config import load_settings
 from bot.grammar import split_words
 from bot.session import Session
 from bot.terminal import to_terminal
-from tests.conftest import REPO, article
+from tests.conftest import REPO, article, on_a_terminal
 from tests.test_e2e_parity import PREFIX_LINES
 
 
@@ -195,27 +195,10 @@ def test_colour_only_on_a_terminal_and_never_with_no_color():
 
 def test_a_terminal_gets_colour_and_no_color_turns_it_off():
     import os
-    import pty
-
-    def through_a_pty(env: dict[str, str]) -> bytes:
-        pid, fd = pty.fork()
-        if pid == 0:  # the child: briefbot with the pty as its terminal
-            os.execve(sys.executable, [sys.executable, "-m", "bot", "search", "senkaku"], env)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.waitpid(pid, 0)
-        return b"".join(chunks)
 
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"PYTHONPATH": str(REPO)}
-    assert b"\x1b[1m" in through_a_pty(env)
-    assert b"\x1b[" not in through_a_pty(env | {"NO_COLOR": "1"})
+    assert b"\x1b[1m" in on_a_terminal(["search", "senkaku"], env)
+    assert b"\x1b[" not in on_a_terminal(["search", "senkaku"], env | {"NO_COLOR": "1"})
 
 
 @pytest.mark.parametrize(("argv", "problem"), [

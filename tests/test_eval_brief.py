@@ -73,16 +73,21 @@ def test_bundled_briefing_covers_the_distinct_items_and_beats_the_baseline(bundl
     assert ours.precision >= BUNDLED_PRECISION[topic], ours.summary()
 
 
-@pytest.mark.parametrize("topic", sorted(HELDOUT_ALONE_FLOOR))
-def test_heldout_articles_alone_at_the_bundled_limits(heldout, topic):
-    """As many articles and points as the bundled run: figures to compare with it."""
-    ours = _run(heldout, "held-out alone: brief", topic)
-    plain = _run(heldout, "held-out alone: baseline", topic)
-    least, named, duplicates = HELDOUT_ALONE_FLOOR[topic]
+def _holds_its_floor(runs, label: str, topic: str, floor: tuple[int, int, int]) -> None:
+    """The run LABEL covers, names and repeats no worse than FLOOR, and beats its baseline."""
+    ours = _run(runs, f"{label}: brief", topic)
+    plain = _run(runs, f"{label}: baseline", topic)
+    least, named, duplicates = floor
     assert len(ours.core_covered) >= least, ours.summary()
     assert len(ours.named) >= named, ours.summary()
     assert len(ours.duplicates) <= duplicates, ours.summary()
     assert len(ours.core_covered) > len(plain.core_covered), plain.summary()
+
+
+@pytest.mark.parametrize("topic", sorted(HELDOUT_ALONE_FLOOR))
+def test_heldout_articles_alone_at_the_bundled_limits(heldout, topic):
+    """As many articles and points as the bundled run: figures to compare with it."""
+    _holds_its_floor(heldout, "held-out alone", topic, HELDOUT_ALONE_FLOOR[topic])
 
 
 @pytest.mark.parametrize("report", ["bundled", "heldout"])
@@ -112,13 +117,7 @@ def test_the_articles_written_for_tuning_keep_their_figures(topic):
 
 @pytest.mark.parametrize("topic", sorted(HELDOUT_FLOOR))
 def test_heldout_briefing_covers_articles_nobody_tuned_on(heldout, topic):
-    ours = _run(heldout, "held-out: brief", topic)
-    plain = _run(heldout, "held-out: baseline", topic)
-    least, named, duplicates = HELDOUT_FLOOR[topic]
-    assert len(ours.core_covered) >= least, ours.summary()
-    assert len(ours.named) >= named, ours.summary()
-    assert len(ours.duplicates) <= duplicates, ours.summary()
-    assert len(ours.core_covered) > len(plain.core_covered), plain.summary()
+    _holds_its_floor(heldout, "held-out", topic, HELDOUT_FLOOR[topic])
 
 
 def test_heldout_points_are_verbatim_and_cited():

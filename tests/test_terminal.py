@@ -5,38 +5,22 @@ from __future__ import annotations
 
 import io
 import os
-import pty
 import re
-import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.terminal import columns, fold, use_colour
-from tests.conftest import REPO
+from tests.conftest import REPO, on_a_terminal
 
 CITATION = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*#p\d+")
 
 
 def at_a_terminal(argv: list[str], width: int, **env: str) -> str:
     """What ``briefbot ARGV`` prints on a pseudo-terminal ``width`` columns wide."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: briefbot with the pty as its terminal
-        environ = os.environ | {"PYTHONPATH": str(REPO), "COLUMNS": str(width)} | env
-        os.execve(sys.executable, [sys.executable, "-m", "bot", *argv], environ)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.waitpid(pid, 0)
-    os.close(fd)
-    return b"".join(chunks).decode().replace("\r\n", "\n")
+    environ = os.environ | {"PYTHONPATH": str(REPO), "COLUMNS": str(width)} | env
+    return on_a_terminal(argv, environ).decode().replace("\r\n", "\n")
 
 
 def test_a_terminal_gets_lines_folded_to_its_width_with_citations_whole(capsys):
