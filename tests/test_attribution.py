@@ -202,3 +202,64 @@ def test_paragraph_contexts_are_read_once_and_never_pickled(make_knowledge):
     assert attribute(people, last, [last.text], doc.author, doc) == first
     assert first is not None and first.by == "Kenji Sato"
     assert pickle.loads(pickle.dumps(people)).contexts == {}
+
+
+def test_a_pronoun_means_the_person_the_paragraph_named_last(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "Fisheries chief Aki Mori toured the port on Monday. The cranes are old and rust. "
+        "She said the quota would hold.",
+        "Harbour chief Kenji Sato spoke first. The Coast Guard said the plan was sound. "
+        "He added that boats were short.",  # an organisation spoke in between: open
+    ) == [
+        ("Fisheries chief Aki Mori", "Ann Writer"), ("The cranes are old and r", "Ann Writer"),
+        ("She said the quota would", "Aki Mori"),
+        ("Harbour chief Kenji Sato", "Ann Writer"), ("The Coast Guard said the", "Coast Guard"),
+        ("He added that boats were", None)]
+
+
+def test_an_unnamed_body_speaks_through_the_person_leading_it(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "A cross-party group of lawmakers met on Friday. The group, led by ruling party "
+        "lawmaker Ken Tanabe, said Japan should hold drills.",
+        "In May, a panel chaired by Mayor Rina Kato urged Tokyo to fund boats.",
+        "The Harbour Safety Council, led by Mayor Jiro Abe, called for a hotline.",
+        "The group, led by Ken Tanabe, met the minister.",  # no reporting verb: the author's
+    ) == [
+        ("A cross-party group of l", "Ann Writer"), ("The group, led by ruling", "Ken Tanabe"),
+        ("In May, a panel chaired ", "Rina Kato"),
+        # a named body is the speaker itself
+        ("The Harbour Safety Counc", "Harbour Safety Council"),
+        ("The group, led by Ken Ta", "Ann Writer")]
+
+
+def test_titles_appositions_and_relative_clauses_before_the_verb(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "Japan Coast Guard spokesman Taro Yamada said the patrols would continue.",
+        "coast guard spokesman Jiro Sakai told reporters the fleet was small.",
+        "Japan Coast Guard Commandant Yoshio Ishii told lawmakers the fleet was thin.",
+        "Ken Ito, a spokesman for the Coast Guard, said the patrols would go on.",
+        "Mari Ueda, 54, a retired diplomat, argued that Tokyo must act.",
+        "The plan was drafted by Ken Ito, the harbour master, who said it was cheap.",
+        "Ken Sato, who chairs the Island Trade Committee, said tariffs hurt.",
+        "Mari Ueda went on to call for a standing channel.",
+    ) == [
+        ("Japan Coast Guard spokes", "Taro Yamada"), ("coast guard spokesman Ji", "Jiro Sakai"),
+        ("Japan Coast Guard Comman", "Yoshio Ishii"), ("Ken Ito, a spokesman for", "Ken Ito"),
+        ("Mari Ueda, 54, a retired", "Mari Ueda"), ("The plan was drafted by ", "Ken Ito"),
+        ("Ken Sato, who chairs the", "Ken Sato"), ("Mari Ueda went on to cal", "Mari Ueda")]
+
+
+def test_quotations_across_sentences_stay_with_their_speaker(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "“We cannot wait. The storms will not,” Governor Rina Kato said on Friday. "
+        "“Boats are cheap.”",
+        "“Drills save lives,” said Kato. She added that the budget was small. "
+        "“Money is short.”",
+    ) == [
+        ("“We cannot wait. The sto", "Rina Kato"), ("“Boats are cheap.”", "Rina Kato"),
+        ("“Drills save lives,” sai", "Rina Kato"),
+        ("She added that the budge", "Rina Kato"), ("“Money is short.”", "Rina Kato")]

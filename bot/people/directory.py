@@ -115,8 +115,7 @@ class _Scan:
                 named = self._named(passage, sentence, last_seen)
                 quotes = [q for q in quotations(passage.text, sentence.start, sentence.end)
                           if not q.title]
-                decided = quote_speaker(passage.text, sentence, quotes, named,
-                                        context.people, context.speaker)
+                decided = quote_speaker(passage.text, sentence, quotes, named, context)
                 if decided:
                     kept = self.quotes[self.index[decided[0]]]
                     if len(kept) < KEPT:

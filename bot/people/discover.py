@@ -53,6 +53,7 @@ _TITLE_WORDS_TEXT = """
     dr prof gen adm col lt rep gov resident member manager teacher student engineer doctor nurse
     fisherman pilot owner organizer organiser coordinator economist politician negotiator
     strategist commentator consultant entrepreneur businessman businesswoman
+    commandant superintendent inspector sergeant
 """
 TITLE_WORDS = frozenset(_TITLE_WORDS_TEXT.split())
 

@@ -27,6 +27,10 @@ REPORTING_VERBS = (
     r"reported|reports|echoed|expressed|expresses|announced|announces|pledged|pledges|"
     r"vowed|vows|believes|believed|concluded|concludes|acknowledged|acknowledges|"
     r"confirmed|confirms|denied|denies|admitted|admits|revealed|reveals|disclosed|"
+    # "Abe went on to call for …": a base form only after a verb that sets it going
+    r"(?:went\s+on|goes\s+on|go\s+on|continued|proceeded|was\s+quick|were\s+quick)\s+to\s+"
+    r"(?:say|call|urge|propose|argue|warn|ask|suggest|add|stress|insist|note|demand|"
+    r"recommend)|"
     # "As Ueda puts it, …", "Ueda put it bluntly:", never "Japan put it on the agenda"
     r"puts?\s+it(?=\s*[,:]|\s+(?:this|that|another|bluntly|simply|plainly|succinctly)\b)"
 )
