@@ -19,7 +19,8 @@ import discord
 import pytest
 from discord.ext import commands
 
-from bot.cogs.digest import Digests, DiscordPoster, timezone_choices, topic_choices
+from bot.cogs.digest import Digests, timezone_choices, topic_choices
+from bot.cogs.digest_poster import DiscordPoster
 from bot.config import Settings, load_settings
 from bot.digest import DeliveryError, DigestStore, idempotency_key
 from bot.digest.compose import DIGEST_LIMIT, find_marker

@@ -33,16 +33,13 @@ from bot.cogs.embeds import EmbedPage
 from bot.cogs.paging import AnswerView, Page, text_pages
 from bot.cogs.replies import NO_EMBEDS_NOTICE, Answer
 from bot.config import Settings, load_settings
-from bot.discord_bot import (
-    GENERIC_APOLOGY,
+from bot.discord_bot import BriefBot, run_bot, sync_commands
+from bot.discord_bot.error_replies import GENERIC_APOLOGY, unwrap
+from bot.discord_bot.launch import (
     INTENT_MISSING,
     TOKEN_REJECTED,
-    BriefBot,
     _startup_problem,
     apply_endpoints,
-    run_bot,
-    sync_commands,
-    unwrap,
 )
 from bot.errors import BriefbotError, ConfigError, UsageError
 from bot.knowledge import KnowledgeBase

@@ -1,19 +1,14 @@
-"""Scheduled digests on Discord: the poster, the scheduler loop and the ``/digest`` commands.
+"""Scheduled digests on Discord: the scheduler loop and the ``/digest`` commands.
 
 The delivery logic (claims, retries, catch-up, exactly once) lives in
-:class:`bot.digest.DigestRunner`; this module only adapts it to Discord:
-
-* :class:`DiscordPoster` sends with the slot's idempotency key as the message nonce (discord.py
-  then sets ``enforce_nonce``, so Discord answers a repeated send with the first message), ends
-  the message with a subtext marker line carrying the key so a delivery interrupted after the
-  post is found again in the channel history, and maps Discord failures to
-  :class:`~bot.digest.DeliveryError` (permanent or worth retrying);
-* :class:`Digests` gets the store the entry point opened (``briefbot run`` refuses to start
-  on a database that is not a valid store), syncs the settings file's schedules into it, takes
-  the data directory's process lock (without it, commands work but nothing is scheduled), and
-  runs the runner in a task started in ``cog_load``, after ``wait_until_ready``, cancelled in
-  ``cog_unload``. Without a store (``briefbot sync`` only publishes the commands) it neither
-  opens the database nor takes the lock.
+:class:`bot.digest.DigestRunner`, and :class:`~bot.cogs.digest_poster.DiscordPoster` sends
+what it composes; this module is the cog. :class:`Digests` gets the store the entry point
+opened (``briefbot run`` refuses to start on a database that is not a valid store), syncs the
+settings file's schedules into it, takes the data directory's process lock (without it,
+commands work but nothing is scheduled), and runs the runner in a task started in
+``cog_load``, after ``wait_until_ready``, cancelled in ``cog_unload``. Without a store
+(``briefbot sync`` only publishes the commands) it neither opens the database nor takes the
+lock.
 """
 
 from __future__ import annotations
@@ -22,20 +17,18 @@ import asyncio
 import contextlib
 import logging
 import zoneinfo
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.answers.suggest import close_matches
+from bot.cogs.digest_poster import DiscordPoster
 from bot.config import Settings
 from bot.digest import (
-    DeliveryError,
     DigestRunner,
     DigestStore,
     ProcessLock,
@@ -44,7 +37,7 @@ from bot.digest import (
     next_run,
     parse_subscribe,
 )
-from bot.digest.compose import compose, find_marker, with_marker
+from bot.digest.compose import compose
 from bot.digest.overview import declared_schedules, guild_list, is_declared
 from bot.errors import BriefbotError, UsageError
 from bot.knowledge import KnowledgeBase
@@ -53,8 +46,6 @@ from bot.render import Renderer
 
 logger = logging.getLogger(__name__)
 
-#: Own messages scanned for the marker of an interrupted delivery.
-HISTORY_SCAN = 50
 #: The most runtime schedules one server may have (a typo loop must not flood channels).
 MAX_SCHEDULES_PER_GUILD = 25
 #: Autocomplete answers at most this many choices (Discord's limit).
@@ -62,89 +53,6 @@ MAX_CHOICES = 25
 #: What the ``days`` option suggests (any form :func:`~bot.digest.parse_days` reads is accepted).
 DAY_PRESETS = ("daily", "weekdays", "weekends", "mon-fri", "mon,wed,fri", "tue,thu", "mon",
                "fri", "sat,sun")
-
-
-class DiscordPoster:
-    """The runner's :class:`~bot.digest.Poster` over a discord.py client.
-
-    Parameters
-    ----------
-    client:
-        A logged-in client; channels it has not cached are addressed by id.
-    timeout:
-        Seconds one send or history scan may take before it counts as a transient failure (the
-        runner then looks for the message before posting again).
-    """
-
-    def __init__(self, client: discord.Client, *, timeout: float = 60.0,
-                 history_limit: int = HISTORY_SCAN) -> None:
-        self.client, self.timeout, self.history_limit = client, timeout, history_limit
-
-    def _channel(self, channel_id: int) -> discord.abc.Messageable:
-        # A partial messageable needs no cache and no extra request; a channel that does not
-        # exist or is hidden from the bot answers the send itself with 404/403.
-        channel = self.client.get_channel(channel_id)
-        if isinstance(channel, discord.abc.Messageable):
-            return channel
-        return self.client.get_partial_messageable(channel_id)
-
-    async def post(self, channel_id: int, content: str, idempotency_key: str) -> int:
-        """Send the digest; return the id of the message Discord created.
-
-        Raises
-        ------
-        DeliveryError
-            ``permanent`` for an unknown channel, missing permission or a rejected message;
-            otherwise (Discord 5xx, rate limit, network, timeout) the runner retries.
-        """
-        channel = self._channel(channel_id)
-        with _delivery_errors(f"posting to channel {channel_id}"):
-            message = await asyncio.wait_for(channel.send(
-                with_marker(content, idempotency_key),
-                # discord.py 2.7 sends enforce_nonce=true with every nonce.
-                nonce=idempotency_key,
-                allowed_mentions=discord.AllowedMentions.none(),
-            ), self.timeout)
-        return message.id
-
-    async def find_posted(self, channel_id: int, idempotency_key: str) -> int | None:
-        """The id of the bot's recent message in the channel whose marker is the key, if any.
-
-        Raises
-        ------
-        DeliveryError
-            When the history cannot be read (the runner then goes on without it).
-        """
-        me = self.client.user
-        if me is None:
-            raise DeliveryError("not logged in", permanent=False)
-        channel = self._channel(channel_id)
-
-        async def scan() -> int | None:
-            async for message in channel.history(limit=self.history_limit):
-                if message.author.id == me.id and find_marker(message.content) == idempotency_key:
-                    return message.id
-            return None
-
-        with _delivery_errors(f"reading the history of channel {channel_id}"):
-            return await asyncio.wait_for(scan(), self.timeout)
-
-
-@contextlib.contextmanager
-def _delivery_errors(doing: str) -> Iterator[None]:
-    """Turn what discord.py and aiohttp raise into :class:`DeliveryError`."""
-    try:
-        yield
-    except (discord.NotFound, discord.Forbidden) as exc:
-        raise DeliveryError(f"{doing}: {exc.status} {exc.text or exc}", permanent=True) from exc
-    except discord.HTTPException as exc:
-        # 5xx and rate limits pass; any other 4xx rejects this very request, so repeating it
-        # cannot help (e.g. 400 for an over-long message).
-        transient = exc.status >= 500 or exc.status == 429
-        raise DeliveryError(f"{doing}: {exc.status} {exc.text or exc}",
-                            permanent=not transient) from exc
-    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-        raise DeliveryError(f"{doing}: {type(exc).__name__}: {exc}", permanent=False) from exc
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ schedule), syncs the schedules of the settings file (:func:`parse_schedule` +
 
 from bot.digest.database import StoreError, backup
 from bot.digest.lock import ProcessLock, acquire_lock
+from bot.digest.records import Claim, Delivery, ScheduleStatus, SyncResult
 from bot.digest.runner import (
     DeliveryError,
     DigestRunner,
@@ -28,7 +29,7 @@ from bot.digest.schedule import (
     parse_time_of_day,
     parse_timezone,
 )
-from bot.digest.store import Claim, Delivery, DigestStore, ScheduleStatus, SyncResult
+from bot.digest.store import DigestStore
 
 __all__ = [
     "Claim",

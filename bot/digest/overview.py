@@ -13,9 +13,11 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.digest.compose import DigestResult, build_digest
+from bot.digest.database import DB_NAME
+from bot.digest.records import ScheduleStatus
 from bot.digest.runs import next_run
 from bot.digest.schedule import Schedule, parse_schedule
-from bot.digest.store import DB_NAME, DigestStore, ScheduleStatus
+from bot.digest.store import DigestStore
 from bot.knowledge import KnowledgeBase
 from bot.render import Renderer
 

@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from bot.digest.records import Claim
 from bot.digest.runs import next_run, runs_between
 from bot.digest.schedule import Schedule
-from bot.digest.store import Claim, DigestStore
+from bot.digest.store import DigestStore
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class DigestRunner:
         How long a claim stays exclusive without renewal; renewed at every attempt, so it must
         exceed the longest backoff plus one post.
     lock_held:
-        The caller holds :func:`~bot.digest.store.acquire_lock`: any other claimer is then a
+        The caller holds :func:`~bot.digest.lock.acquire_lock`: any other claimer is then a
         dead process, and its claims are recovered at once instead of after their lease.
     """
 
