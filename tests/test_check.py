@@ -9,7 +9,8 @@ import pytest
 
 from bot.cli import main
 from bot.config import load_settings
-from bot.corpus import CorpusProblems, check_knowledge, load_corpus
+from bot.corpus import BUNDLED_KNOWLEDGE, CorpusProblems, check_knowledge, load_corpus
+from bot.corpus.model import TOPIC_KEYS
 from tests.conftest import article
 
 GOOD = article("alpha", "Nobuo Kishi is the Minister of Defense.", "A second paragraph.",
@@ -139,3 +140,87 @@ def test_the_bot_refuses_to_start_on_a_broken_corpus(make_knowledge, tmp_path, c
         assert run_bot(settings) == 1
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "beta.md:3: unknown front-matter key" in logged and "3 problem(s)" in logged
+
+
+# ------------------------------------------------------------------------------ unknown keys
+
+TYPO_TOPICS = """\
+topics:
+  defence:
+    description: Defence.
+    qurey: defence budget
+    cues: [should]
+    weak_cue: [could]
+"""
+TYPO_PEOPLE = """\
+people:
+  - name: Nobuo Kishi
+    alias: [Kishi]
+    roles:
+      - {role: Minister of Defense, pasage: alpha#p1}
+  - nmae: Taro Kono
+"""
+
+
+def _problems(root):
+    return [(p.path.name, p.line, p.problem) for p in check_knowledge(root)]
+
+
+def test_a_misspelt_topic_key_is_named_with_its_line_and_the_key_meant(make_knowledge):
+    root = make_knowledge({"alpha.md": GOOD}, topics=TYPO_TOPICS)
+    found = _problems(root)
+    assert ("topics.yaml", 4, "topic 'defence': unknown key 'qurey' (did you mean 'query'? "
+            "valid keys: description, query, cues, weak_cues, aliases)") in found
+    assert any(line == 6 and "unknown key 'weak_cue' (did you mean 'weak_cues'?" in problem
+               for _name, line, problem in found), found
+    assert len(found) == 2, found
+
+
+def test_misspelt_person_and_role_keys_are_named_with_their_lines(make_knowledge):
+    root = make_knowledge({"alpha.md": GOOD}, people=TYPO_PEOPLE)
+    found = {(line, problem) for _name, line, problem in _problems(root)}
+    assert (3, "person 'Nobuo Kishi': unknown key 'alias' (did you mean 'aliases'? "
+               "valid keys: name, aliases, roles)") in found
+    assert any(line == 5 and "role of 'Nobuo Kishi': unknown key 'pasage' (did you mean "
+               "'passage'?" in problem for line, problem in found), found
+    # A person without a name says why: the key that was meant to be it.
+    assert any(line == 6 and "unknown key 'nmae' (did you mean 'name'?" in problem
+               for line, problem in found), found
+
+
+def test_a_misspelt_section_is_named(make_knowledge):
+    synonyms = "synonyms:\n  - [SDF, Self-Defense Forces]\nsynonym:\n  - [a, b]\n"
+    root = make_knowledge({"alpha.md": GOOD}, synonyms=synonyms)
+    assert _problems(root) == [("synonyms.yaml", 3, "unknown key 'synonym' (did you mean "
+                                                    "'synonyms'? valid keys: synonyms)")]
+
+
+def test_a_misspelt_key_is_reported_by_check_and_refused_at_load(make_knowledge, capsys,
+                                                                 tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = make_knowledge({"alpha.md": GOOD}, topics="topics:\n  defence:\n"
+                                                     "    description: Defence.\n")
+    # First a good start, so the cache is warm: the edit below must still be seen.
+    assert main(["brief", "defence", "--knowledge", str(root)]) == 0
+    (root / "topics.yaml").write_text(TYPO_TOPICS, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "--knowledge", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert f"{root / 'topics.yaml'}:4: topic 'defence': unknown key 'qurey'" in out
+    assert main(["brief", "defence", "--knowledge", str(root)]) == 1
+    assert "topics.yaml:4: topic 'defence': unknown key 'qurey'" in capsys.readouterr().err
+    with pytest.raises(CorpusProblems, match="did you mean 'query'"):
+        load_corpus(root)
+
+
+def test_every_topic_key_is_read_and_documented(make_knowledge):
+    """Each key of TOPIC_KEYS reaches the Topic, and the bundled topics.yaml explains it."""
+    spec = {key: "a phrase" if kind == "phrases" else f"some {key}"
+            for key, kind in TOPIC_KEYS.items()}
+    topics = "topics:\n  defence:\n" + "".join(f"    {k}: {v}\n" for k, v in spec.items())
+    root = make_knowledge({"alpha.md": GOOD}, topics=topics)
+    topic = load_corpus(root).topics["defence"]
+    for key, kind in TOPIC_KEYS.items():
+        assert getattr(topic, key) == (("a phrase",) if kind == "phrases" else spec[key]), key
+    header = (BUNDLED_KNOWLEDGE / "topics.yaml").read_text(encoding="utf-8").split("\ntopics:")[0]
+    assert [key for key in TOPIC_KEYS if f"#   {key} " not in header] == []

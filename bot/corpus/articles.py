@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.corpus.model import Document, Passage
-from bot.corpus.yamlfile import LineDict, load_yaml, read_text
+from bot.corpus.yamlfile import LineDict, load_yaml, read_text, unknown_keys
 from bot.errors import KnowledgeError
 
 #: Front-matter keys an article may carry; anything else is probably a typo.
@@ -94,11 +94,8 @@ def _front_matter(path: Path, meta: LineDict, problems: list[KnowledgeError]) ->
     def line(key: str) -> int:
         return meta.key_lines.get(key, 1) + 1  # front matter starts on the file's line 2
 
-    for key in meta:
-        if key not in FRONT_MATTER_KEYS:
-            allowed = ", ".join(FRONT_MATTER_KEYS)
-            problems.append(KnowledgeError(
-                path, f"unknown front-matter key {key!r} (allowed: {allowed})", line(key)))
+    problems.extend(unknown_keys(path, meta, FRONT_MATTER_KEYS, noun="front-matter key",
+                                 line_offset=1))
     fields: dict[str, Any] = {}
     doc_id = meta.get("id")
     if isinstance(doc_id, str) and ID_RE.match(doc_id):

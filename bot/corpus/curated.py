@@ -2,6 +2,8 @@
 
 Each parser reports every problem of its file with the line of the offending value and keeps
 every entry it can use, so one bad entry neither hides the next problem nor the good entries.
+A key the parser does not read (``qurey:``, ``aliasses:``) is a problem at its line, with the
+closest valid key suggested: left alone it would be a typo that silently changes the answers.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.corpus.articles import ID_RE
-from bot.corpus.model import PersonEntry, Role, Topic
-from bot.corpus.yamlfile import LineDict, LineList, line_of, load_yaml
+from bot.corpus.model import TOPIC_KEYS, PersonEntry, Role, Topic
+from bot.corpus.yamlfile import LineDict, LineList, line_of, load_yaml, unknown_keys
 from bot.errors import KnowledgeError
 
 T = TypeVar("T")
 _Parser = Callable[[Path, Any, list[KnowledgeError]], T]
+
+#: The keys of a person in ``people.yaml``, and of each of their roles (what the parser reads).
+PERSON_KEYS = ("name", "aliases", "roles")
+ROLE_KEYS = ("role", "passage")
 
 
 def parse_people(path: Path, problems: list[KnowledgeError] | None = None
@@ -31,8 +37,8 @@ def parse_people(path: Path, problems: list[KnowledgeError] | None = None
 
 def parse_topics(path: Path, problems: list[KnowledgeError] | None = None
                  ) -> dict[str, Topic]:
-    """Parse ``topics.yaml``: ``topics:`` maps a name to {description, query, cues, weak_cues,
-    aliases}."""
+    """Parse ``topics.yaml``: ``topics:`` maps a name to a mapping of the keys of
+    :data:`~bot.corpus.model.TOPIC_KEYS` (description, query, cues, weak_cues, aliases)."""
     return _parse(path, "topics", LineDict, _topics, problems, default={})
 
 
@@ -56,6 +62,8 @@ def _parse(path: Path, section: str, kind: type, parser: _Parser[T],
                                      line_of(body, line_of(data, 1)))
             if body:
                 result = parser(path, body, found)
+            if isinstance(data, LineDict):
+                found.extend(unknown_keys(path, data, (section,)))
     except KnowledgeError as exc:
         found.append(exc)
     if problems is None:
@@ -100,6 +108,9 @@ def _people(path: Path, items: LineList, problems: list[KnowledgeError]) -> list
     for index, item in enumerate(items):
         line = line_of(item, items.line_of(index))
         name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(item, LineDict):  # checked first: `nmae:` is why a name is missing
+            who = f"person {name.strip()!r}: " if isinstance(name, str) and name.strip() else ""
+            problems.extend(unknown_keys(path, item, PERSON_KEYS, owner=who))
         if not isinstance(name, str) or not name.strip():
             problems.append(KnowledgeError(path, "each person needs a non-empty 'name'",
                                            item.line_of("name") if isinstance(item, LineDict)
@@ -137,6 +148,8 @@ def _roles(path: Path, name: str, value: Any, line: int,
         return ()
     roles = []
     for role in value:
+        if isinstance(role, LineDict):
+            problems.extend(unknown_keys(path, role, ROLE_KEYS, owner=f"role of {name!r}: "))
         text, passage = (role.get("role"), role.get("passage")) if isinstance(role, dict) else (
             None, None)
         if not (isinstance(text, str) and text.strip() and isinstance(passage, str)):
@@ -157,6 +170,8 @@ def _topics(path: Path, specs: LineDict, problems: list[KnowledgeError]) -> dict
             problems.append(KnowledgeError(path, f"topic name {name!r} must be lower-case words "
                                                  "joined by hyphens", line))
             continue
+        if isinstance(spec, LineDict):
+            problems.extend(unknown_keys(path, spec, list(TOPIC_KEYS), owner=f"topic {name!r}: "))
         description = spec.get("description") if isinstance(spec, dict) else None
         if not isinstance(description, str) or not description.strip():
             problems.append(KnowledgeError(path, f"topic {name!r} needs a 'description'",
@@ -167,24 +182,18 @@ def _topics(path: Path, specs: LineDict, problems: list[KnowledgeError]) -> dict
             problems.append(KnowledgeError(path, f"topic {name!r}: 'query' must be words to "
                                                  "search for", spec.line_of("query")))
             continue
-        aliases = _string_list(path, spec.get("aliases"), f"aliases of topic {name!r}",
-                               spec.line_of("aliases"), problems)
-        for claim in (name, *aliases):
+        # Any: each value goes to the Topic field of its key, all tuples of text.
+        phrases: dict[str, Any] = {
+            key: _string_list(path, spec.get(key), f"{key} of topic {name!r}", spec.line_of(key),
+                              problems)
+            for key, kind in TOPIC_KEYS.items() if kind == "phrases"}
+        for claim in (name, *phrases["aliases"]):
             owner = claimed.setdefault(_key(claim), name)
             if owner != name:
                 problems.append(KnowledgeError(path, f"topic {name!r}: {claim!r} already names "
                                                      f"topic {owner!r}", spec.line_of("aliases")))
-        topics[name] = Topic(
-            name=name,
-            description=description.strip(),
-            query=query.strip(),
-            cues=_string_list(path, spec.get("cues"), f"cues of topic {name!r}",
-                              spec.line_of("cues"), problems),
-            aliases=aliases,
-            line=line,
-            weak_cues=_string_list(path, spec.get("weak_cues"), f"weak_cues of topic {name!r}",
-                                   spec.line_of("weak_cues"), problems),
-        )
+        topics[name] = Topic(name=name, description=description.strip(), query=query.strip(),
+                             line=line, **phrases)
     return topics
 
 

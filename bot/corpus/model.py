@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 #: A passage id: ``<doc>#p<n>`` or ``<doc>#byline``.
 PASSAGE_RE = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*)#(?:p(?P<n>\d+)|(?P<byline>byline))$")
@@ -104,6 +105,19 @@ class Topic:
     #: Cues that mark a point only weakly on their own ("could", "pressure"): a sentence
     #: with no other cue counts half.
     weak_cues: tuple[str, ...] = ()
+
+
+#: The keys a topic of ``topics.yaml`` may have, and what each holds: ``"text"`` (one line) or
+#: ``"phrases"`` (a list of text, or one text), read into the :class:`Topic` field of the same
+#: name. The one list: the parser refuses any other key (a typo would be ignored silently),
+#: and reads every ``"phrases"`` key by this table, so a new one is a field above and a line here.
+TOPIC_KEYS: dict[str, Literal["text", "phrases"]] = {
+    "description": "text",
+    "query": "text",
+    "cues": "phrases",
+    "weak_cues": "phrases",
+    "aliases": "phrases",
+}
 
 
 @dataclass

@@ -10,6 +10,8 @@ check to refuse with the right wording.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +132,25 @@ def read_text(path: Path) -> str:
 def line_of(value: Any, default: int = 0) -> int:
     """The line a parsed mapping or list started on, or ``default``."""
     return getattr(value, "line", default)
+
+
+def unknown_keys(path: Path, mapping: LineDict, allowed: Sequence[str], *, owner: str = "",
+                 noun: str = "key", line_offset: int = 0) -> list[KnowledgeError]:
+    """A problem for each key of ``mapping`` that is not ``allowed``, at the key's line.
+
+    A key no code reads is most likely a typo (``qurey:``), which would otherwise change the
+    answers silently; the message suggests the closest allowed key and lists them all.
+    Parameters: ``owner`` prefixes the message (``"topic 'senkaku': "``), ``noun`` names what
+    is unknown (``"front-matter key"``), ``line_offset`` is added to YAML's own lines (front
+    matter starts on the file's second line).
+    """
+    problems = []
+    for key in mapping:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        problems.append(KnowledgeError(
+            path, f"{owner}unknown {noun} {key!r} ({hint}valid keys: {', '.join(allowed)})",
+            mapping.line_of(key) + line_offset))
+    return problems
