@@ -1,4 +1,4 @@
-"""Text analysis: Unicode folding, sentence splitting and the one analyzer for index and query.
+"""Text analysis: Unicode folding and the one analyzer for index and query.
 
 The same :class:`Analyzer` turns passages into index terms and queries into query terms, so any
 rule here applies to both sides. Folding is for matching only: displayed text is always the
@@ -25,11 +25,13 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-import pysbd
 import snowballstemmer
-from pysbd.utils import TextSpan
+
+# Sentence splitting lives in bot.sentences; importers have long found it here.
+from bot.sentences import Sentence, split_sentences
+
+__all__ = ["ANALYZER_VERSION", "STOPWORDS", "Analyzer", "Sentence", "fold", "split_sentences"]
 
 #: Bump whenever a tokenisation rule changes: it is part of the index cache key.
 ANALYZER_VERSION = 1
@@ -87,131 +89,6 @@ def fold(text: str) -> str:
     characters removed, then ``casefold``.
     """
     return unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE).casefold()
-
-
-# ------------------------------------------------------------------------------- sentences
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of a passage: ``text == passage_text[start:end]``, without edge whitespace."""
-
-    start: int
-    end: int
-    text: str
-
-
-# In-word apostrophes (Taiwan’s) and stray ones before a contraction (Trump ‘s) make pysbd read
-# whole stretches as one quotation and stop splitting. Hiding them behind U+02BC keeps the
-# length, so pysbd's offsets stay valid for the original text.
-_APOSTROPHE_RE = re.compile(r"(?<=[^\W_])['’](?=[^\W_])|(?<!\S)‘(?=(?:s|t|d|m|re|ve|ll)\b)")
-_LEADING_CLOSERS_RE = re.compile(r"[’”)\]}»]+")
-_LAST_WORD_RE = re.compile(r"([^\W\d_]+)\.$")
-# Titles and the like: a sentence does not end on them.
-_NEVER_FINAL = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm",
-                "sen", "rep", "gov", "vs", "approx"}
-# Abbreviations that precede a number: "Dec. 23", "No. 1".
-_BEFORE_NUMBER = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-                  "dec", "no", "nos", "vol", "art", "p", "pp", "fig", "ch", "sec", "ca"}
-# "at 5 p.m. Tuesday": a time goes on into its day or month.
-_AFTER_TIME_RE = re.compile(r"\b[ap]\.m\.$")
-_DAYS_MONTHS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-                "January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"}
-_SEGMENTER_LOCK = threading.Lock()  # a Segmenter keeps per-call state
-
-
-class _Segmenter(pysbd.Segmenter):
-    """pysbd's segmenter, finding each sentence's offsets with ``str.find``.
-
-    pysbd locates each sentence it returns by compiling a regex of that sentence (``escaped
-    sentence + \\s*``): a new pattern per sentence, which is two fifths of its time and
-    evicts its own abbreviation patterns from ``re``'s cache. This is the same search (the
-    first occurrence, trailing whitespace included, that ends after the previous sentence)
-    without the regexes.
-    """
-
-    def sentences_with_char_spans(self, sentences: list[str]) -> list[TextSpan]:
-        if not all(sentences):  # an empty sentence matches everywhere: pysbd's own rule
-            return super().sentences_with_char_spans(sentences)
-        text: str = self.original_text
-        spans: list[TextSpan] = []
-        prior = 0
-        for sentence in sentences:
-            pos = 0
-            while (start := text.find(sentence, pos)) >= 0:
-                end = start + len(sentence)
-                while end < len(text) and text[end].isspace():  # what re's \s matches
-                    end += 1
-                if end > prior:
-                    spans.append(TextSpan(text[start:end], start, end))
-                    prior = end
-                    break
-                pos = end
-        return spans
-
-
-@functools.cache
-def _segmenter() -> pysbd.Segmenter:
-    return _Segmenter(language="en", clean=False, char_span=True)
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    piece = text[start:end]
-    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
-
-
-def _joins_previous(previous: str, following: str) -> bool:
-    """Whether pysbd cut between two pieces that are really one sentence."""
-    if following[0].islower():  # "‘Why now?’ he asked."
-        return True
-    first_word = following.split(None, 1)[0].strip(".,;:")
-    if _AFTER_TIME_RE.search(previous) and first_word in _DAYS_MONTHS:
-        return True
-    match = _LAST_WORD_RE.search(previous)
-    if not match:
-        return False
-    word = match[1].lower()
-    return word in _NEVER_FINAL or (word in _BEFORE_NUMBER and following[0].isdigit())
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Split a passage into sentences whose texts are verbatim slices of ``text``.
-
-    pysbd finds the boundaries (it knows "Dec. 23", "U.S.", "e.g." and quotations); the rules
-    here repair its known misses. Pieces are cut only at pysbd's boundaries and then merged, so
-    the sentences always cover every non-whitespace character of ``text``. Cached: pysbd is
-    slow (milliseconds a passage), and one build splits a passage for several purposes
-    (brief statements, their attribution, people).
-    """
-    return list(_split_sentences(text))
-
-
-@functools.lru_cache(maxsize=16384)
-def _split_sentences(text: str) -> tuple[Sentence, ...]:
-    shadow = _APOSTROPHE_RE.sub("\u02bc", text)
-    with _SEGMENTER_LOCK:
-        spans = _segmenter().segment(shadow) if text.strip() else []
-    cuts = [*sorted({span.end for span in spans if 0 < span.end < len(text)}), len(text)]
-    merged: list[tuple[int, int]] = []
-    start = 0
-    for cut in cuts:
-        lo, hi = _strip(text, start, cut)
-        start = cut
-        if lo >= hi:
-            continue
-        if merged:
-            closers = _LEADING_CLOSERS_RE.match(text, lo, hi)
-            if closers:  # a closing quote or bracket belongs to the sentence it closes
-                merged[-1] = (merged[-1][0], closers.end())
-                lo, hi = _strip(text, closers.end(), hi)
-                if lo >= hi:
-                    continue
-            if _joins_previous(text[slice(*merged[-1])], text[lo:hi]):
-                merged[-1] = (merged[-1][0], hi)
-                continue
-        merged.append((lo, hi))
-    return tuple(Sentence(lo, hi, text[lo:hi]) for lo, hi in merged)
 
 
 # -------------------------------------------------------------------------------- analyzer

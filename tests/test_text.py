@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import sentences as sentences_module
 from bot import text as text_module
 from bot.text import STOPWORDS, Analyzer, Sentence, fold, split_sentences
 
@@ -315,7 +316,7 @@ def test_tokens_fast_and_without_pysbd(monkeypatch: pytest.MonkeyPatch,
     def no_pysbd() -> None:
         raise AssertionError("tokens() must not segment sentences")
 
-    monkeypatch.setattr(text_module, "_segmenter", no_pysbd)
+    monkeypatch.setattr(sentences_module, "_segmenter", no_pysbd)
     analyzer.tokens(DEC_23)
     runs = 200
     began = time.perf_counter()
@@ -394,4 +395,4 @@ def test_split_sentences_covers_seed_paragraphs(paragraph: str) -> None:
 
 
 def test_segmenter_is_cached() -> None:
-    assert text_module._segmenter() is text_module._segmenter()
+    assert sentences_module._segmenter() is sentences_module._segmenter()

@@ -1,0 +1,75 @@
+"""The sentence splitter's shortcuts give exactly pysbd's boundaries.
+
+Every paragraph of the bundled, tuning and held-out articles and of a synthetic corpus is
+split by plain pysbd and by ours: a plain paragraph (split without most of pysbd) and a line
+whose abbreviation pass is skipped must end their sentences where pysbd does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pysbd
+import pytest
+
+from bot import sentences
+from bot.bench.synthetic import write_corpus
+from bot.brief_eval import HELDOUT_DIR, heldout_knowledge
+from bot.corpus import BUNDLED_KNOWLEDGE, load_corpus
+
+TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
+
+
+def _paragraphs(root: Path) -> list[str]:
+    return [p.text for p in load_corpus(root).passages()]
+
+
+@pytest.fixture(scope="module")
+def real() -> list[str]:
+    """Every paragraph of the bundled, tuning and held-out articles."""
+    found = _paragraphs(BUNDLED_KNOWLEDGE)
+    for directory in (TUNING_DIR, HELDOUT_DIR):
+        with heldout_knowledge(directory, beside=False) as tmp:
+            found += _paragraphs(Path(tmp) / "knowledge")
+    return found
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The paragraphs of a synthetic corpus (bundled sentence shapes, other words)."""
+    return _paragraphs(write_corpus(tmp_path_factory.mktemp("synthetic") / "k", 800, seed=1))
+
+
+def _reference(text: str) -> list[int]:
+    """Plain pysbd's sentence ends, as it reports them."""
+    if not text.strip():
+        return []
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return [span.end for span in segmenter.segment(text)]
+
+
+@pytest.mark.parametrize("corpus", ["real", "synthetic"])
+def test_plain_paragraphs_end_their_sentences_where_pysbd_does(
+        corpus: str, request: pytest.FixtureRequest) -> None:
+    paragraphs = [sentences._APOSTROPHE_RE.sub("\u02bc", text)
+                  for text in request.getfixturevalue(corpus)]
+    plain = [(text, ends) for text in paragraphs
+             if (ends := sentences._plain_ends(text)) is not None]
+    assert len(plain) >= len(paragraphs) / 2  # the shortcut is the common case
+    for text, ends in plain:
+        assert ends == _reference(text), text
+
+
+@pytest.mark.parametrize("corpus", ["real", "synthetic"])
+def test_pysbd_without_its_idle_abbreviation_pass_splits_as_pysbd(
+        corpus: str, request: pytest.FixtureRequest) -> None:
+    for text in request.getfixturevalue(corpus)[:400]:
+        shadow = sentences._APOSTROPHE_RE.sub("\u02bc", text)
+        assert sentences._pysbd_ends(shadow) == _reference(shadow), text
+
+
+def test_a_paragraph_pysbd_needs_is_not_taken_for_plain() -> None:
+    for text in ("He met Mr. Abe. Then he left.", "It rose 5. Then it fell.",
+                 "See (a) the plan. Then go.", "Why? Because.", "He said 'no.' Then left.",
+                 "The U.S. said so. Fine.", "Wait... Then go."):
+        assert sentences._plain_ends(text) is None, text
