@@ -321,3 +321,25 @@ def test_abbreviated_titles_ages_affiliations_and_residents(make_knowledge):
         "Emi Oshiro": ["Yonaguni resident"],
         "Taro Sato": [],
     }
+
+
+def test_the_group_a_role_names_is_the_organisation_the_article_ties_to_it(make_knowledge):
+    """ "Mayor Abe, who leads the group" on a card says which group, cited where it is named."""
+    corpus = load_corpus(make_knowledge({"groups.md": article(
+        "groups",
+        "The Harbour Safety Council, a group of island mayors, met in Naha.",
+        "Naha Mayor Jiro Abe, who leads the group, said drills must start.",
+        "A coalition called the Ferry Users League wrote to the ministry. Ken Sato, who "
+        "chairs the league, said fares were high.",
+        "Governor Rina Kato, who chairs the panel, spoke next.",  # no panel named anywhere
+        "Island mayors met the minister. Mayor Emi Oshiro, who leads the group, asked for "
+        "boats.",
+        "The group, formally the Southern Ports Alliance, was founded in 2020.",
+    )}))
+    people = PeopleDirectory.build(corpus)
+    roles = {p.name: [(r.text, r.passage) for r in p.roles] for p in people}
+    assert ("Harbour Safety Council", "groups#p1") in roles["Jiro Abe"]
+    assert ("Ferry Users League", "groups#p3") in roles["Ken Sato"]
+    assert roles["Rina Kato"] == [("Governor", "groups#p4"), ("chairs the panel", "groups#p4")]
+    # named after the role, with a stated tie ("The group, formally the …")
+    assert ("Southern Ports Alliance", "groups#p6") in roles["Emi Oshiro"]

@@ -13,6 +13,6 @@ def test_people_figures_on_the_bundled_and_held_out_articles(kb):
     assert curated.found == curated.people and curated.quotes_wrong == 0
     # held-out: measured, not tuned; the figures a change must not lower
     assert heldout.people >= 19 and heldout.quotes >= 20
-    assert heldout.found >= 19 and heldout.roles_found >= 14 and heldout.quotes_right >= 20
+    assert heldout.found >= 19 and heldout.roles_found >= 15 and heldout.quotes_right >= 20
     assert heldout.quotes_wrong == 0
     assert "held-out" in heldout.summary()

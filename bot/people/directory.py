@@ -23,6 +23,7 @@ from bot.people.entities import Entity, EntityRegistry, entities_in, entity_key
 from bot.people.matcher import NameMatcher
 from bot.people.model import Byline, Mention, Person, PersonRole, Quote
 from bot.people.names import implied_aliases, lookup_keys, name_key, split_credit
+from bot.people.referents import referent
 from bot.people.speech import SPEECH_AFTER_RE, quotations, quoted_units
 from bot.text import Sentence, fold
 
@@ -87,6 +88,10 @@ class _Scan:
         #: The documents whose paragraphs mention each person: all of them, beyond KEPT.
         self.documents: list[set[str]] = [set() for _ in drafts]
         self._order = itertools.count(1)  # stamps each mention, for "named most recently"
+        #: ``(passage id, text)`` of the document being read and the index of the current
+        #: one: where "the group" of a role is looked up (:func:`bot.people.referents.referent`).
+        self._paragraphs: list[tuple[str, str]] = []
+        self._current = 0
 
     def document(self, doc: Document) -> None:
         """Scan one document in order (a shared surname needs the context).
@@ -100,7 +105,9 @@ class _Scan:
         """
         last_seen: dict[int, int] = {}  # person -> order of their latest mention in the doc
         context = Context()
-        for passage in (*filter(None, [doc.byline_passage]), *doc.passages):
+        passages = (*filter(None, [doc.byline_passage]), *doc.passages)
+        self._paragraphs = [(p.id, p.text) for p in passages]
+        for self._current, passage in enumerate(passages):
             context = context.next_paragraph() if passage.number > 1 else Context()
             found = list(self.matcher.finditer(passage.text))
             quoting = any(mark in passage.text for mark in "“‘\"")
@@ -176,8 +183,13 @@ class _Scan:
                                      start - sentence.start, reported))
             found = self.drafts[person].found_roles
             for role in roles_at(text, passage.id, start, end, sentence.start):
-                if role not in found:
-                    found.append(role)
+                # "who leads the group": the organisation meant is an affiliation, cited
+                # where the text names it
+                meant = referent(role.text, self._paragraphs, self._current, start) \
+                    if role.source == "position" else None
+                for kept in (role, *([PersonRole(*meant, "affiliation")] if meant else [])):
+                    if kept not in found:
+                        found.append(kept)
         return named
 
 
