@@ -210,6 +210,9 @@ def build_parser() -> ArgumentParser:
                        help="copy the digest database consistently (safe while the bot runs)")
     p.add_argument("--out", type=Path, metavar="FILE", default=None,
                    help="where to write it (default: <data dir>/backups/digests-<time>.sqlite3)")
+    p = sub.add_parser("restore", parents=[common],
+                       help="put a backup back as the digest database (stop the bot first)")
+    p.add_argument("file", type=Path, metavar="FILE", help="a file written by briefbot backup")
     p = sub.add_parser("bench", parents=[common],
                        help="time our engine against plain rank-bm25 on synthetic corpora")
     p.add_argument("--sizes", type=_sizes, default=[1000, 10000, 100000], metavar="N,N,…",
@@ -308,6 +311,13 @@ def _dispatch(args: argparse.Namespace, session: Session, parser: ArgumentParser
 
         print(f"digest database backed up to {backup(session.settings.data_dir, args.out)}",
               file=out)
+        return 0
+    if command == "restore":
+        from bot.digest import restore
+
+        kept = restore(session.settings.data_dir, args.file)
+        print(f"digest database restored from {args.file}"
+              + (f"; the replaced one is kept as {kept}" if kept else ""), file=out)
         return 0
     if command in ("run", "sync"):
         # Imported here: discord.py is only needed by the bot, not by the core commands.

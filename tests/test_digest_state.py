@@ -1,12 +1,16 @@
 """Digest state is never silently lost: bad files are refused, read-only commands stay
-read-only, backups are consistent, files are owner-only, and `sync` touches no state."""
+read-only, backups are consistent and restore safely, files are owner-only, and `sync` touches
+no state."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -16,7 +20,7 @@ from bot.cli import main
 from bot.config import Settings, load_settings
 from bot.digest import DigestStore, Schedule, StoreError
 from bot.digest.database import DB_NAME, SCHEMA_VERSION
-from bot.digest.lock import LOCK_NAME
+from bot.digest.lock import LOCK_NAME, acquire_lock
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -150,6 +154,84 @@ def test_backup_is_a_consistent_owner_only_copy_that_restores(tmp_path, monkeypa
         assert [s.id for s in again.list_schedules()] == [added.id]
     code, _, err = cli(tmp_path, monkeypatch, capsys, "backup", "--out", str(restored / DB_NAME))
     assert code == 1 and "already exists" in err
+
+
+def _crash_after_adding(data: Path, topic: str) -> None:
+    """A bot process that adds a schedule and is killed: its write-ahead log stays behind."""
+    code = ("import os, signal, sys; from datetime import time; from pathlib import Path; "
+            "from bot.digest import DigestStore, Schedule; "
+            "store = DigestStore(Path(sys.argv[1])); "
+            "store.add_schedule(Schedule(channel_id=42, tz='UTC', topics=[sys.argv[2]], "
+            "time_of_day=time(9, 0))); os.kill(os.getpid(), signal.SIGKILL)")
+    subprocess.run([sys.executable, "-c", code, str(data), topic], check=False)
+    assert (data / f"{DB_NAME}-wal").exists()
+
+
+def test_restore_puts_a_backup_back_and_keeps_the_replaced_database(tmp_path, monkeypatch,
+                                                                    capsys):
+    data = tmp_path / "data"
+    with DigestStore(data) as store:
+        store.add_schedule(schedule(["before"]))
+    code, _, err = cli(tmp_path, monkeypatch, capsys, "backup", "--out", "kept.sqlite3")
+    assert code == 0, err
+    _crash_after_adding(data, "after")
+    code, out, err = cli(tmp_path, monkeypatch, capsys, "restore", "kept.sqlite3")
+    assert code == 0, err
+    assert f"kept as {data / (DB_NAME + '.bak')}" in out
+    # The crashed bot's log is not replayed onto the backup...
+    with DigestStore(data) as store:
+        assert [s.topics for s in store.list_schedules()] == [["before"]]
+    assert stat.S_IMODE((data / DB_NAME).stat().st_mode) == 0o600
+    # ...but kept with the replaced database, which still opens with everything it had.
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for suffix in ("", "-wal"):
+        (data / f"{DB_NAME}.bak{suffix}").rename(aside / f"{DB_NAME}{suffix}")
+    with DigestStore(aside, read_only=True) as store:
+        assert [s.topics for s in store.list_schedules()] == [["before"], ["after"]]
+
+
+def test_restore_never_overwrites_an_earlier_bak(tmp_path, monkeypatch, capsys):
+    data = tmp_path / "data"
+    DigestStore(data).close()
+    assert cli(tmp_path, monkeypatch, capsys, "backup", "--out", "kept.sqlite3")[0] == 0
+    assert cli(tmp_path, monkeypatch, capsys, "restore", "kept.sqlite3")[0] == 0
+    before = snapshot(data)
+    code, out, err = cli(tmp_path, monkeypatch, capsys, "restore", "kept.sqlite3")
+    assert code == 1 and out == ""
+    assert f"{DB_NAME}.bak: a database replaced by an earlier restore" in err
+    # Only the lock file was written (its holder's pid), by the restore that took it.
+    before.pop(LOCK_NAME)
+    assert {k: v for k, v in snapshot(data).items() if k != LOCK_NAME} == before
+
+
+def test_restore_is_refused_while_the_bot_runs(tmp_path, monkeypatch, capsys):
+    data = tmp_path / "data"
+    DigestStore(data).close()
+    assert cli(tmp_path, monkeypatch, capsys, "backup", "--out", "kept.sqlite3")[0] == 0
+    with acquire_lock(data) as running:  # what the running bot's scheduler holds
+        assert running is not None
+        before = snapshot(data)
+        code, out, err = cli(tmp_path, monkeypatch, capsys, "restore", "kept.sqlite3")
+    assert code == 1 and out == ""
+    assert f"a bot is using it (pid {os.getpid()}" in err and "Stop the bot" in err
+    assert snapshot(data) == before
+
+
+@pytest.mark.parametrize("kind", [*BROKEN, "missing"])
+def test_restore_refuses_a_file_that_is_not_a_digest_database(tmp_path, monkeypatch, capsys,
+                                                              kind):
+    data = tmp_path / "data"
+    with DigestStore(data) as store:
+        store.add_schedule(schedule())
+    candidate = tmp_path / "candidate.sqlite3"
+    make, expected = BROKEN.get(kind, (lambda p: None, "there is no such file"))
+    make(candidate)
+    before = snapshot(data)
+    code, out, err = cli(tmp_path, monkeypatch, capsys, "restore", str(candidate))
+    assert code == 1 and out == ""
+    assert str(candidate) in err and expected in err and "Nothing was changed" in err
+    assert snapshot(data) == before and not (data / LOCK_NAME).exists()
 
 
 def test_a_new_database_is_owner_only_and_a_shared_one_is_reported(tmp_path, caplog):

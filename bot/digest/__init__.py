@@ -8,7 +8,7 @@ schedule), syncs the schedules of the settings file (:func:`parse_schedule` +
 :meth:`DigestRunner.run_forever`.
 """
 
-from bot.digest.database import StoreError, backup
+from bot.digest.database import StoreError, backup, restore
 from bot.digest.lock import ProcessLock, acquire_lock
 from bot.digest.records import Claim, Delivery, ScheduleStatus, SyncResult
 from bot.digest.runner import (
@@ -55,5 +55,6 @@ __all__ = [
     "parse_subscribe",
     "parse_time_of_day",
     "parse_timezone",
+    "restore",
     "runs_between",
 ]

@@ -1,4 +1,5 @@
-"""The digest database file: created owner-only, opened only if it is a briefbot store, backed up.
+"""The digest database file: created owner-only, opened only if it is a briefbot store, backed up
+and restored.
 
 Tables (``PRAGMA user_version`` :data:`SCHEMA_VERSION`):
 
@@ -29,6 +30,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.digest.lock import LockHeld, ProcessLock, take_lock
 from bot.errors import BriefbotError
 from bot.private_files import create_private, warn_if_shared
 
@@ -81,8 +83,9 @@ class StoreError(BriefbotError):
         if remedy is None:
             remedy = (
                 "This file holds the digest subscriptions and their delivery history, so "
-                "briefbot will not overwrite it. Restore a backup (`briefbot backup` writes "
-                "them; see README, \"Backup and restore\"), or move it aside to start without "
+                "briefbot will not overwrite it. Restore a backup (`briefbot restore FILE`, "
+                "from those `briefbot backup` writes; see README, \"Backup and restore\"), or "
+                "move it aside to start without "
                 f"digests: `mv {path} {path}.broken` (and its -wal/-shm files, if any).")
         super().__init__(f"{path}: {problem}. {remedy}")
 
@@ -209,20 +212,102 @@ def backup(data_dir: Path, out: Path | None = None) -> Path:
     source = open_store(source_path, read_only=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
-    partial.unlink(missing_ok=True)
-    create_private(partial)
     try:
-        copy = sqlite3.connect(partial)
-        try:
-            source.backup(copy)
-            if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise StoreError(out, "the copy failed SQLite's integrity check",
-                                 "Nothing was written; try again.")
-        finally:
-            copy.close()
+        _copy(source, partial, out)
         os.replace(partial, out)
     finally:
         source.close()
         partial.unlink(missing_ok=True)
     log.info("backed up %s to %s", source_path, out)
     return out
+
+
+def restore(data_dir: Path, backup_file: Path) -> Path | None:
+    """Put a backup back as the digest database of ``data_dir``.
+
+    Refused while another process (a running bot) holds the data directory's lock, which is
+    held meanwhile so that no bot starts halfway. ``backup_file`` is checked as a store is at
+    start (a briefbot digest database of a schema this version knows, undamaged) before
+    anything is touched. The database it replaces becomes ``digests.sqlite3.bak``, with its
+    ``-wal`` and ``-shm`` files beside it as ``.bak-wal`` and ``.bak-shm``: a stale
+    write-ahead log is never replayed onto the restored copy (SQLite would silently merge it
+    in), and the replaced state can still be opened.
+
+    Returns
+    -------
+    Path | None
+        The ``.bak`` file, or ``None`` when there was no database to replace.
+
+    Raises
+    ------
+    StoreError
+        If the bot is running, ``backup_file`` is not a usable store, or a ``.bak`` from an
+        earlier restore is still there (it is never overwritten). Nothing is changed then.
+    """
+    target = Path(data_dir) / DB_NAME
+    kept = target.with_name(f"{target.name}.bak")
+    choose = "Nothing was changed; give a file written by `briefbot backup`."
+    if not backup_file.is_file():
+        raise StoreError(backup_file, "there is no such file", choose)
+    if target.exists() and backup_file.resolve() == target.resolve():
+        raise StoreError(backup_file, "this is the digest database itself", choose)
+    try:
+        source = open_store(backup_file, read_only=True)
+    except StoreError as exc:
+        raise StoreError(backup_file, exc.problem, choose) from None
+    staging = target.with_name(f".{target.name}.{os.getpid()}.restoring")
+    try:
+        with _data_dir_lock(target):
+            if kept.exists():
+                raise StoreError(kept, "a database replaced by an earlier restore is kept here",
+                                 "Move it somewhere else first; nothing was changed.")
+            _copy(source, staging, target)
+            replaced = target.exists()
+            if replaced:
+                os.link(target, kept)  # the old file stays whole while the new one moves in
+            for suffix in ("-wal", "-shm"):
+                side = target.with_name(target.name + suffix)
+                if side.exists():
+                    os.replace(side, kept.with_name(kept.name + suffix))
+            os.replace(staging, target)
+            open_store(target).close()  # opens as at start: the check a bot would make
+    finally:
+        source.close()
+        staging.unlink(missing_ok=True)
+    log.info("restored %s from %s%s", target, backup_file,
+             f"; the replaced database is kept as {kept}" if replaced else "")
+    return kept if replaced else None
+
+
+def _data_dir_lock(target: Path) -> ProcessLock:
+    """The lock of the data directory of ``target``, or a :class:`StoreError` if a bot has it."""
+    try:
+        return take_lock(target.parent)
+    except LockHeld as held:
+        raise StoreError(target, f"a bot is using it ({held.holder} holds {held.path})",
+                         "Stop the bot, then restore; nothing was changed.") from None
+
+
+def _copy(source: sqlite3.Connection, out: Path, meant: Path) -> None:
+    """Write a consistent, owner-only copy of ``source`` at ``out``, the temporary name of
+    ``meant``, and check it.
+
+    Raises
+    ------
+    StoreError
+        Naming ``meant``, if the copy fails SQLite's integrity check (``out`` is then left for
+        the caller to remove).
+    """
+    out.unlink(missing_ok=True)
+    create_private(out)
+    copy = sqlite3.connect(out)
+    try:
+        source.backup(copy)
+        # One self-contained file (the live store's WAL mode would be copied too): opening it,
+        # even read-only, then leaves no -wal and -shm files beside it.
+        copy.execute("PRAGMA journal_mode=DELETE")
+        if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise StoreError(meant, "the copy failed SQLite's integrity check",
+                             "Nothing was written; try again.")
+    finally:
+        copy.close()

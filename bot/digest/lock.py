@@ -12,6 +12,7 @@ logger = logging.getLogger(__name__)
 
 LOCK_NAME = "digests.lock"
 
+
 class ProcessLock:
     """An exclusive ``flock`` on ``<data_dir>/digests.lock``, held until :meth:`release`.
 
@@ -36,15 +37,22 @@ class ProcessLock:
         self.release()
 
 
-def acquire_lock(data_dir: Path | str) -> ProcessLock | None:
-    """Try to become the one process that runs the digest scheduler for ``data_dir``.
+class LockHeld(Exception):
+    """Another process holds the data directory's lock; ``holder`` is what it wrote there."""
 
-    Returns
-    -------
-    ProcessLock | None
-        The held lock, or ``None`` (logged) when another process holds it: the caller must
-        then not schedule digests. Locks are per open file, so a second attempt in the same
-        process is refused too.
+    def __init__(self, path: Path, holder: str) -> None:
+        super().__init__(f"{path} is locked by another process ({holder})")
+        self.path, self.holder = path, holder
+
+
+def take_lock(data_dir: Path | str) -> ProcessLock:
+    """Become the one process that may run the digest scheduler or replace the database.
+
+    Raises
+    ------
+    LockHeld
+        When another process holds it. Locks are per open file, so a second attempt in the
+        same process is refused too.
     """
     path = Path(data_dir) / LOCK_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,11 +63,27 @@ def acquire_lock(data_dir: Path | str) -> ProcessLock | None:
         handle.seek(0)
         holder = handle.read().strip() or "unknown"
         handle.close()
-        logger.warning("digest scheduler not started: %s is locked by another process (%s); "
-                       "is a second bot running against the same data directory?", path, holder)
-        return None
+        raise LockHeld(path, holder) from None
     handle.seek(0)
     handle.truncate()
     handle.write(f"pid {os.getpid()}\n")
     handle.flush()
     return ProcessLock(path, handle)
+
+
+def acquire_lock(data_dir: Path | str) -> ProcessLock | None:
+    """Try to become the one process that runs the digest scheduler for ``data_dir``.
+
+    Returns
+    -------
+    ProcessLock | None
+        The held lock, or ``None`` (logged) when another process holds it: the caller must
+        then not schedule digests.
+    """
+    try:
+        return take_lock(data_dir)
+    except LockHeld as held:
+        logger.warning("digest scheduler not started: %s is locked by another process (%s); "
+                       "is a second bot running against the same data directory?", held.path,
+                       held.holder)
+        return None
