@@ -117,11 +117,10 @@ def test_a_proposal_point_proposes_something(kb):
 
 
 def test_proposals_name_who_proposes(kb):
-    """Every statement of a point names its proposer, the shown one and those "also made by"."""
-    by_passage = {}
-    for point in brief(kb, "proposals", MAX_POINTS).points:
-        by_passage[point.passage] = point
-        by_passage.update({a.passage: a for a in point.also})
+    """Every statement of a point names its proposer, the shown one and those "also made by",
+    however far down the points it comes."""
+    by_passage = {s.passage: s for group in kb.brief_facets["proposals"].groups
+                  for s in group.statements}
     assert by_passage["taiwan-japan-facing-military#p7"].by == \
         "Japan-Taiwan Co-prosperity Leader Alliance"
     assert by_passage["taiwan-japan-facing-military#p3"].by == "Taiwanese officials"

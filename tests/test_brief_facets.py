@@ -127,3 +127,32 @@ def test_one_article_with_many_points_does_not_fill_the_briefing():
     first = [g.statements[0].doc for g in order_groups(groups, 5)]
     assert first == ["a", "a", "a", "a", "b"]
     assert [g.statements[0].doc for g in order_groups(groups, 10)].count("a") == 8
+
+
+def test_a_point_after_one_already_shown_leaves_it_as_context():
+    """"Altogether, then, it clearly prefers…" leans on "Japan also faces constitutional
+    restrictions…", an obstacle of its own shown first: the later point quotes its own
+    sentence with that one as context; one that only goes on with the same point (a cue of
+    the point it leans on) is not shown again."""
+    shown = Statement("a#p1", "a", 0, 40, 1, None, None, False, None, None,
+                      ("constitutional",), 0.9, frozenset({"constitut"}), (0,), -1,
+                      ("constitutional",))
+    prefers = Statement("a#p1", "a", 0, 90, 2, None, None, False, None, None,
+                        ("constitutional", "prefer*"), 0.8, frozenset({"prefer"}), (0, 41), -1,
+                        ("prefer*",))
+    same = Statement("a#p1", "a", 0, 90, 2, None, None, False, None, None,
+                     ("constitutional",), 0.7, frozenset({"acut"}), (0, 41), -1,
+                     ("constitutional",))
+    groups = order_groups(group_statements([shown, prefers, same]), 10)
+    assert len(groups) == 2
+    later = groups[1].statements[0]
+    assert (later.start, later.end, later.sentences) == (41, 90, 1)
+    assert later.context == ("a#p1", 0, 41)
+
+
+def test_a_preference_for_another_way_is_a_reason(kb):
+    """"Altogether, then, it clearly prefers to manage security issues … through the United
+    States" is found among the obstacles (a weak cue: "prefer*")."""
+    texts = [kb.corpus.passage(s.passage).text[s.start:s.end]
+             for g in kb.brief_facets["obstacles"].groups for s in g.statements]
+    assert any("clearly prefers to manage security issues" in t for t in texts)

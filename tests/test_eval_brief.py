@@ -28,7 +28,7 @@ from bot.knowledge import KnowledgeBase
 from bot.text import fold
 
 #: run label prefix -> (minimum core items covered, minimum named, most duplicates)
-BUNDLED_FLOOR = {"proposals": (9, 8, 2), "obstacles": (9, 3, 2)}
+BUNDLED_FLOOR = {"proposals": (9, 8, 3), "obstacles": (9, 3, 2)}
 HELDOUT_FLOOR = {"proposals": (8, 7, 1), "obstacles": (9, 9, 1)}
 #: The held-out articles alone, at the bundled run's limits (the comparable figures).
 HELDOUT_ALONE_FLOOR = {"proposals": (12, 11, 1), "obstacles": (9, 9, 1)}
@@ -100,7 +100,7 @@ def test_every_point_shown_is_among_the_points_found(request, report):
 
 #: Articles written to tune the rules on (not held out): alone, at the bundled limits.
 TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
-TUNING_FLOOR = {"proposals": 11, "obstacles": 7}
+TUNING_FLOOR = {"proposals": 11, "obstacles": 8}
 
 
 @pytest.mark.parametrize("topic", sorted(TUNING_FLOOR))
@@ -133,3 +133,14 @@ def test_heldout_points_are_verbatim_and_cited():
                     passage = kb.corpus.passage(statement.passage)
                     assert statement.text in passage.text
                     assert passage.doc_id == statement.doc
+
+
+def test_a_point_in_a_paragraph_without_the_subjects_words_is_found():
+    """The paragraphs beside those on the subject are read too: "The real problem is political
+    will. Japanese business leaders remain deeply dependent on the Chinese market…" names no
+    word of the seed query, yet it is a reason its article gives."""
+    with heldout_knowledge(TUNING_DIR, beside=False) as tmp:
+        kb = KnowledgeBase.from_corpus(load_corpus(Path(tmp) / "knowledge"))
+        texts = [kb.corpus.passage(s.passage).text[s.start:s.end]
+                 for g in kb.brief_facets["obstacles"].groups for s in g.statements]
+    assert any("dependent on the Chinese market" in t for t in texts)

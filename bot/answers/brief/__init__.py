@@ -75,7 +75,8 @@ class BriefPoint:
     score: float  # the group's score: relevance of its best statement plus support
     sentences: int  # sentences quoted (more than 1 with an antecedent)
     #: The sentence the point leans on when that is the previous paragraph's last one
-    #: ("However, …" opening a paragraph), verbatim, and its passage.
+    #: ("However, …" opening a paragraph), or the sentences before it in its paragraph when
+    #: an earlier point quotes them, verbatim, and its passage.
     context: str | None = None
     context_passage: str | None = None
     #: The same point made by other statements (other articles, other speakers), best first.
@@ -190,7 +191,7 @@ def _point(kb: KnowledgeBase, group: Group) -> BriefPoint:
     context = context_passage = None
     if shown.context is not None:
         context_passage, start, end = shown.context
-        context = kb.corpus.passage(context_passage).text[start:end]
+        context = kb.corpus.passage(context_passage).text[start:end].rstrip()
     return BriefPoint(
         text=passage.text[shown.start:shown.end], doc=shown.doc, passage=shown.passage,
         title=documents[shown.doc].label, paragraph=passage.number, by=shown.by,

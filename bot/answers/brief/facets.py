@@ -48,10 +48,16 @@ if TYPE_CHECKING:
 #: are most about the subject, however large the archive.
 FACET_POOL = 200
 #: Groups kept per topic, best first (``brief --limit`` gives at most this many).
-MAX_GROUPS = 50
+MAX_GROUPS = 80
 #: Two statements whose salient terms are at least this similar on average (IDF-weighted
 #: cosine) make one point.
 GROUP_SIMILARITY = 0.2
+#: Paragraphs either side of a passage on the subject that are examined too: an article on
+#: the subject states a point in a paragraph that need not repeat the subject's words ("The
+#: real problem is political will. Business leaders remain dependent on …").
+NEIGHBOURS = 2
+#: A neighbour's passage score: this share of the score of the passage on the subject.
+NEIGHBOUR_SCORE = 0.5
 # Relevance weights: the cues of the statement's own sentence, the share of the seed query's
 # terms (IDF-weighted) that sentence holds — whether it is about the subject, not merely in a
 # passage about it — and its passage's BM25 score. Ad-hoc topics have no cues.
@@ -78,7 +84,8 @@ class Statement:
     end: int
     sentences: int  # how many sentences the span quotes (more than 1 with antecedents)
     #: (passage id, start, end) of the sentence it leans on, the previous paragraph's last,
-    #: when its first sentence opens with "However, …" or the like.
+    #: when its first sentence opens with "However, …" or the like (or, once ordered, the
+    #: antecedents an earlier point quotes: see ``select``).
     context: tuple[str, int, int] | None
     by: str | None
     by_author: bool
@@ -89,6 +96,11 @@ class Statement:
     cues: tuple[str, ...]
     relevance: float  # 0..1 within its topic, 1 for the best statement
     terms: frozenset[str]  # salient index terms of its own sentence, for grouping
+    #: Where each quoted sentence starts, which of them makes the point (its index), and
+    #: the cues of that sentence.
+    starts: tuple[int, ...] = ()
+    point: int = -1
+    own_cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,7 +136,9 @@ def find_facets(kb: KnowledgeBase, topic: Topic, weights: TermWeights, pool: int
     """Steps 1-5 of the module docstring for one topic, over its best ``pool`` passages."""
     query = kb.analyzer.tokens(topic.query)
     hits = kb.index.search_tokens(sorted(set(query)), pool)
-    statements = _statements(kb, topic, frozenset(query), weights, hits)
+    passages = _with_neighbours(kb, hits) if topic.cues else \
+        [(hit.passage, hit.score) for hit in hits]
+    statements = _statements(kb, topic, frozenset(query), weights, passages)
     groups = group_statements(statements)
     return TopicFacets(tuple(order_groups(groups, MAX_GROUPS)),
                        len({s.doc for s in statements}))
@@ -136,15 +150,34 @@ class _Found:
 
     span: Span
     cues: tuple[str, ...]
+    own_cues: tuple[str, ...]
     strength: float  # how firmly its own sentence is a point (cues), 0..1; 1 ad hoc
     subject: float  # IDF-weighted seed-query terms in its own sentence (ad hoc: the span)
     passage: float  # its passage's BM25 score over the best passage's
     terms: frozenset[str]  # salient terms of its own sentence
 
 
+def _with_neighbours(kb: KnowledgeBase, hits: Sequence[Hit]) -> list[tuple[Passage, float]]:
+    """The passages of ``hits`` with their scores, then the :data:`NEIGHBOURS` paragraphs
+    either side of each that are not hits, scored :data:`NEIGHBOUR_SCORE` of the best hit
+    beside them."""
+    scores = {hit.passage.id: hit.score for hit in hits}
+    found = [(hit.passage, hit.score) for hit in hits]
+    near: dict[str, tuple[Passage, float]] = {}
+    for hit in hits:
+        doc = kb.corpus.documents[hit.passage.doc_id]
+        first = max(1, hit.passage.number - NEIGHBOURS)
+        for number in range(first, min(len(doc.passages), hit.passage.number + NEIGHBOURS) + 1):
+            passage = doc.passage(number)
+            score = hit.score * NEIGHBOUR_SCORE
+            if passage.id not in scores and score > near.get(passage.id, (passage, 0.0))[1]:
+                near[passage.id] = (passage, score)
+    return found + sorted(near.values(), key=lambda ps: (-ps[1], ps[0].id))
+
+
 def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights: TermWeights,
-                hits: Sequence[Hit]) -> list[Statement]:
-    if not hits:
+                passages: Sequence[tuple[Passage, float]]) -> list[Statement]:
+    if not passages:
         return []
     phrases = (*topic.cues, *topic.weak_cues)
     cues = topic_cues(topic)
@@ -152,12 +185,12 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
     # Terms every statement shares (the subject's words, the cue words) say nothing about
     # which point it makes.
     generic = query | frozenset(t for c in phrases for t in kb.analyzer.tokens(c))
-    top = hits[0].score or 1.0
+    top = max(score for _passage, score in passages) or 1.0
     found: list[_Found] = []
-    for hit in hits:
-        if prefilter is not None and not prefilter.search(hit.passage.text):
+    for passage, passage_score in passages:
+        if prefilter is not None and not prefilter.search(passage.text):
             continue
-        for span in _spans(hit.passage):
+        for span in _spans(passage):
             own = frozenset(_tokens(kb.analyzer, span.own))
             if cues:
                 strength = cue_strength(cues, span.own)
@@ -165,13 +198,15 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
                     continue
                 about = own & query
                 span_cues = tuple(matched_cues(cues, span.text))
+                own_cues = tuple(matched_cues(cues, span.own))
             else:
                 about = frozenset(_tokens(kb.analyzer, span.text)) & query
                 if not about:
                     continue
-                strength, span_cues = 1.0, ()
-            found.append(_Found(span, span_cues, strength, sum(weights.idf(t) for t in about),
-                                hit.score / top, _point_terms(kb, span) - generic))
+                strength, span_cues, own_cues = 1.0, (), ()
+            found.append(_Found(span, span_cues, own_cues, strength,
+                                sum(weights.idf(t) for t in about), passage_score / top,
+                                _point_terms(kb, span) - generic))
     most = sum(weights.idf(t) for t in query) or 1.0  # the share of the query it holds
     w_cue, w_subject, w_passage = (_W_CUE, _W_SUBJECT, _W_PASSAGE) if cues else \
         (0.0, _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC)
@@ -189,7 +224,7 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
             f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
             context, who.by if who else None, bool(who and who.by_author),
             who.kind if who else None, who.rule if who else None, f.cues,
-            round(score / best, 4), f.terms))
+            round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues))
     return statements
 
 

@@ -45,8 +45,33 @@ class TermWeights:
         return math.log(1 + (self._size - f + 0.5) / (f + 0.5))
 
 
+
 def _overlaps(a: Statement, b: Statement) -> bool:
     return a.passage == b.passage and a.start < b.end and b.start < a.end
+
+
+def _unquoted(statement: Statement, taken: Sequence[Statement]) -> Statement | None:
+    """``statement`` without the antecedents that ``taken`` statements already quote, those
+    becoming its context ("Japan also faces constitutional restrictions…" shown, then
+    "Altogether, then, it clearly prefers…" after it); ``None`` when the sentence making its
+    point is quoted already, when it has context of its own, or when it only goes on with
+    the point it leans on (a cue of its own sentence is one of that point's: "‘Japan still
+    feels pressure,’ … ‘The ministry will feel the pressure more acutely,’ he said.")."""
+    overlapping = [t for t in taken if _overlaps(statement, t)]
+    if not overlapping:
+        return statement
+    if statement.context is not None or not statement.starts or \
+            any(set(statement.own_cues) & set(t.own_cues) for t in overlapping):
+        return None
+    own = len(statement.starts) + statement.point if statement.point < 0 else statement.point
+    for first in range(1, own + 1):
+        rest = replace(statement, start=statement.starts[first])
+        if not any(_overlaps(rest, t) for t in taken):
+            return replace(rest, sentences=statement.sentences - first,
+                           context=(statement.passage, statement.start,
+                                    statement.starts[first]),
+                           starts=statement.starts[first:], point=own - first)
+    return None
 
 
 def order_groups(groups: Sequence[Group], limit: int) -> list[Group]:
@@ -85,11 +110,13 @@ def order_groups(groups: Sequence[Group], limit: int) -> list[Group]:
         group = remaining.pop(best_i)
         # A statement quoting text a chosen point already quotes (shown or "also made by")
         # is dropped: no sentence appears twice in a briefing.
-        fresh = [s for s in group.statements if not any(_overlaps(s, t) for t in taken)]
+        # The statement shown may leave out antecedents a chosen point quotes (they become
+        # its context); those "also made by" are never shown in full, so they may not.
         statements: list[Statement] = []
-        for statement in fresh:
-            if not any(_overlaps(statement, t) for t in statements):
-                statements.append(statement)
+        for statement in group.statements:
+            kept = _unquoted(statement, taken) if not statements else statement
+            if kept is not None and not any(_overlaps(kept, t) for t in [*taken, *statements]):
+                statements.append(kept)
         if not statements:
             continue
         group = replace(group, statements=tuple(statements))

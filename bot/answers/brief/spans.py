@@ -79,6 +79,7 @@ class Span:
     #: when the span brings the sentence that spells it out ("Another difficulty is
     #: bureaucratic. The coast guard answers to a ministry that …").
     point: int = -1
+    starts: tuple[int, ...] = ()  # where each of ``sentences`` starts in the passage
 
     @property
     def text(self) -> str:
@@ -180,7 +181,8 @@ def candidate_spans(passage: Passage, sentences: Sequence[Sentence] | None = Non
             last, point = i + 1, -2
         chosen = sentences[first:last + 1]
         spans.append(Span(passage, chosen[0].start, chosen[-1].end,
-                          tuple(s.text for s in chosen), leans_out, point))
+                          tuple(s.text for s in chosen), leans_out, point,
+                          tuple(s.start for s in chosen)))
     return spans
 
 
