@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pysbd
 from pysbd.between_punctuation import BetweenPunctuation
 from pysbd.lang.english import English
+from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.utils import TextSpan
 
 
@@ -152,37 +153,53 @@ def split_sentences(text: str) -> list[Sentence]:
 
 # A plain paragraph is split by pysbd's own boundary patterns without the rest of pysbd. It is
 # one line with single spaces, of characters that none of the skipped rules looks at (letters,
-# digits, curly quotes, dashes, a little punctuation: no brackets, "!", "?", "…", "--",
-# straight quotes or pysbd's placeholder symbols), and each of its periods is a decimal point
-# or ends a word before a space, a closing quote or the end, a word that is not a single letter
-# or one of pysbd's abbreviations when a space or the start precedes it (pysbd only looks for
-# those there). Then pysbd's abbreviation, number, list, ellipsis and bracket rules change
-# nothing but its decimal points, and what is left is: protect the decimal points and the
-# periods inside curly quotes, find the sentences with its boundary pattern, split them after
-# a quotation that ends one, and locate them as pysbd does.
-_PLAIN_CHARS = r"[A-Za-z0-9,;:%$/+.\u02bc\u2018\u2019\u201c\u201d\u2013\u2014-]+"
+# digits, CJK, curly quotes, brackets, dashes, "?", "…", a little punctuation: no "!", "??",
+# "--", straight quotes or pysbd's placeholder symbols), with no bracket pysbd reads as a list
+# item, and each of its periods is a decimal point or ends a word before a space, a closing
+# quote or the end, a word that is not a single letter or one of pysbd's abbreviations when a
+# space or the start precedes it (pysbd only looks for those there). Then pysbd's
+# abbreviation, number, list and ellipsis rules change nothing but its decimal points, and
+# what is left is: protect the decimal points and the punctuation inside quotes and brackets,
+# find the sentences with its boundary pattern, split them after a quotation that ends one,
+# and locate them as pysbd does.
+_PLAIN_CHARS = (r"[A-Za-z0-9,;:%$/+.?()\[\]\u2026\u3400-\u4dbf\u4e00-\u9fff"
+                r"\u02bc\u2018\u2019\u201c\u201d\u2013\u2014-]+")
 _PLAIN_RE = re.compile(f"{_PLAIN_CHARS}(?: {_PLAIN_CHARS})*")
 # A period that may end a sentence, with the letters before it.
 _PERIOD_RE = re.compile(r"(?<![A-Za-z])([A-Za-z]*)\.(?=[ ’”]|$)")
 # A decimal point, which pysbd's number rules protect.
 _DECIMAL_RE = re.compile(r"(?<=\d)\.(?=\d)")
 _ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
-_QUOTED_RES = (re.compile(BetweenPunctuation.BETWEEN_SINGLE_QUOTE_SLANTED_REGEX),
-               re.compile(BetweenPunctuation.BETWEEN_QUOTE_SLANTED_REGEX_2))
+# What pysbd protects the punctuation of, in its order (the others need excluded characters).
+_QUOTED_RES = tuple(re.compile(pattern) for pattern in (
+    BetweenPunctuation.BETWEEN_SINGLE_QUOTE_SLANTED_REGEX,
+    BetweenPunctuation.BETWEEN_SQUARE_BRACKETS_REGEX_2, BetweenPunctuation.BETWEEN_PARENS_REGEX_2,
+    BetweenPunctuation.BETWEEN_QUOTE_SLANTED_REGEX_2))
+# Brackets that pysbd reads as list items or moves onto lines of their own.
+_LIST_ITEM_RES = tuple(re.compile(pattern) for pattern in (
+    ListItemReplacer.NUMBERED_LIST_PARENS_REGEX, ListItemReplacer.ROMAN_NUMERALS_IN_PARENTHESES,
+    English.PARENS_BETWEEN_DOUBLE_QUOTES_REGEX))
+_LETTER_ITEM_RE = re.compile(ListItemReplacer.ALPHABETICAL_LIST_WITH_PARENS)
+_LIST_LETTERS = frozenset((*ListItemReplacer.LATIN_NUMERALS, *ListItemReplacer.ROMAN_NUMERALS))
 _BOUNDARY_RE = re.compile(English.SENTENCE_BOUNDARY_REGEX)
 _QUOTE_ENDS_RE = re.compile(English.QUOTATION_AT_END_OF_SENTENCE_REGEX)
 _AFTER_QUOTE_END_RE = re.compile(English.SPLIT_SPACE_QUOTATION_AT_END_OF_SENTENCE_REGEX)
-_PROTECTED = "\u222f"  # pysbd's stand-in for a period that ends no sentence
+# pysbd's stand-ins for a period and a question mark that end no sentence.
+_PROTECTED, _PROTECTED_QUESTION = "\u222f", "&\u14f7&"
 
 
 def _protect(match: re.Match[str]) -> str:
-    return match[0].replace(".", _PROTECTED)
+    return match[0].replace(".", _PROTECTED).replace("?", _PROTECTED_QUESTION)
 
 
 def _plain_ends(text: str) -> list[int] | None:
     """Where pysbd's sentences of a plain ``text`` end (trailing whitespace included), or
     ``None`` when ``text`` is not plain and needs pysbd itself."""
-    if not _PLAIN_RE.fullmatch(text) or "--" in text:
+    if not _PLAIN_RE.fullmatch(text) or "--" in text or "??" in text:
+        return None
+    if ("(" in text or ")" in text) and (
+            any(pattern.search(text) for pattern in _LIST_ITEM_RES)
+            or any(item in _LIST_LETTERS for item in _LETTER_ITEM_RE.findall(text))):
         return None
     periods = 0
     for match in _PERIOD_RE.finditer(text):
@@ -196,12 +213,13 @@ def _plain_ends(text: str) -> list[int] | None:
     decimals = len(_DECIMAL_RE.findall(text))
     if periods + decimals != text.count("."):
         return None
-    if periods:
-        marked = text if text[-1] == "." else text + "\u0238"  # pysbd's temporary end
+    if periods or "?" in text:
+        marked = text if text[-1] in ".?" else text + "\u0238"  # pysbd's temporary end
         marked = _DECIMAL_RE.sub(_PROTECTED, marked)
         for quoted in _QUOTED_RES:
             marked = quoted.sub(_protect, marked)
-        found = [m[0].replace(_PROTECTED, ".").replace("\u0238", "")
+        found = [m[0].replace(_PROTECTED, ".").replace(_PROTECTED_QUESTION, "?")
+                 .replace("\u0238", "")
                  for m in _BOUNDARY_RE.finditer(marked)]
     else:
         found = [text]

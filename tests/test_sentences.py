@@ -70,6 +70,6 @@ def test_pysbd_without_its_idle_abbreviation_pass_splits_as_pysbd(
 
 def test_a_paragraph_pysbd_needs_is_not_taken_for_plain() -> None:
     for text in ("He met Mr. Abe. Then he left.", "It rose 5. Then it fell.",
-                 "See (a) the plan. Then go.", "Why? Because.", "He said 'no.' Then left.",
-                 "The U.S. said so. Fine.", "Wait... Then go."):
+                 "See (a) the plan. Then go.", "Wow! Great.", "Why?? Because.",
+                 "He said 'no.' Then left.", "The U.S. said so. Fine.", "Wait... Then go."):
         assert sentences._plain_ends(text) is None, text

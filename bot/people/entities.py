@@ -15,6 +15,7 @@ Finding entities is one regex pass per passage, linear in the corpus.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -105,34 +106,55 @@ def classify(name: str) -> str | None:
 def runs(text: str, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int]]:
     """Spans of capitalised runs in ``text[lo:hi]``, openers trimmed, split at possessives."""
     for match in _RUN_RE.finditer(text, lo, len(text) if hi is None else hi):
-        pieces = list(re.finditer(r"\S+", match.group()))
-        start = 0
-        for i, piece in enumerate(pieces):
-            last = i == len(pieces) - 1
-            if (_POSSESSIVE_RE.search(piece.group()) and piece.group()[:1].isupper()) or last:
-                chunk = pieces[start:i + 1]
-                while chunk and chunk[0].group().lower() in _OPENERS | _JOIN_WORDS:
-                    chunk = chunk[1:]
-                while chunk and chunk[-1].group().lower() in _JOIN_WORDS:
-                    chunk = chunk[:-1]
-                if chunk:
-                    end = match.start() + chunk[-1].end()
-                    word = text[match.start() + chunk[-1].start():end]
-                    bare = _POSSESSIVE_RE.sub("", word)
-                    if bare.endswith(".") and "." not in bare[:-1]:  # "Taipei." ends a sentence
-                        bare = bare[:-1]
-                    end -= len(word) - len(bare)
-                    yield match.start() + chunk[0].start(), end
-                start = i + 1
+        base = match.start()
+        for start, end in _run_names(match.group()):
+            yield base + start, base + end
 
 
 def entities_in(text: str, lo: int = 0, hi: int | None = None
                 ) -> Iterator[tuple[int, int, str]]:
     """``(start, end, kind)`` of every organisation and place named in ``text[lo:hi]``."""
-    for start, end in runs(text, lo, hi):
-        kind = classify(text[start:end])
-        if kind:
-            yield start, end, kind
+    for match in _RUN_RE.finditer(text, lo, len(text) if hi is None else hi):
+        base = match.start()
+        for start, end, kind in _run_entities(match.group()):
+            yield base + start, base + end, kind
+
+
+_TRIMMED = _OPENERS | _JOIN_WORDS
+
+
+# A run's names and entities depend on the run's text alone, and a corpus repeats the same few
+# thousand runs ("Japan", "Liberal Democratic Party") in every other passage: each distinct run
+# is split and classified once.
+@functools.lru_cache(maxsize=1 << 16)
+def _run_names(run: str) -> tuple[tuple[int, int], ...]:
+    """The spans (within ``run``) of the names in one capitalised run."""
+    pieces = list(re.finditer(r"\S+", run))
+    names: list[tuple[int, int]] = []
+    start = 0
+    for i, piece in enumerate(pieces):
+        last = i == len(pieces) - 1
+        if (_POSSESSIVE_RE.search(piece.group()) and piece.group()[:1].isupper()) or last:
+            chunk = pieces[start:i + 1]
+            while chunk and chunk[0].group().lower() in _TRIMMED:
+                chunk = chunk[1:]
+            while chunk and chunk[-1].group().lower() in _JOIN_WORDS:
+                chunk = chunk[:-1]
+            if chunk:
+                word = chunk[-1].group()
+                bare = _POSSESSIVE_RE.sub("", word)
+                if bare.endswith(".") and "." not in bare[:-1]:  # "Taipei." ends a sentence
+                    bare = bare[:-1]
+                names.append((chunk[0].start(), chunk[-1].end() - (len(word) - len(bare))))
+            start = i + 1
+    return tuple(names)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _run_entities(run: str) -> tuple[tuple[int, int, str], ...]:
+    """``(start, end, kind)`` (within ``run``) of the entities one capitalised run names."""
+    return tuple((start, end, kind) for start, end in _run_names(run)
+                 if (kind := classify(run[start:end])))
 
 
 def entity_key(name: str) -> str:
