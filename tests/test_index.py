@@ -75,3 +75,41 @@ def test_another_engine_can_replace_the_scoring_without_touching_the_rest(make_k
     index = PassageIndex(passages, engine, analyzer)
     hits = index.search("coast guards cooperate")
     assert [(h.passage.id, h.score) for h in hits] == [("b#p1", 3.0)]
+
+
+def test_pruned_top_k_is_every_passage_scored_for_common_rare_and_repeated_terms(
+        tmp_path, monkeypatch):
+    # Queries of common terms only (an intersection), common with rare ones (MaxScore), a
+    # repeated term, and k from 1 to beyond the build-time sample: the top k of the pruned
+    # search is the top k of every passage scored, ties by position.
+    import numpy as np
+
+    from bot.bench.synthetic import write_corpus
+    from bot.index import bm25
+
+    monkeypatch.setattr(bm25, "PURE_PYTHON_POSTINGS", 0)
+    corpus = load_corpus(write_corpus(tmp_path / "k", 600, seed=7))
+    index = PassageIndex.build(corpus, Analyzer(corpus.synonyms))
+    engine = index.engine
+    arrays = {name: np.asarray(a) for name, a in engine.arrays().items()}
+    by_df = sorted(index.vocabulary, key=lambda t: (-index.document_frequency(t), t))
+    common, middling, rare = by_df[:6], by_df[40:46], by_df[-6:]
+    queries = [[common[0]], [common[0], common[0]], common[:3], [common[1], common[4]],
+               [common[2], middling[0], rare[0]], [rare[1], common[0], common[3]],
+               middling[:3], [middling[4], rare[2], rare[3]]]
+
+    def exhaustive(query: list[str], k: int) -> list[tuple[int, float]]:
+        total, held = np.zeros(len(index.passages)), np.zeros(len(index.passages), bool)
+        for term in query:
+            t = engine.vocabulary[term]
+            lo, hi = arrays["indptr"][t], arrays["indptr"][t + 1]
+            total[arrays["docs"][lo:hi]] += arrays["scores"][lo:hi]
+            held[arrays["docs"][lo:hi]] = True
+        matching = np.flatnonzero(held)
+        order = np.lexsort((matching, -total[matching]))[:k]
+        return list(zip(matching[order].tolist(), total[matching][order].tolist(), strict=True))
+
+    assert index.document_frequency(common[0]) > bm25.SAMPLE
+    for query in queries:
+        for k in (1, 10, 25, bm25.SAMPLE + 20):
+            assert engine.top_k(query, k) == exhaustive(query, k), (query, k)

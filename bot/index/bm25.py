@@ -10,10 +10,20 @@ The postings are three flat arrays (``indptr`` by term, passage ``docs`` ascendi
 term, ``scores``) that the snapshot memory-maps, with, for each term held by more than
 :data:`SAMPLE` passages, the :data:`SAMPLE` passages where it scores best (``best`` sliced by
 ``bestptr``, chosen at build time: an ``argpartition`` over a long postings list costs
-milliseconds a query). A query touches only the passages holding
-one of its terms, and for a query mixing rare and common terms only those that can still
-reach the top ``k`` (MaxScore: a passage holding only terms whose best scores add up to less
-than the ``k``-th score found so far cannot enter the top ``k``).
+milliseconds a query). A large query scores only passages that can still reach the top ``k``:
+
+* a threshold first: the ``k``-th best full score among the passages where each query term
+  scores best (a lower bound of the final ``k``-th score);
+* a term without which the others' best scores together stay below it is *required*: only
+  passages holding it, with a score there high enough, can place (a query of common terms
+  is then an intersection, started from the list with the fewest such passages);
+* otherwise MaxScore: terms whose best scores together stay below the threshold cannot place
+  a passage alone, so candidates come from the other terms' lists;
+* the remaining terms are looked up for the candidates one by one, weightiest first, each
+  dropping those that can no longer reach the threshold; the few left are scored exactly.
+
+Every selection is among candidates: no ``argpartition`` or ``np.unique`` over a long vector
+(numpy 2.x is slow at both).
 
 Small postings are scored in plain Python, so a small corpus never imports numpy (about a
 tenth of a second at start); both paths add the same numbers in the same order.
@@ -147,47 +157,137 @@ class PostingsEngine:
         counts: dict[int, int] = {}
         for t in ids:
             counts[t] = counts.get(t, 0) + 1
+        # The most each term can add to a passage's score.
+        bound = {t: counts[t] * max(float(maxscore[t]), 0.0) for t in counts}
         lengths = {t: len(self._slice(t)[0]) for t in counts}
-        # A first threshold: the k-th best full score among a few likely winners, the
-        # passages where the query's weightiest term scores best (any k passages give a
-        # lower bound of the final k-th score).
+        # A threshold: the k-th best full score among likely winners, the passages where
+        # each of the query's terms scores best (any k passages give a lower bound of the
+        # final k-th score). Above SAMPLE, k may exceed them: then nothing is pruned.
         threshold = -math.inf
-        weightiest = max(counts, key=lambda t: counts[t] * float(maxscore[t]))
-        sample_docs = self._sample(weightiest)
-        if len(sample_docs) >= k:
-            sample = self._exact(ids, sample_docs)
-            threshold = float(np.partition(sample, len(sample) - k)[len(sample) - k])
-        # Terms whose best possible scores together stay below it cannot place a passage.
-        essential = list(counts)
-        if threshold > 0:
-            bound = 0.0
-            by_bound = sorted(counts, key=lambda t: counts[t] * max(float(maxscore[t]), 0.0))
-            for i, t in enumerate(by_bound):
-                bound += counts[t] * max(float(maxscore[t]), 0.0)
-                if bound * (1 + 1e-9) >= threshold:
-                    essential = by_bound[i:]
-                    break
-        if len(essential) == 1:
-            candidates = self._slice(essential[0])[0]
-        elif sum(lengths[t] for t in essential) * 8 > self.size:
-            # A large union: marking passages is linear, sorting the lists is not.
-            mask = np.zeros(self.size, dtype=bool)
-            for t in essential:
-                mask[self._slice(t)[0]] = True
-            candidates = np.flatnonzero(mask).astype(np.int32)
+        sample = _union(np, [self._sample(t) for t in counts])
+        if len(sample) >= k:
+            threshold = _kth_largest(np, self._exact(ids, sample), k)
+        if threshold > 0 and (required := self._required(counts, bound, threshold)):
+            candidates = self._intersection(required, counts, bound, threshold, k)
         else:
-            candidates = np.unique(np.concatenate([self._slice(t)[0] for t in essential]))
+            candidates = self._essential_union(counts, bound, threshold, k)
         if len(candidates) * 16 < sum(lengths.values()):
             totals = self._exact(ids, candidates)
         else:
             totals = self._dense(ids, candidates)
         if len(candidates) > k:
             if threshold == -math.inf:
-                threshold = float(np.partition(totals, len(totals) - k)[len(totals) - k])
+                threshold = _kth_largest(np, totals, k)
             keep = np.flatnonzero(totals >= threshold)
             candidates, totals = candidates[keep], totals[keep]
         order = np.lexsort((candidates, -totals))[:k]
         return list(zip(candidates[order].tolist(), totals[order].tolist(), strict=True))
+
+    def _required(self, counts: dict[int, int], bound: dict[int, float], threshold: float
+                  ) -> list[int]:
+        """The terms every passage of the top k holds: those without which the others'
+        best possible scores together stay below ``threshold``."""
+        total = sum(bound.values())
+        return [t for t in counts if (total - bound[t]) * (1 + 1e-9) < threshold]
+
+    def _intersection(self, required: list[int], counts: dict[int, int],
+                      bound: dict[int, float], threshold: float, k: int) -> np.ndarray:
+        """The passages holding every ``required`` term that can still reach ``threshold``
+        (ascending).
+
+        In each required term's list only the passages where it scores high enough, with
+        every other term at its best, can; the list with the fewest of them gives the
+        candidates, which are looked up in the others' lists (a binary search each), dropping
+        those that can no longer reach the threshold after each term.
+        """
+        np = self._numpy()[0]
+        total = sum(bound.values())
+        masks = {}
+        for t in required:
+            # A hair below the least score that reaches the threshold: rounding never drops
+            # a passage that ties it.
+            least = (threshold * (1 - 1e-9) - (total - bound[t])) / counts[t]
+            masks[t] = self._slice(t)[1] >= least
+        order = sorted(required, key=lambda t: (int(np.count_nonzero(masks[t])), t))
+        docs, scores = self._slice(order[0])
+        keep = np.flatnonzero(masks[order[0]])
+        candidates, partial = docs[keep], scores[keep] * counts[order[0]]
+        rest = total - bound[order[0]]  # the most the terms not yet looked up can add
+        for t in order[1:]:
+            docs, scores = self._slice(t)
+            if not len(candidates) or not len(docs):
+                return candidates[:0]
+            rest -= bound[t]
+            at = np.searchsorted(docs, candidates)
+            at[at == len(docs)] = 0
+            found = np.flatnonzero(docs[at] == candidates)
+            candidates, partial = candidates[found], partial[found] + scores[at[found]] * counts[t]
+            keep = np.flatnonzero((partial + rest) * (1 + 1e-9) >= threshold)
+            candidates, partial = candidates[keep], partial[keep]
+        return self._narrow(candidates, partial, set(counts) - set(required), counts, bound,
+                            threshold, k)
+
+    def _essential_union(self, counts: dict[int, int], bound: dict[int, float],
+                         threshold: float, k: int) -> np.ndarray:
+        """The passages that can reach ``threshold`` (ascending), by MaxScore: terms whose best
+        possible scores together stay below it cannot place a passage alone, so candidates
+        come from the other, essential, terms' lists; of those, the ones whose score there
+        plus the rest at their best cannot reach it are dropped, and the rest looked up term
+        by term."""
+        np = self._numpy()[0]
+        essential, rest = sorted(counts, key=lambda t: (bound[t], t)), 0.0
+        if threshold > 0:
+            for i, t in enumerate(essential):
+                if (rest + bound[t]) * (1 + 1e-9) >= threshold:
+                    essential = essential[i:]
+                    break
+                rest += bound[t]
+        slices = [self._slice(t) for t in essential]
+        if len(slices) == 1:
+            candidates, partial = slices[0][0], slices[0][1] * counts[essential[0]]
+        elif sum(len(d) for d, _ in slices) * 8 > self.size:
+            # A large union: scattering into one array is linear, sorting the lists is not.
+            total = np.zeros(self.size)
+            held = np.zeros(self.size, dtype=bool)
+            for t, (docs, scores) in zip(essential, slices, strict=True):
+                total[docs] += scores * counts[t]
+                held[docs] = True
+            candidates = np.flatnonzero(held).astype(np.int32)
+            partial = total[candidates]
+        else:
+            docs = np.concatenate([d for d, _ in slices])
+            scores = np.concatenate([s * counts[t]
+                                     for t, (_, s) in zip(essential, slices, strict=True)])
+            order = np.argsort(docs, kind="stable")
+            docs, scores = docs[order], scores[order]
+            starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+            candidates, partial = docs[starts], np.add.reduceat(scores, starts)
+        if threshold > 0 and len(candidates) > k:
+            keep = np.flatnonzero((partial + rest) * (1 + 1e-9) >= threshold)
+            candidates, partial = candidates[keep], partial[keep]
+            candidates = self._narrow(candidates, partial, set(counts) - set(essential),
+                                      counts, bound, threshold, k)
+        return candidates
+
+    def _narrow(self, candidates: np.ndarray, partial: np.ndarray, terms: set[int],
+                counts: dict[int, int], bound: dict[int, float], threshold: float, k: int
+                ) -> np.ndarray:
+        """``candidates`` (with ``partial``, their scores from the other terms) less those
+        that cannot reach ``threshold``: ``terms`` are looked up one by one, weightiest
+        first, until at most ``k`` candidates are left."""
+        np = self._numpy()[0]
+        rest = sum(bound[t] for t in terms)
+        for t in sorted(terms, key=lambda t: (-bound[t], t)):
+            if len(candidates) <= k:
+                break
+            docs, scores = self._slice(t)
+            rest -= bound[t]
+            at = np.searchsorted(docs, candidates)
+            at[at == len(docs)] = 0
+            partial = partial + np.where(docs[at] == candidates, scores[at], 0.0) * counts[t]
+            keep = np.flatnonzero((partial + rest) * (1 + 1e-9) >= threshold)
+            candidates, partial = candidates[keep], partial[keep]
+        return candidates
 
     def _sample(self, t: int) -> np.ndarray:
         """Passages where term ``t`` scores best, ascending: its :data:`SAMPLE` best if
@@ -206,6 +306,20 @@ class PostingsEngine:
             docs, scores = self._slice(t)
             total[docs] += scores  # a term lists a passage once: no lost updates
         return total[candidates]
+
+
+def _union(np: Any, arrays: list[np.ndarray]) -> np.ndarray:
+    """The distinct values of ``arrays``, ascending. Sorting, not ``np.unique``: numpy 2.x
+    finds unique integers by hashing, some sixty times slower on a few thousand."""
+    if len(arrays) == 1:
+        return arrays[0]
+    values = np.sort(np.concatenate(arrays))
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _kth_largest(np: Any, values: np.ndarray, k: int) -> float:
+    """The ``k``-th largest of ``values`` (at least ``k`` of them)."""
+    return float(np.partition(values, len(values) - k)[len(values) - k])
 
 
 def okapi_idf(document_frequencies: Sequence[int], size: int) -> list[float]:
