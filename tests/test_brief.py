@@ -123,7 +123,8 @@ def test_proposals_name_who_proposes(kb):
                   for s in group.statements}
     assert by_passage["taiwan-japan-facing-military#p7"].by == \
         "Japan-Taiwan Co-prosperity Leader Alliance"
-    assert by_passage["taiwan-japan-facing-military#p3"].by == "Taiwanese officials"
+    # "Taiwanese officials" speak for Taiwan's government: a name `who` knows
+    assert by_passage["taiwan-japan-facing-military#p3"].by == "Taiwan"
     assert by_passage["complicated-legacy-colonialism-relations#p25"].by == "Tsai Ing-wen"
     author_voice = by_passage["security-japan-taiwan#p4"]  # the article's own voice
     assert (author_voice.by, author_voice.by_author) == ("Yu-Shih Liao", True)

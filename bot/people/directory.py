@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from bot.corpus import Corpus, Document, Passage, PersonEntry
-from bot.people.attribution import Named, group_mentions, quote_speaker
+from bot.people.attribution import Named, officials_mentions, quote_speaker
 from bot.people.discourse import Context
 from bot.people.discover import Candidate, discover, roles_at
-from bot.people.entities import Entity, EntityRegistry, entities_in, entity_key
+from bot.people.entities import DEMONYM_PLACES, Entity, EntityRegistry, entities_in, entity_key
 from bot.people.matcher import NameMatcher
 from bot.people.model import Byline, Mention, Person, PersonRole, Quote
 from bot.people.names import implied_aliases, lookup_keys, name_key, split_credit
@@ -332,9 +332,9 @@ class PeopleDirectory:
         """Everyone ``text[lo:hi]`` names, by canonical name, in text order.
 
         People first (a shared surname counts when the text before ``lo`` names one of its
-        owners in full, else when document ``doc`` names only one of them), then
-        organisations, places and groups ("Taiwanese officials") that no person's name
-        overlaps.
+        owners in full, else when document ``doc`` names only one of them), then a place's
+        officials ("Taiwanese officials" are Taiwan, speaking as an organisation), then the
+        organisations and places that nothing before overlaps.
         """
         hi = len(text) if hi is None else hi
         found: list[Named] = []
@@ -346,14 +346,17 @@ class PeopleDirectory:
             if len(owners) == 1:
                 found.append(Named(self.people[owners[0]].name, "person", start, end))
         taken = [(n.start, n.end) for n in found]
+        for start, end, word in officials_mentions(text, lo, hi):
+            place = self.entity(DEMONYM_PLACES.get(word.lower(), word))
+            if place and place.kind == "place" and not any(s < end and start < e
+                                                           for s, e in taken):
+                found.append(Named(place.name, "organisation", start, end))
+                taken.append((start, end))
         for start, end, _kind in entities_in(text, lo, hi):
             entity = self.entities.get(entity_key(text[start:end]))
             if entity and not any(s < end and start < e for s, e in taken):
                 found.append(Named(entity.name, entity.kind, start, end))
                 taken.append((start, end))
-        for group in group_mentions(text, lo, hi):
-            if not any(s < group.end and group.start < e for s, e in taken):
-                found.append(group)
         return sorted(found, key=lambda n: n.start)
 
     def _in_document(self, index: int, doc: str) -> bool:

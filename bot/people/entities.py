@@ -32,11 +32,16 @@ _PLACES_TEXT = """
     hong kong macau tibet xinjiang guam hawaii hokkaido kyushu ryukyu
 """
 PLACES = frozenset(_PLACES_TEXT.split())
-#: Adjectives of the places: "Japanese", "Taiwanese".
-_DEMONYMS_TEXT = """japanese chinese taiwanese american korean vietnamese australian indian
-    european british french german russian asian canadian philippine filipino israeli iranian
-    ukrainian okinawan"""
-DEMONYMS = frozenset(_DEMONYMS_TEXT.split())
+#: Adjectives of the places, and the place each names: "Japanese" → Japan.
+DEMONYM_PLACES = {
+    "japanese": "Japan", "chinese": "China", "taiwanese": "Taiwan", "american": "United States",
+    "korean": "Korea", "vietnamese": "Vietnam", "australian": "Australia", "indian": "India",
+    "european": "Europe", "british": "Britain", "french": "France", "german": "Germany",
+    "russian": "Russia", "asian": "Asia", "canadian": "Canada", "philippine": "Philippines",
+    "filipino": "Philippines", "israeli": "Israel", "iranian": "Iran", "ukrainian": "Ukraine",
+    "okinawan": "Okinawa",
+}
+DEMONYMS = frozenset(DEMONYM_PLACES)
 #: The last word of a place: "Taiwan Strait", "Senkaku Islands".
 _PLACE_HEADS_TEXT = """
     strait straits sea ocean island islands isle isles bay river mountain mountains province

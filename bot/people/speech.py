@@ -35,7 +35,7 @@ REPORTING_VERBS = (
     r"puts?\s+it(?=\s*[,:]|\s+(?:this|that|another|bluntly|simply|plainly|succinctly)\b)"
 )
 #: A speech act in the participle: "… sent a petition to the ministry calling for a plan".
-SPEECH_PARTICIPLES = r"calling\s+for|urging|demanding|asking\s+for|proposing"
+SPEECH_PARTICIPLES = r"calling\s+for|urging|demanding|asking\s+for|proposing|saying"
 _MONTHS_DAYS = (r"(?:January|February|March|April|May|June|July|August|September|October|"
                 r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")
 # Words between a name and its verb: adverbs and dates ("last month", "on Tuesday"), never a
@@ -55,6 +55,8 @@ SPEECH_BEFORE_RE = re.compile(
     rf"(?:\b(?:{REPORTING_VERBS})|\b[Aa]ccording to)\s+(?:(?:[A-Z][\w’'-]*|of|for)\s+){{0,6}}$")
 
 _CLOSERS = {"“": "”", "‘": "’'", '"': '"'}
+_OPENER_RE = re.compile("|".join(map(re.escape, _CLOSERS)))
+_CLOSER_RES = {mark: re.compile(f"[{re.escape(closers)}]") for mark, closers in _CLOSERS.items()}
 _TITLE_INTRO_RE = re.compile(
     r"\b(?:titled|entitled|headlined|headline|called|dubbed|named|known as|so-called|"
     r"the (?:term|phrase|word|slogan))\s*,?\s*$", re.IGNORECASE)
@@ -74,25 +76,33 @@ def quotations(text: str, lo: int = 0, hi: int | None = None) -> list[Quotation]
     """The quotations that open and close within ``text[lo:hi]``, in order."""
     hi = len(text) if hi is None else hi
     found: list[Quotation] = []
-    i = lo
-    while i < hi:
-        closers = _CLOSERS.get(text[i])
-        if closers is None or (i > 0 and text[i - 1].isalnum()):
-            i += 1
-            continue
-        j = i + 2  # a quotation holds at least one character
-        while j < hi and not (text[j] in closers and (j + 1 >= len(text)
-                                                      or not text[j + 1].isalnum())):
-            j += 1
-        if j >= hi:
-            i += 1
+    # Marks are found by regex, not by a loop over every character: this runs for every
+    # sentence attributed.
+    opener = _OPENER_RE.search(text, lo, hi)
+    while opener is not None:
+        i = opener.start()
+        j = _closing(text, i, hi) if i == 0 or not text[i - 1].isalnum() else -1
+        if j < 0:
+            opener = _OPENER_RE.search(text, i + 1, hi)
             continue
         inner = text[i + 1:j].strip().rstrip(",").rstrip()
         title = bool(_TITLE_INTRO_RE.search(text[max(lo, i - 40):i]))
         if inner:
             found.append(Quotation(i, j + 1, inner, title))
-        i = j + 1
+        opener = _OPENER_RE.search(text, j + 1, hi)
     return found
+
+
+def _closing(text: str, i: int, hi: int) -> int:
+    """Where the quotation opened at ``i`` closes (before ``hi``), or -1: the first closing
+    mark not followed by a letter or digit, at least one character on."""
+    closer = _CLOSER_RES[text[i]].search(text, i + 2, hi)
+    while closer is not None:
+        j = closer.start()
+        if j + 1 >= len(text) or not text[j + 1].isalnum():
+            return j
+        closer = _CLOSER_RES[text[i]].search(text, j + 1, hi)
+    return -1
 
 
 # A sentence that only says who spoke: "Kato asked.", "said Governor Rina Kato."

@@ -18,7 +18,7 @@ here, with the reporting verbs of :mod:`bot.people.speech`. Only what the text s
   said that …", "Japan’s Sankei Shimbun in February 2019 reported …", "Ken Ito, the
   harbour master, who said …"), or after one ("according to …"); a report of a proposal
   names the proposer ("… reported that Taiwanese officials had contacted … to propose …" is
-  the officials');
+  Taiwan's: a place's unnamed officials speak for its government);
 * ``subject``: a named subject of the sentence whose clause goes on to a reporting verb
   ("the Japanese Ministry of Defense clearly demonstrated … and expressed the need …");
 * ``led-by``: an unnamed body speaking through its named leader ("The group, led by
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.people.attribution.quoted import Named, inside, quote_speaker
-from bot.people.attribution.reported import group_mentions, sentence_speaker
+from bot.people.attribution.reported import officials_mentions, sentence_speaker
 from bot.people.discourse import Context
 from bot.people.speech import quotations, quoted_units
 from bot.text import Sentence
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from bot.corpus import Document, Passage
     from bot.people.directory import PeopleDirectory
 
-__all__ = ["Attribution", "Named", "attribute", "group_mentions", "quote_speaker",
+__all__ = ["Attribution", "Named", "attribute", "officials_mentions", "quote_speaker",
            "sentence_speaker"]
 
 

@@ -21,7 +21,9 @@ from bot.people.attribution.quoted import (
     quote_speaker,
 )
 from bot.people.discourse import Context
+from bot.people.discover import title_before
 from bot.people.speech import (
+    AFFILIATION,
     REPORTING_VERBS,
     SPEECH_AFTER_RE,
     SPEECH_BEFORE_RE,
@@ -33,7 +35,7 @@ from bot.text import Sentence
 if TYPE_CHECKING:
     from bot.people.speech import Quotation
 
-__all__ = ["group_mentions", "sentence_speaker"]
+__all__ = ["officials_mentions", "sentence_speaker"]
 
 _THEY_OPENING_RE = re.compile(
     rf"(?:They|It|This person|That person)\s+(?:[a-z]+\s+){{0,3}}?(?:{REPORTING_VERBS})\b")
@@ -53,7 +55,10 @@ _GROUP = (r"(?:[A-Z][\w’'-]*\s+)+(?:officials|leaders|lawmakers|legislators|di
 _REPORTED_PROPOSER_RE = re.compile(
     rf"\b(?:reported|said|says|wrote)\s+that\s+(?P<who>{_GROUP})\b.{{0,120}}?\b(?:to\s+)?"
     r"(?:propose|proposed|urge|urged|ask|asked|call\s+for|called\s+for)\b")
-_GROUP_RE = re.compile(_GROUP)
+#: "Taiwanese officials", "Japanese government officials": a place's unnamed officials speak
+#: for its government (other groups, "Japanese lawmakers", stay unnamed speakers).
+_OFFICIALS_RE = re.compile(r"(?<![\w’'-])(?P<place>[A-Z][\w’'-]*)\s+(?:government\s+)?"
+                           r"(?:officials|government|authorities|diplomats)\b")
 # "The group, led by lawmaker Ken Tanabe, said …", "A panel chaired by Mayor Rina Kato urged
 # …": an unnamed body speaks through the person who leads it.
 _LED_BY_RE = re.compile(r"(?:(?:The|A|An)\s+)?[^,;:“”‘\"]{1,80}?,?\s+"
@@ -63,10 +68,30 @@ _LEADER_GAP_RE = re.compile(r"^(?:[\w’'.-]+\s+){0,8}$")
 # "Ken Ito, the harbour master, who said …": a relative clause that reports the person.
 _WHO_SAID_RE = re.compile(
     rf"(?:,\s*[^,;“”‘\"]{{1,100}}?)?,\s+who\s+(?:[a-z]+\s+){{0,2}}?(?:{REPORTING_VERBS})\b")
+# "analysts say", "A senior official said", "according to officials": people the text does
+# not name speak, so the sentence is nobody's we can name (and not the author's).
+_UNNAMED_WORDS = ("official", "leader", "lawmaker", "legislator", "diplomat", "politician",
+                  "analyst", "expert", "critic", "observer", "scholar", "source", "resident",
+                  "officer", "insider", "aide", "spokesman", "spokeswoman", "spokesperson",
+                  "person", "people", "authorities")
+_UNNAMED = f"(?:{'|'.join(_UNNAMED_WORDS)})"
+_UNNAMED_RE = re.compile(rf"\b{_UNNAMED}s?\b", re.IGNORECASE)
+# Those who speak for the body they are "of" or "at": "officials at the ministry".
+_OFFICIAL_RE = re.compile(r"(?:official|officer|diplomat|aide|spokes(?:man|woman|person))s?"
+                          r"|authorities", re.IGNORECASE)
+# "Officials at the ministry argue": the plural's verb, which the reporting verbs leave out.
+_PLURAL_VERB_RE = re.compile(
+    rf"(?:{AFFILIATION})?\s+(?:(?:also|still|often|privately|publicly)\s+)?(?:argue|warn|claim|"
+    r"insist|note|urge|suggest|believe|contend|maintain|agree|fear|worry|doubt|complain)\b")
+_ACCORDING_UNNAMED_RE = re.compile(rf"\baccording\s+to\s+(?:[\w’'-]+\s+){{0,3}}?{_UNNAMED}s?\b")
+# "Shinzo Abe’s administration …, saying …": a person's own office speaks for them.
+_OWN_BODY_RE = re.compile(r"[’']s\s+(?:administration|government|cabinet|office|aides?|"
+                          r"spokesperson|spokesman|spokeswoman|campaign)\b")
 #: Words of a subject clause after which the verb belongs to someone else.
 _CLAUSE_BREAK_RE = re.compile(r";|,\s+(?:who|which|whom|while|whereas)\b|\b(?:that|because)\s+"
                               r"[A-Z]")
 _SUBJECT_WORDS = 30
+_THE_RE = re.compile(r"(?:[Tt]he\s+)?")
 
 
 def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
@@ -89,7 +114,7 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
     match = _REPORTED_PROPOSER_RE.search(text, sentence.start, sentence.end)
     if match:
         inner = [n for n in outside if match.start("who") <= n.start < match.end("who")]
-        return (inner[0].who if inner else match["who"].strip()), "reported"
+        return (inner[0].who if inner else ""), "reported"
     for n in outside:
         if n.kind != "place" and (SPEECH_AFTER_RE.match(text, n.end, sentence.end)
                                   or SPEECH_BEFORE_RE.search(text, sentence.start, n.start)
@@ -102,7 +127,13 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
     leader = _leader(text, sentence, outside, quotes)
     if leader:
         return leader.who, "led-by"
+    office = _office_of(text, sentence, outside, quotes)
+    if office:
+        return office.who, "subject"
     masked = _masked(text, sentence, quotes)
+    unnamed = _unnamed(text, sentence, masked, outside)
+    if unnamed is not None:
+        return unnamed
     definite = _DEFINITE_RE.search(masked)
     if definite and definite.start() < len(masked) // 2:
         nouns = {definite["noun"], definite["noun2"] or ""}
@@ -122,6 +153,32 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
     return None
 
 
+def _unnamed(text: str, sentence: Sentence, masked: str, named: Sequence[Named]
+             ) -> tuple[str, str] | None:
+    """People the text does not name speak ("analysts say", "according to officials"):
+    ``("", "unnamed")``; officials of a named organisation speak for it ("Officials at the
+    Ministry of Foreign Affairs argue …" is the ministry's). ``None`` if no such speaker."""
+    folded = masked.lower()
+    if not any(word in folded for word in _UNNAMED_WORDS):
+        return None  # a substring test spares the regexes almost every sentence
+    if _ACCORDING_UNNAMED_RE.search(masked):
+        return "", "unnamed"
+    for m in _UNNAMED_RE.finditer(masked):
+        at = sentence.start + m.end()
+        verb = SPEECH_AFTER_RE.match(text, at, sentence.end) or _PLURAL_VERB_RE.match(
+            text, at, sentence.end)
+        if verb is None:
+            continue
+        if verb["affiliation"] and _OFFICIAL_RE.fullmatch(m.group()):
+            lo, hi = verb.span("affiliation")
+            body = next((n for n in named if n.kind == "organisation" and lo <= n.start < hi),
+                        None)
+            if body is not None:
+                return body.who, "reported"
+        return "", "unnamed"
+    return None
+
+
 def _masked(text: str, sentence: Sentence, quotes: Sequence[Quotation]) -> str:
     """The sentence with its quotations blanked out (same length)."""
     chars = list(sentence.text)
@@ -129,6 +186,12 @@ def _masked(text: str, sentence: Sentence, quotes: Sequence[Quotation]) -> str:
         for i in range(max(q.start, sentence.start), min(q.end, sentence.end)):
             chars[i - sentence.start] = " "
     return "".join(chars)
+
+
+def _after_the(text: str, start: int, end: int) -> int:
+    """``start``, past a "the " there."""
+    lead = _THE_RE.match(text, start, end)
+    return lead.end() if lead else start
 
 
 def _opening(text: str, sentence: Sentence) -> int:
@@ -161,8 +224,7 @@ def _subject(text: str, sentence: Sentence, named: Sequence[Named],
     The subject opens the clause (after an opening phrase, "the" allowed).
     """
     for start in (sentence.start, _opening(text, sentence)):
-        lead = re.match(r"(?:[Tt]he\s+)?", text[start:sentence.end])
-        at = start + (lead.end() if lead else 0)
+        at = _after_the(text, start, sentence.end)
         subject = next((n for n in named if n.start == at and n.kind != "place"), None)
         if subject is not None and _clause_verb(text, sentence, subject.end, named, quotes):
             return subject
@@ -173,6 +235,8 @@ def _leader(text: str, sentence: Sentence, named: Sequence[Named],
             quotes: Sequence[Quotation]) -> Named | None:
     """The person an unnamed subject is led by, when the subject's clause reaches a reporting
     verb: "The group, led by ruling party lawmaker Ken Tanabe, said …" is Tanabe's."""
+    if " by " not in sentence.text:
+        return None  # spares the regex almost every sentence
     # From the sentence's start first: an opening phrase may be "The group, " itself.
     led = _LED_BY_RE.match(text, sentence.start, sentence.end) or _LED_BY_RE.match(
         text, _opening(text, sentence), sentence.end)
@@ -185,7 +249,28 @@ def _leader(text: str, sentence: Sentence, named: Sequence[Named],
     return leader if _clause_verb(text, sentence, after, named, quotes) else None
 
 
-def group_mentions(text: str, lo: int, hi: int) -> list[Named]:
-    """Unnamed groups a sentence names as such: "Taiwanese officials", "Japanese lawmakers"."""
-    return [Named(m.group().strip(), "organisation", m.start(), m.end())
-            for m in _GROUP_RE.finditer(text, lo, hi)]
+def _office_of(text: str, sentence: Sentence, named: Sequence[Named],
+               quotes: Sequence[Quotation]) -> Named | None:
+    """The person whose own office is the subject and speaks: "However, then-prime minister
+    Shinzo Abe’s administration … declined to respond, saying …" is Abe's (a title may
+    stand before the name; the Abe faction or party is no office of his)."""
+    if "’s " not in sentence.text and "'s " not in sentence.text:
+        return None  # no possessive: spares the rest almost every sentence
+    opening = _opening(text, sentence)
+    at = _after_the(text, opening, sentence.end)
+    person = next((n for n in named if n.start >= at), None)
+    if person is None or person.kind != "person":
+        return None
+    title = title_before(text, person.start, at)
+    if person.start != at and (title is None or title[0] != at):
+        return None
+    office = _OWN_BODY_RE.match(text, person.end, sentence.end)
+    if office and _clause_verb(text, sentence, office.end(), named, quotes):
+        return person
+    return None
+
+
+def officials_mentions(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """``(start, end, place word)`` of each "Taiwanese officials" of ``text[lo:hi]``: whose
+    government speaks there ("Taiwanese", "Taiwan")."""
+    return [(m.start(), m.end(), m["place"]) for m in _OFFICIALS_RE.finditer(text, lo, hi)]
