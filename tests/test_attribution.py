@@ -294,3 +294,15 @@ def test_a_persons_own_office_speaks_for_them_but_not_their_faction(make_knowled
     ) == [
         ("However, then-prime mini", "Ken Abe"), ("Mayor Rina Kato’s office", "Rina Kato"),
         ("The Abe faction said not", "Ann Writer"), ("Japan rejected Rina Kato", "Ann Writer")]
+
+
+def test_a_place_that_speaks_as_the_subject_is_its_government(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "China has repeatedly warned that any official contact would cross a red line.",
+        "Envoy Ken Ito of Tokyo said Beijing warned him.",  # a place inside the clause: Ito's
+        "An op-ed titled “Japan says no” ran on Friday.",  # a title speaks for nobody
+        "Japan rejected the plan in May.",  # no reporting verb: the author's
+    ) == [
+        ("China has repeatedly war", "China"), ("Envoy Ken Ito of Tokyo s", "Ken Ito"),
+        ("An op-ed titled “Japan s", "Ann Writer"), ("Japan rejected the plan ", "Ann Writer")]

@@ -18,13 +18,18 @@ here, with the reporting verbs of :mod:`bot.people.speech`. Only what the text s
   said that …", "Japan’s Sankei Shimbun in February 2019 reported …", "Ken Ito, the
   harbour master, who said …"), or after one ("according to …"); a report of a proposal
   names the proposer ("… reported that Taiwanese officials had contacted … to propose …" is
-  Taiwan's: a place's unnamed officials speak for its government);
+  Taiwan's: a place's unnamed officials speak for its government, and so does a place that
+  is the subject, "China has repeatedly warned …"); officials of a named body speak for it
+  ("Officials at the Ministry of Foreign Affairs argue …");
 * ``subject``: a named subject of the sentence whose clause goes on to a reporting verb
-  ("the Japanese Ministry of Defense clearly demonstrated … and expressed the need …");
+  ("the Japanese Ministry of Defense clearly demonstrated … and expressed the need …"), or
+  a person's own office ("Shinzo Abe’s administration …, saying …" is Abe's);
 * ``led-by``: an unnamed body speaking through its named leader ("The group, led by
   lawmaker Ken Tanabe, said …");
 * ``back-reference``: "the alliance calls for …" with the alliance named earlier in the
   paragraph;
+* ``unnamed``: people the text does not name speak ("analysts say", "a senior official
+  said", "according to officials", "Japanese lawmakers said"): nobody, and not the author;
 * ``author``: a sentence nobody else is said to speak is in the article's own voice.
 
 A quotation the sentence splitter cut in two ("‘… . …,’ Kato said", "“…?” Kato asked.") is

@@ -102,12 +102,15 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
     ``named`` are the sentence's mentions, ``earlier`` those of the paragraph's earlier
     sentences (for "the alliance calls for") and ``context`` what the sentences before leave.
     """
-    quotes = [q for q in quotations(text, sentence.start, sentence.end) if not q.title]
+    marks = quotations(text, sentence.start, sentence.end)
+    quotes = [q for q in marks if not q.title]
     decided = quote_speaker(text, sentence, quotes, [n for n in named if n.kind == "person"],
                             context)
     if decided:
         return decided
-    outside = [n for n in named if not inside(quotes, n.start)]
+    outside = [n for n in named if not inside(marks, n.start)]  # a title speaks for no one
+    openings = {_after_the(text, start, sentence.end)
+                for start in (sentence.start, _opening(text, sentence))}
     frame = framed(text, sentence, outside, quoted=bool(quotes))
     if frame:
         return frame, "frame"
@@ -116,10 +119,15 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
         inner = [n for n in outside if match.start("who") <= n.start < match.end("who")]
         return (inner[0].who if inner else ""), "reported"
     for n in outside:
-        if n.kind != "place" and (SPEECH_AFTER_RE.match(text, n.end, sentence.end)
-                                  or SPEECH_BEFORE_RE.search(text, sentence.start, n.start)
-                                  or (n.kind == "person"
-                                      and _WHO_SAID_RE.match(text, n.end, sentence.end))):
+        if n.kind == "place":
+            # "China has repeatedly warned that …": a place that speaks, as the subject, is
+            # its government
+            if n.start in openings and SPEECH_AFTER_RE.match(text, n.end, sentence.end):
+                return n.who, "reported"
+            continue
+        if (SPEECH_AFTER_RE.match(text, n.end, sentence.end)
+                or SPEECH_BEFORE_RE.search(text, sentence.start, n.start)
+                or (n.kind == "person" and _WHO_SAID_RE.match(text, n.end, sentence.end))):
             return n.who, "reported"
     subject = _subject(text, sentence, outside, quotes)
     if subject:
