@@ -306,3 +306,16 @@ def test_a_place_that_speaks_as_the_subject_is_its_government(make_knowledge):
     ) == [
         ("China has repeatedly war", "China"), ("Envoy Ken Ito of Tokyo s", "Ken Ito"),
         ("An op-ed titled “Japan s", "Ann Writer"), ("Japan rejected the plan ", "Ann Writer")]
+
+
+def test_a_name_in_apposition_to_a_title_speaks_and_a_passive_does_not(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "The ministry’s spokesman, Ken Ito, said the talks were useful.",
+        "A spokeswoman for the Coast Guard, Emi Oshiro, told reporters the boats were ready.",
+        "Harbour chief Kenji Sato was asked about the plan. His answer: “Not yet.”",
+        "Sato is said to favour a delay.",
+    ) == [
+        ("The ministry’s spokesman", "Ken Ito"), ("A spokeswoman for the Co", "Emi Oshiro"),
+        ("Harbour chief Kenji Sato", "Ann Writer"), ("His answer: “Not yet.”", "Kenji Sato"),
+        ("Sato is said to favour a", "Ann Writer")]

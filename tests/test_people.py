@@ -323,6 +323,18 @@ def test_abbreviated_titles_ages_affiliations_and_residents(make_knowledge):
     }
 
 
+def test_a_title_a_name_stands_in_apposition_to_is_its_role(make_knowledge):
+    corpus = load_corpus(make_knowledge({"apposed.md": article(
+        "apposed",
+        "The ministry’s spokesman, Ken Ito, said the talks were useful.",
+        "A spokeswoman for the Coast Guard, Emi Oshiro, told reporters the boats were ready.",
+        "In a meeting with the minister, Jiro Abe said little.",  # no apposition: no role
+    )}))
+    found = {c.name: [r.text for r in c.roles] for c in discover(corpus)}
+    assert found == {"Ken Ito": ["The ministry’s spokesman"],
+                     "Emi Oshiro": ["A spokeswoman for the Coast Guard"], "Jiro Abe": []}
+
+
 def test_the_group_a_role_names_is_the_organisation_the_article_ties_to_it(make_knowledge):
     """ "Mayor Abe, who leads the group" on a card says which group, cited where it is named."""
     corpus = load_corpus(make_knowledge({"groups.md": article(

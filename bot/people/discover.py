@@ -120,6 +120,11 @@ _ROLE_CLAUSE_RE = re.compile(
     rf"(?P<role>(?:{_ROLE_VERBS})\s+(?:(?:the|a|an|his|her|their)\s|[A-Z])"
     r"[^,;:!?()“”\"‘]{1,120}?)"
     r"(?=[,;:!?]|\.(?:\s|$)|$)")
+# "The ministry’s spokesman", "A spokeswoman for the Coast Guard": a title phrase a name
+# stands in apposition to.
+_APPOSED_TITLE_RE = re.compile(
+    r"\s*(?P<title>(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[A-Z][\w-]*[’']s?)\s+"
+    r"(?:[\w’'-]+\s+){0,4}?(?P<head>[\w-]+)(?:\s+(?:of|for|at)\s+[^,;:]{1,60})?)")
 _ROLE_OPENERS = frozenset(("a", "an", "the", "now", "then", "former", "currently", "also",
                            "still", "once"))
 _CLAUSE_OPENERS = frozenset(("and", "or", "but", "who", "whom", "whose", "which", "where",
@@ -265,6 +270,23 @@ def affiliation_after(text: str, end: int) -> tuple[int, int] | None:
     return match.span("affiliation")
 
 
+def apposed_title_before(text: str, start: int, end: int, floor: int = 0
+                         ) -> tuple[int, int] | None:
+    """The span of a title the name stands in apposition to: "The ministry’s spokesman, Ken
+    Ito, said", "A spokeswoman for the Coast Guard, Emi Oshiro, told" (the name closed by a
+    comma; the phrase opens its clause with a determiner or a possessive and its head, before
+    any "of/for/at", is a title word)."""
+    if not text.startswith(",", _after_parenthesis(text, end)) or not text.endswith(
+            ", ", floor, start):
+        return None
+    comma = start - 2
+    opening = max(floor, *(text.rfind(mark, floor, comma) + 1 for mark in ".;:,()“”\""))
+    phrase = _APPOSED_TITLE_RE.fullmatch(text, opening, comma)
+    if phrase is None or phrase["head"].lower() not in TITLE_WORDS:
+        return None
+    return phrase.start("title"), comma
+
+
 def roles_at(text: str, passage_id: str, start: int, end: int, floor: int = 0
              ) -> list[PersonRole]:
     """The roles the text states for the name at ``text[start:end]``, each verbatim."""
@@ -273,7 +295,8 @@ def roles_at(text: str, passage_id: str, start: int, end: int, floor: int = 0
                        ("appositive", appositive_after(text, end)),
                        ("predicate", predicate_after(text, end)),
                        ("position", position_after(text, end)),
-                       ("affiliation", affiliation_after(text, end))):
+                       ("affiliation", affiliation_after(text, end)),
+                       ("title", apposed_title_before(text, start, end, floor))):
         if span:
             found.append(PersonRole(text[span[0]:span[1]], passage_id, kind))
     return found

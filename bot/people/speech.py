@@ -39,8 +39,9 @@ SPEECH_PARTICIPLES = r"calling\s+for|urging|demanding|asking\s+for|proposing|say
 _MONTHS_DAYS = (r"(?:January|February|March|April|May|June|July|August|September|October|"
                 r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")
 # Words between a name and its verb: adverbs and dates ("last month", "on Tuesday"), never a
-# clause of its own.
-_NOT_ADVERB = r"(?!(?:and|or|but|who|which|that|his|her|their|its)\b)"
+# clause of its own, nor a passive ("Tanabe was asked", "Kishi is said to …": not their words).
+_NOT_ADVERB = (r"(?!(?:and|or|but|who|which|that|his|her|their|its|was|were|is|are|be|been|"
+               r"being)\b)")
 _FILLER = rf"(?:{_NOT_ADVERB}[a-z]+|{_MONTHS_DAYS}|\d{{1,4}})"
 #: "of Kyoto University", "at the Pacific Forum": an affiliation right after a name.
 AFFILIATION = (r"\s+(?:of|at|from)\s+(?P<affiliation>(?:the\s+)?[A-Z][\w’'.&-]*"

@@ -40,8 +40,9 @@ _VIEW_RE = re.compile(r"[’']s?\s+(?:own\s+)?(?:view|views|words|opinion|accoun
                       r"[^,;:“”‘\"]{0,30},")
 # Words between a colon and the quotation it introduces: "… differently: it “is …”".
 _COLON_GAP_WORDS = 8
-# "She put it bluntly: “…”": a pronoun's clause introducing a quotation with a colon.
-_PRONOUN_COLON_RE = re.compile(r"(?:He|She)\s[^:;“”‘\"]{0,100}:\s*$")
+# "She put it bluntly: “…”", "His answer: “…”": a pronoun's clause introducing a quotation
+# with a colon.
+_PRONOUN_COLON_RE = re.compile(r"(?:He|She|His|Her)\s[^:;“”‘\"]{0,100}:\s*$")
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,7 @@ _OWN_BODY_RE = re.compile(r"[’']s\s+(?:administration|government|cabinet|offic
 _CLAUSE_BREAK_RE = re.compile(r";|,\s+(?:who|which|whom|while|whereas)\b|\b(?:that|because)\s+"
                               r"[A-Z]")
 _SUBJECT_WORDS = 30
+_PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:[a-z]+ly\s+)?$")
 _THE_RE = re.compile(r"(?:[Tt]he\s+)?")
 
 
@@ -125,9 +126,16 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
             if n.start in openings and SPEECH_AFTER_RE.match(text, n.end, sentence.end):
                 return n.who, "reported"
             continue
+        if n.kind != "person" and _apposed_person(text, n.end, outside):
+            continue  # "A spokeswoman for the Coast Guard, Emi Oshiro, told …": hers
         if (SPEECH_AFTER_RE.match(text, n.end, sentence.end)
                 or SPEECH_BEFORE_RE.search(text, sentence.start, n.start)
-                or (n.kind == "person" and _WHO_SAID_RE.match(text, n.end, sentence.end))):
+                or (n.kind == "person" and (
+                    _WHO_SAID_RE.match(text, n.end, sentence.end)
+                    # "The ministry’s spokesman, Ken Ito, said": the apposition closes
+                    or (text.endswith(", ", sentence.start, n.start)
+                        and text.startswith(",", n.end)
+                        and SPEECH_AFTER_RE.match(text, n.end + 1, sentence.end))))):
             return n.who, "reported"
     subject = _subject(text, sentence, outside, quotes)
     if subject:
@@ -161,6 +169,12 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
     return None
 
 
+def _apposed_person(text: str, end: int, named: Sequence[Named]) -> bool:
+    """Whether a person is named in apposition right after ``end`` (", Emi Oshiro,")."""
+    return any(n.kind == "person" and n.start > end and not text[end:n.start].strip(", ")
+               for n in named)
+
+
 def _unnamed(text: str, sentence: Sentence, masked: str, named: Sequence[Named]
              ) -> tuple[str, str] | None:
     """People the text does not name speak ("analysts say", "according to officials"):
@@ -173,6 +187,8 @@ def _unnamed(text: str, sentence: Sentence, masked: str, named: Sequence[Named]
         return "", "unnamed"
     for m in _UNNAMED_RE.finditer(masked):
         at = sentence.start + m.end()
+        if _apposed_person(text, at, named):
+            continue  # "The ministry’s spokesman, Ken Ito, said": a named person speaks
         verb = SPEECH_AFTER_RE.match(text, at, sentence.end) or _PLURAL_VERB_RE.match(
             text, at, sentence.end)
         if verb is None:
@@ -220,6 +236,8 @@ def _clause_verb(text: str, sentence: Sentence, at: int, named: Sequence[Named],
     verb = _SUBJECT_VERB_RE.search(rest)
     if not verb or len(rest[:verb.start()].split()) > _SUBJECT_WORDS:
         return False
+    if _PASSIVE_RE.search(rest, 0, verb.start()):
+        return False  # "Tanabe was asked about …": not the subject's words
     if _CLAUSE_BREAK_RE.search(rest[:verb.start()]):
         return False
     return not any(n.kind == "person" and at <= n.start < at + verb.start() for n in named)
