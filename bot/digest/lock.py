@@ -1,4 +1,5 @@
-"""The process lock on the data directory: one bot process runs the digest scheduler."""
+"""The process lock on the data directory: one bot process runs the digest scheduler, and
+``briefbot restore`` replaces the database only when no bot holds it."""
 
 from __future__ import annotations
 

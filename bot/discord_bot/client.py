@@ -147,6 +147,7 @@ class BriefBot(commands.Bot):
         self.answer_threads.shutdown(wait=False, cancel_futures=True)
 
     async def on_ready(self) -> None:
+        """Log the connection: who the bot is, how many guilds, which prefix."""
         log.info("connected as %s (id %s) to %d guild(s); prefix %r", self.user,
                  getattr(self.user, "id", "?"), len(self.guilds), self.settings.command_prefix)
 
