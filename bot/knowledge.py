@@ -59,8 +59,9 @@ class Artifact:
 #: Every artifact, by name (see the module docstring for how to register one).
 ARTIFACTS: dict[str, Artifact] = {
     "people": Artifact("bot.people.directory:build_directory"),
-    "vocabulary": Artifact("bot.answers.suggest:build_vocabulary"),
+    "vocabulary": Artifact("bot.answers.suggest:build_vocabulary", version=2),
     "brief-facets": Artifact("bot.answers.brief.facets:build_facets"),
+    "arguments": Artifact("bot.answers.arguments:build_arguments"),
 }
 
 

@@ -10,7 +10,8 @@ import pytest
 from bot.answers import brief, search
 from bot.answers.search import query_tokens
 from bot.commands import COMMANDS, run
-from tests.conftest import REPO
+from bot.knowledge import KnowledgeBase
+from tests.conftest import REPO, article
 
 
 def test_a_distance_question_finds_the_distance(kb):
@@ -104,3 +105,20 @@ def test_every_readme_example_answers_well(kb):
     for name, args in examples:
         kwargs = COMMANDS[name].parse(args.replace('"', ""))
         _good(kb, name, run(kb, name, **kwargs).result)
+
+
+def test_the_more_frequent_of_two_close_spellings_wins_after_a_warm_start(
+        make_knowledge, tmp_path):
+    import dataclasses
+
+    from bot.answers.suggest import suggest_terms
+    from bot.config import load_settings
+
+    root = make_knowledge({"a.md": article(
+        "a", "The harbour is small. The harbour is old.", "A harbour town, a harbor road.")})
+    settings = dataclasses.replace(load_settings(environ={}, dotenv=False),
+                                   knowledge_dir=root, cache_dir=tmp_path / "cache")
+    KnowledgeBase.open(settings)
+    warm = KnowledgeBase.open(settings)  # the vocabulary as saved with the snapshot
+    assert suggest_terms(warm, "harbur") == ["harbour", "harbor"]
+    assert suggest_terms(warm, "harbor") == []  # a corpus word is no typo

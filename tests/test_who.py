@@ -310,3 +310,35 @@ def test_a_new_articles_organisations_places_and_factions(make_knowledge):
     assert [m.text for m in card.mentions] == [
         "Governor Rina Kato said the Harbour Residents Association had asked for boats.",
         "Kato said Yonaguni needs a port."]
+
+
+def test_arguments_are_found_when_the_index_is_built_and_read_on_a_warm_start(
+        make_knowledge, tmp_path, monkeypatch):
+    import dataclasses
+
+    from bot.answers import arguments
+    from bot.config import load_settings
+
+    opinion = ("Japan should open a coast guard hotline with Taiwan before the next crisis "
+               "begins in the strait.")
+    root = make_knowledge({
+        f"op{n}.md": article(f"op{n}", opinion.replace("hotline", f"hotline number {n}"),
+                             "The ministers met in Tokyo last week and talked for hours.",
+                             "Both governments should publish the rules of such a channel "
+                             "so that fishermen and sailors know what to expect.",
+                             author="Ann Writer", published=f"2024-0{n}-01")
+        for n in range(1, 6)})
+    settings = dataclasses.replace(load_settings(environ={}, dotenv=False),
+                                   knowledge_dir=root, cache_dir=tmp_path / "cache")
+    cold = who(KnowledgeBase.open(settings), "Ann Writer")
+    # The card argues the most recent articles only, and still lists every one.
+    assert [a.doc for a in cold.arguments] == ["op3", "op4", "op5"]
+    assert len(cold.authored) == 5
+    assert cold.arguments[0].sentences[0].text.startswith("Japan should open")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("who found an argument at question time")
+
+    monkeypatch.setattr(arguments, "argument", refuse)
+    warm = who(KnowledgeBase.open(settings), "Ann Writer")
+    assert to_json(warm)["arguments"] == to_json(cold)["arguments"]

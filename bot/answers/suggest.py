@@ -16,6 +16,8 @@ letters does — so it stays fast on the vocabulary of a million passages.
 
 from __future__ import annotations
 
+import functools
+from array import array
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -35,39 +37,55 @@ def max_edits(length: int) -> int:
     return 1 if length <= 5 else 2
 
 
+#: One bucket: its words joined by newlines, most frequent first, and their counts.
+Bucket = tuple[str, array]
+
+
 @dataclass
 class Vocabulary:
     """Corpus words by ``(first letter, position, letter there, length)`` for positions 1
-    and 2 (each word is in two buckets), most frequent first within a bucket."""
+    and 2 (each word is in two buckets), most frequent first within a bucket.
 
-    buckets: dict[tuple[str, int, str, int], list[str]]
-    counts: dict[str, int]
+    A bucket is one string (its words joined by newlines) and an array of their counts:
+    a start unpickles a few thousand objects rather than every word twice, and a lookup
+    splits only the buckets it reads.
+    """
+
+    buckets: dict[tuple[str, int, str, int], Bucket]
+
+    def _words(self, key: tuple[str, int, str, int]) -> tuple[list[str], array]:
+        found = self.buckets.get(key)
+        return (found[0].split("\n"), found[1]) if found else ([], array("q"))
 
     def close(self, word: str, limit: int = 2) -> list[str]:
         """Corpus words that are close spellings of ``word`` (folded), closest first."""
         word = fold(word)
         edits = max_edits(len(word))
-        if not edits or word in self.counts:
+        if not edits:
             return []
         first, second, third = word[0], word[1], word[2]
+        if word in self._words((first, 1, second, len(word)))[0]:
+            return []  # a corpus word (every word is in the bucket of its own letters)
         found: dict[str, tuple[int, int]] = {}
         for length in range(len(word) - edits, len(word) + edits + 1):
             # same 2nd or 3rd letter; swapped 2nd and 3rd; a letter dropped or added at the 2nd
             for position, letter in ((1, second), (2, third), (1, third), (2, second)):
-                bucket = self.buckets.get((first, position, letter, length), [])
-                for match, distance, _ in process.extract(
-                        word, bucket, scorer=OSA.distance, score_cutoff=edits, limit=limit):
-                    found[match] = (int(distance), -self.counts[match])
+                words, counts = self._words((first, position, letter, length))
+                for match, distance, at in process.extract(
+                        word, words, scorer=OSA.distance, score_cutoff=edits, limit=limit):
+                    found[match] = (int(distance), -counts[at])
         return sorted(found, key=lambda match: (*found[match], match))[:limit]
 
 
 def build_vocabulary(kb: KnowledgeBase) -> Vocabulary:
     """The ``vocabulary`` artifact: the index's surface words, bucketed for :meth:`close`."""
-    buckets: dict[tuple[str, int, str, int], list[str]] = {}
+    words: dict[tuple[str, int, str, int], list[str]] = {}
     for word in kb.surface_words:  # most frequent first, so each bucket is too
         for position in (1, 2):
-            buckets.setdefault((word[0], position, word[position], len(word)), []).append(word)
-    return Vocabulary(buckets, dict(kb.surface_words))
+            words.setdefault((word[0], position, word[position], len(word)), []).append(word)
+    counts = kb.surface_words
+    return Vocabulary({key: ("\n".join(bucket), array("q", (counts[w] for w in bucket)))
+                       for key, bucket in words.items()})
 
 
 def close_matches(word: str, choices: list[str], *, limit: int = 3, cutoff: float = 75.0
@@ -87,15 +105,21 @@ def close_matches(word: str, choices: list[str], *, limit: int = 3, cutoff: floa
 
 def close_topics(kb: KnowledgeBase, text: str, *, limit: int = 2) -> list[str]:
     """Topic names whose name or an alias is a close spelling of ``text`` as a whole."""
-    typed = " ".join(fold(text).split())
+    typed = _folded(text)
     scored: list[tuple[int, str]] = []
     for topic in kb.corpus.topics.values():
         for name in (topic.name, *topic.aliases):
-            folded = " ".join(fold(name).split())
+            folded = _folded(name)
             distance = OSA.distance(typed, folded)
             if folded[:1] == typed[:1] and distance <= max_edits(len(folded)):
                 scored.append((distance, topic.name))
     return list(dict.fromkeys(name for _, name in sorted(scored)))[:limit]
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """``text`` folded, spaces collapsed (cached: every suggestion compares the topic names)."""
+    return " ".join(fold(text).split())
 
 
 def suggest_terms(kb: KnowledgeBase, query: str, *, limit: int = 5) -> list[str]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.answers.arguments import argument
+from bot.answers.arguments import ArgumentSentence, argued_documents
 from bot.answers.results import Cited
 from bot.corpus import Document
 from bot.errors import UsageError
@@ -95,8 +95,9 @@ class WhoResult:
     canonical name and ``search_query`` what to search for; "unknown": no one by that name)
     and ``suggestions`` holds the candidates or the closest names.
 
-    ``arguments`` (authors only): per article they wrote, the 2–3 sentences in the author's
-    own voice that carry its argument, each cited.
+    ``arguments`` (authors only): per article they wrote (the most recent few, see
+    ``answers.arguments``), the 2–3 sentences in the author's own voice that carry its
+    argument, each cited.
     """
 
     query: str
@@ -210,15 +211,11 @@ def card(kb: KnowledgeBase, query: str, person: Person) -> WhoResult:
 
 def _arguments(kb: KnowledgeBase, person: Person, cite: Callable[[str, str], Cited]
                ) -> list[ArticleArgument]:
-    """The argument of each article ``person`` wrote (not translated)."""
-    found = []
-    for byline in person.bylines:
-        doc = kb.corpus.documents[byline.doc]
-        if byline.credit == "author":
-            sentences = [cite(s.passage, s.sentence) for s in argument(kb, doc)]
-            if sentences:
-                found.append(ArticleArgument(doc.id, doc.label, sentences))
-    return found
+    """The argument of each article of ``person``'s that their card shows, found when the
+    index was built (the ``arguments`` artifact)."""
+    found: dict[str, tuple[ArgumentSentence, ...]] = kb.artifact("arguments")
+    return [ArticleArgument(doc.id, doc.label, [cite(s.passage, s.sentence) for s in argued])
+            for doc in argued_documents(kb, person) if (argued := found.get(doc.id))]
 
 
 def _credit_role(doc: Document, credit: str) -> str:
