@@ -14,6 +14,7 @@ from bot.answers.brief.spans import (
     cue_strength,
     matched_cues,
     needs_antecedent,
+    topic_cues,
 )
 from bot.corpus import Passage
 
@@ -99,6 +100,23 @@ def test_a_cue_denied_to_exist_or_in_an_idiom_of_doubt_makes_no_point():
     # the lack itself is the point
     assert cue_strength(cues, "Japan has no legal basis for security ties.") == 0.75
     assert cue_strength(cues, "One reason is business exposure.") == 0.75
+
+
+def test_a_call_whose_object_is_a_bare_pronoun_proposes_nothing():
+    cues = [compile_cue("calling for"), compile_cue("urge*")]
+    assert cue_strength(cues, "Authoritative voices in Japan are calling for it.") == 0.0
+    assert cue_strength(cues, "Lawmakers urged this.") == 0.0
+    assert cue_strength(cues, "Voices are calling for it to start talks now.") == 0.75
+    assert cue_strength(cues, "They urged that a hotline be set up.") == 0.75
+
+
+def test_a_need_named_as_a_noun_proposes_only_weakly(kb):
+    """"The need to …" describes as often as it proposes ("a pressing need to support Taiwan
+    has not been a constant"): in the bundled topics a weak proposal cue; "needs to" is not."""
+    cues = topic_cues(kb.corpus.topics["proposals"])
+    assert cue_strength(cues, "Such a pressing need to support Taiwan has not been a constant.") \
+        == 0.375
+    assert cue_strength(cues, "Japan needs to fund joint research.") == 0.75
 
 
 def _statement(doc: str, number: int, relevance: float, *terms: str) -> Statement:

@@ -28,12 +28,12 @@ from bot.knowledge import KnowledgeBase
 from bot.text import fold
 
 #: run label prefix -> (minimum core items covered, minimum named, most duplicates)
-BUNDLED_FLOOR = {"proposals": (9, 8, 3), "obstacles": (9, 3, 2)}
+BUNDLED_FLOOR = {"proposals": (9, 8, 2), "obstacles": (9, 3, 2)}
 HELDOUT_FLOOR = {"proposals": (8, 7, 1), "obstacles": (9, 9, 1)}
 #: The held-out articles alone, at the bundled run's limits (the comparable figures).
 HELDOUT_ALONE_FLOOR = {"proposals": (12, 11, 1), "obstacles": (9, 9, 1)}
 #: Least share of points that state some gold item (bundled).
-BUNDLED_PRECISION = {"proposals": 0.85, "obstacles": 0.95}
+BUNDLED_PRECISION = {"proposals": 0.9, "obstacles": 0.95}
 
 
 @pytest.fixture(scope="module")

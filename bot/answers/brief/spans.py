@@ -259,6 +259,9 @@ _EPISTEMIC_RE = re.compile(
 # Japan should …") makes no point. ("Japan has no legal basis" does: the lack is the point.)
 _NEGATED_RE = re.compile(r"(?:\bnot|\bnever|n't|\bnor|\bwhether(?:\s+[^\W_]+){0,6}"
                          r"|\bthere\s+(?:is|are|was|were)\s+no(?:\s+[^\W_]+){0,2})\s+$")
+# A cue whose object is only a pronoun ending the sentence ("voices in Japan are calling for
+# it.") names nothing: the point is made elsewhere.
+_BARE_OBJECT_RE = re.compile(r"[\s,]+(?:it|this|that|them|so)[\s'\".!;:)]*$")
 #: Score of a sentence by how many places hold a cue: one, or two and more (a proposal that
 #: "calls for … and urges …" says so more firmly).
 _PLACE_SCORE = (0.0, 0.75, 1.0)
@@ -270,7 +273,8 @@ def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
 
     Cues found in two places count more than in one; a sentence whose only cues are weak ones
     (a topic's ``weak_cues``: "could", "pressure") counts half; a modal that speculates, a
-    negated cue and one inside an embedded question ("whether … should") count for nothing.
+    negated cue, one inside an embedded question ("whether … should") and one whose object is
+    a bare pronoun ending the sentence ("calling for it.") count for nothing.
     """
     folded = normalise(sentence)
     speculative = [(m.start(), m.end()) for m in _EPISTEMIC_RE.finditer(folded)]
@@ -281,6 +285,8 @@ def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
                 continue
             if not cue.phrase.startswith(("not ", "no ")) and \
                     _NEGATED_RE.search(folded, 0, match.start()):
+                continue
+            if _BARE_OBJECT_RE.match(folded, match.end()):
                 continue
             regions.append((match.start(), match.end(), cue.weak))
     if not regions:
