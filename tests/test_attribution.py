@@ -319,3 +319,17 @@ def test_a_name_in_apposition_to_a_title_speaks_and_a_passive_does_not(make_know
         ("The ministry’s spokesman", "Ken Ito"), ("A spokeswoman for the Co", "Emi Oshiro"),
         ("Harbour chief Kenji Sato", "Ann Writer"), ("His answer: “Not yet.”", "Kenji Sato"),
         ("Sato is said to favour a", "Ann Writer")]
+
+
+def test_the_council_speaking_paragraphs_later_is_the_council_named_before(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "The Harbour Safety Council, a group of island mayors, met in Naha on Monday.",
+        "Storms close the port each winter.",
+        "The council said the boats were too old. The group also urged Tokyo to pay for drills.",
+        "The ministry said nothing.",  # no ministry named: someone unnamed, not the author
+    ) == [
+        ("The Harbour Safety Counc", "Ann Writer"), ("Storms close the port ea", "Ann Writer"),
+        ("The council said the boa", "Harbour Safety Council"),
+        ("The group also urged Tok", "Harbour Safety Council"),
+        ("The ministry said nothin", None)]

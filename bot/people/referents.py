@@ -1,10 +1,11 @@
-"""Which organisation "the group" means in a role: "Mayor Abe, who leads the group, said …".
+"""Which organisation "the group" means: "Mayor Abe, who leads the group, said …".
 
 News writing names a body once ("the Harbour Safety Council, a group of island mayors, …")
 and then calls it "the group" or "the council". A role stated with such a definite noun
-("leads the group", "chairs the council") says little on a card; the organisation it refers
-to says what the role is. The referent is the nearest organisation named before the role, in
-its paragraph or the few before, that the text ties to the noun:
+("leads the group", "chairs the council") says little on a card, and "The council said …"
+three paragraphs on is the council's: the organisation meant says who. The referent is the
+nearest organisation named before, in its paragraph or the few before (or, with a stated tie,
+the few after), that the text ties to the noun:
 
 * the noun is in its name: "the council" is the "Harbour Safety Council";
 * an appositive or predicate calls it one: "the Harbour Safety Council, a group of …",
@@ -14,9 +15,8 @@ its paragraph or the few before, that the text ties to the noun:
 
 Failing these, a word for any body ("the group", "the body", "the coalition") means the
 nearest body of members named in its paragraph or the one before (a council, an association,
-a league …), never a ministry, a newspaper or a company. Only roles that end in such a noun
-are looked at, so the cost is nil for almost every mention.
-"""
+a league …), never a ministry, a newspaper or a company. Only a role or a speaker written with
+such a noun is looked up, so the cost is nil for almost every sentence."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ __all__ = ["referent"]
 
 _NOUNS = (r"group|council|committee|association|alliance|coalition|body|organisation|"
           r"organization|network|forum|caucus|federation|league|union|panel|commission|"
-          r"foundation|institute|agency|board|campaign|initiative|society|club|chamber")
+          r"foundation|institute|agency|board|campaign|initiative|society|club|chamber|"
+          r"ministry|department|bureau|office|party|guard|army|navy|newspaper|paper")
 #: A role that ends in a definite noun: "leads the group", "chairs the council".
 _DEFINITE_OBJECT_RE = re.compile(rf"\bthe\s+(?P<noun>{_NOUNS})$")
 #: Paragraphs before and after the role's own that are searched for the referent.

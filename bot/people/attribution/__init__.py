@@ -49,8 +49,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.people.attribution.quoted import Named, inside, quote_speaker
-from bot.people.attribution.reported import officials_mentions, sentence_speaker
+from bot.people.attribution.reported import Resolver, officials_mentions, sentence_speaker
 from bot.people.discourse import Context
+from bot.people.referents import referent
 from bot.people.speech import quotations, quoted_units
 from bot.text import Sentence
 
@@ -79,15 +80,18 @@ class Attribution:
     rule: str = ""
 
 
-def _speakers(people: PeopleDirectory, passage: Passage, context: Context
+def _speakers(people: PeopleDirectory, passage: Passage, context: Context,
+              document: Document | None = None
               ) -> Iterator[tuple[Sentence, list[Named], tuple[str, str] | None, Context]]:
     """Each unit of ``passage`` (quoted sentences merged): its mentions, its speaker and the
-    context it leaves the next."""
+    context it leaves the next. Given the ``document``, "The council said …" is the council
+    named in the paragraphs around (:func:`bot.people.referents.referent`)."""
     text = passage.text
     earlier: list[Named] = []
+    resolve = _resolver(people, document, passage) if document is not None else None
     for unit in quoted_units(text):
         named = people.named(text, unit.start, unit.end, doc=passage.doc_id)
-        decided = sentence_speaker(text, unit, named, earlier, context)
+        decided = sentence_speaker(text, unit, named, earlier, context, resolve)
         quotes = quotations(text, unit.start, unit.end)
         speaker = decided[0] if decided else None
         context = context.after(
@@ -95,6 +99,17 @@ def _speakers(people: PeopleDirectory, passage: Passage, context: Context
             speaker, bool(speaker) and people.kind_of(speaker or "") == "person")
         yield unit, named, decided, context
         earlier.extend(named)
+
+
+def _resolver(people: PeopleDirectory, document: Document, passage: Passage) -> Resolver:
+    """Whom "the council" at a position of ``passage`` means: the organisation of the
+    article the text ties to the noun, by its canonical name."""
+    def resolve(noun: str, at: int) -> str | None:
+        paragraphs = [(p.id, p.text) for p in document.passages]  # only when asked: rare
+        found = referent(f"the {noun}", paragraphs, max(passage.number, 1) - 1, at)
+        entity = people.entity(found[0]) if found else None
+        return entity.name if entity else None
+    return resolve
 
 
 def _context_before(people: PeopleDirectory, document: Document, passage: Passage) -> Context:
@@ -109,7 +124,7 @@ def _context_before(people: PeopleDirectory, document: Document, passage: Passag
         start -= 1
     context = people.contexts.get((document.id, start), Context())
     for before in document.passages[start - 1:number - 1]:
-        read = list(_speakers(people, before, context))
+        read = list(_speakers(people, before, context, document))
         context = (read[-1][3] if read else context).next_paragraph()
         people.contexts[(document.id, before.number + 1)] = context
     return context
@@ -135,7 +150,7 @@ def attribute(people: PeopleDirectory, passage: Passage, sentences: Sequence[str
     span_start = text.find(sentences[0])
     target = text.find(last, max(span_start, 0))
     context = _context_before(people, document, passage) if document else Context()
-    for unit, named, decided, _after in _speakers(people, passage, context):
+    for unit, named, decided, _after in _speakers(people, passage, context, document):
         if 0 <= target < unit.end or (target < 0 and last in unit.text):
             return _attribution(people, decided, named, author)
     return None

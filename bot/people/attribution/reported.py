@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.people.attribution.quoted import (
@@ -95,13 +95,19 @@ _PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:[a-z]+ly\s+)
 _THE_RE = re.compile(r"(?:[Tt]he\s+)?")
 
 
+#: Whom "the council" at a position means in the paragraphs before: a canonical name or None.
+Resolver = Callable[[str, int], "str | None"]
+
+
 def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
-                     earlier: Sequence[Named], context: Context) -> tuple[str, str] | None:
+                     earlier: Sequence[Named], context: Context,
+                     resolve: Resolver | None = None) -> tuple[str, str] | None:
     """Who speaks ``sentence`` of ``text``: ``(canonical name, rule)``, ``("", rule)`` when
     someone unnamed or unresolved does, ``None`` when the text names no speaker.
 
     ``named`` are the sentence's mentions, ``earlier`` those of the paragraph's earlier
-    sentences (for "the alliance calls for") and ``context`` what the sentences before leave.
+    sentences (for "the alliance calls for"), ``context`` what the sentences before leave and
+    ``resolve`` finds "the council" the paragraph does not name in the article around it.
     """
     marks = quotations(text, sentence.start, sentence.end)
     quotes = [q for q in marks if not q.title]
@@ -156,7 +162,11 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
         for n in reversed([*earlier, *named]):
             if n.kind != "person" and n.who.split()[-1].lower() in nouns:
                 return n.who, "back-reference"
-        return "", "back-reference"
+        at = sentence.start + definite.start()
+        meant = next((m for m in (resolve(noun, at) for noun in (definite["noun2"],
+                                                                  definite["noun"]) if noun)
+                      if m), None) if resolve else None
+        return (meant or ""), "back-reference"
     opening = _opening(text, sentence)
     if PRONOUN_OPENING_RE.match(text, opening, sentence.end):
         return (antecedent(context) or ""), "pronoun"
