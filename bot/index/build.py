@@ -8,23 +8,18 @@ returning compact arrays; the parent only merges vocabularies and sorts.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-import signal
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from bot.index.bm25 import SAMPLE, okapi_idf
+from bot.parallel import map_forked
 from bot.text import Analyzer, fold
 
 log = logging.getLogger(__name__)
 
-#: Below this many passages one process analyses everything (workers cost more than they save).
-PARALLEL_PASSAGES = 20_000
 #: Passages per unit of work (and per progress step).
 CHUNK_PASSAGES = 5_000
 
@@ -78,16 +73,6 @@ def _analyse(analyzer: Analyzer, texts: Sequence[str]) -> _Chunk:
                   np.asarray(lengths, dtype=np.int64), raw)
 
 
-# The worker's view of the build: set before forking, so the texts are not pickled.
-_JOB: tuple[Analyzer, Sequence[str]] | None = None
-
-
-def _analyse_range(bounds: tuple[int, int]) -> _Chunk:
-    assert _JOB is not None
-    analyzer, texts = _JOB
-    return _analyse(analyzer, texts[bounds[0]:bounds[1]])
-
-
 def build_postings(texts: Sequence[str], analyzer: Analyzer, k1: float, b: float,
                    progress: Progress | None = None) -> Postings:
     """Analyse ``texts`` (one per passage) and precompute rank-bm25's Okapi scores."""
@@ -96,38 +81,12 @@ def build_postings(texts: Sequence[str], analyzer: Analyzer, k1: float, b: float
     bounds = [(i, min(i + CHUNK_PASSAGES, len(texts)))
               for i in range(0, len(texts), CHUNK_PASSAGES)]
     chunks: list[_Chunk] = []
-    workers = min(os.cpu_count() or 1, len(bounds))
-    if len(texts) >= PARALLEL_PASSAGES and workers > 1 and _can_fork():
-        global _JOB
-        _JOB = (analyzer, texts)
-        try:
-            # Workers ignore Ctrl-C: the parent alone raises KeyboardInterrupt and ends the
-            # pool, rather than every worker also dying noisily with a traceback of its own.
-            with multiprocessing.get_context("fork").Pool(workers, _ignore_sigint) as pool:
-                for chunk in pool.imap(_analyse_range, bounds):
-                    chunks.append(chunk)
-                    _report(progress, chunks, bounds, len(texts))
-        finally:
-            _JOB = None
-    else:
-        for lo, hi in bounds:
-            chunks.append(_analyse(analyzer, texts[lo:hi]))
-            _report(progress, chunks, bounds, len(texts))
+    for chunk in map_forked(lambda bound: _analyse(analyzer, texts[bound[0]:bound[1]]), bounds,
+                            len(texts)):
+        chunks.append(chunk)
+        if progress is not None:
+            progress(bounds[len(chunks) - 1][1], len(texts))
     return _merge(chunks, len(texts), k1, b)
-
-
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _report(progress: Progress | None, chunks: list[Any], bounds: list[tuple[int, int]],
-            total: int) -> None:
-    if progress is not None:
-        progress(bounds[len(chunks) - 1][1], total)
 
 
 def _merge(chunks: list[_Chunk], size: int, k1: float, b: float) -> Postings:

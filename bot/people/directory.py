@@ -9,13 +9,14 @@ editing YAML.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from bot.corpus import Corpus, Document, Passage, PersonEntry
+from bot.parallel import map_forked
 from bot.people.attribution import Named, officials_mentions, quote_speaker
 from bot.people.discourse import Context
 from bot.people.discover import Candidate, discover, roles_at
@@ -132,6 +133,20 @@ class _Scan:
                     (n.who for n in named if not any(q.start < n.start < q.end for q in quotes)),
                     decided[0] if decided else None, True)
 
+    def merge(self, later: _Scan, roles: list[list[PersonRole]]) -> None:
+        """Add what a scan of the documents after this one's found (and the ``roles`` its
+        drafts ended with), as if this scan had read them too: the first :data:`KEPT`
+        mentions and quotes, every document, new roles in order. Skipping paragraphs that
+        add nothing changes none of these, so the merged scan equals a single one."""
+        for mentions, more_mentions in zip(self.mentions, later.mentions, strict=True):
+            mentions.extend(more_mentions[:KEPT - len(mentions)])
+        for quotes, more_quotes in zip(self.quotes, later.quotes, strict=True):
+            quotes.extend(more_quotes[:KEPT - len(quotes)])
+        for docs, more in zip(self.documents, later.documents, strict=True):
+            docs |= more
+        for draft, found in zip(self.drafts, roles, strict=True):
+            draft.found_roles.extend(r for r in found if r not in draft.found_roles)
+
     def _adds_nothing(self, passage: Passage, found: list[tuple[tuple[int, ...], int, int]],
                       last_seen: dict[int, int], quoting: bool) -> tuple[bool, set[str]]:
         """Whether the passage can add nothing, and the people it names.
@@ -193,6 +208,28 @@ class _Scan:
         return named
 
 
+def _halves(docs: list[Document]) -> list[list[Document]]:
+    """The documents in two runs of about as many passages each (one if there is one)."""
+    total = sum(len(d.passages) for d in docs)
+    cut, seen = 0, 0
+    while cut < len(docs) and seen + len(docs[cut].passages) <= total / 2:
+        seen += len(docs[cut].passages)
+        cut += 1
+    return [half for half in (docs[:cut], docs[cut:]) if half]
+
+
+def _scan_part(drafts: list[_Draft], docs: list[Document], synonyms: Iterable[Sequence[str]]
+               ) -> tuple[_Scan, list[list[PersonRole]], EntityRegistry]:
+    """One run of documents scanned: the scan, each draft's found roles, the entities."""
+    scan = _Scan(drafts)
+    registry = EntityRegistry(synonyms)
+    for doc in docs:
+        scan.document(doc)
+        for passage in doc.passages:
+            registry.add_text(passage.text)
+    return scan, [d.found_roles for d in drafts], registry
+
+
 def _context_after(context: Context, named: set[str], quoting: bool) -> Context:
     """The context a paragraph skipped by :meth:`_Scan._adds_nothing` leaves.
 
@@ -232,7 +269,7 @@ class PeopleDirectory:
     #: Organisations and places by each key of their names ("ldp", "liberaldemocraticparty").
     entities: dict[str, Entity] = field(default_factory=dict, repr=False)
     _matcher: NameMatcher = field(default_factory=lambda: NameMatcher.of([]), repr=False)
-    #: The documents mentioning each person (by index), every one of them.
+    #: The documents mentioning or crediting each person (by index), every one of them.
     _documents: tuple[frozenset[str], ...] = field(default=(), repr=False)
     #: The attribution engine's memo: the context at the start of paragraph ``(doc, n)``,
     #: so attributing any sentence reads each earlier paragraph once. Never pickled.
@@ -252,10 +289,14 @@ class PeopleDirectory:
         drafts = _drafts(corpus.people, discover(corpus))
         scan = _Scan(drafts)
         registry = EntityRegistry(corpus.synonyms)
-        for doc in corpus.documents.values():
-            scan.document(doc)
-            for passage in doc.passages:
-                registry.add_text(passage.text)
+        # Both cores: each half of the documents is scanned by a worker of its own, and the
+        # halves are merged in corpus order, which gives what one scan would.
+        halves = _halves(list(corpus.documents.values()))
+        for part, part_roles, part_entities in map_forked(
+                lambda docs: _scan_part(drafts, docs, corpus.synonyms), halves,
+                sum(len(d.passages) for half in halves for d in half)):
+            scan.merge(part, part_roles)
+            registry.merge(part_entities)
         bylines = _bylines(corpus, drafts)
         rank = {p.id: i for i, p in enumerate(corpus.passages())}
         people = []
@@ -278,7 +319,8 @@ class PeopleDirectory:
         person_keys = {name_key(f) for d in drafts for f in (d.name, *d.aliases)}
         entities = {k: e for k, e in registry.finish().items() if k not in person_keys}
         return cls(tuple(people), {k: tuple(v) for k, v in by_key.items()}, entities,
-                   scan.matcher, tuple(map(frozenset, scan.documents)))
+                   scan.matcher, tuple(frozenset(docs | {b.doc for b in bylines[i]})
+                                       for i, docs in enumerate(scan.documents)))
 
     # -- queries
 
@@ -361,8 +403,9 @@ class PeopleDirectory:
 
     def _in_document(self, index: int, doc: str) -> bool:
         """Whether person ``index`` is mentioned in, or credited with, document ``doc``."""
-        return doc in self._documents[index] or any(
-            b.doc == doc for b in self.people[index].bylines)
+        # One set look-up: an author credited with thousands of articles would otherwise
+        # cost a scan of their bylines at every shared surname.
+        return doc in self._documents[index]
 
     def closest(self, query: str, limit: int = 3) -> list[tuple[str, float]]:
         """Canonical names most like ``query`` with their scores (0–100), best first.

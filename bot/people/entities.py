@@ -192,6 +192,17 @@ class EntityRegistry:
             if alias and kind == "organisation":
                 self._aliases.append((name, alias[1]))
 
+    def merge(self, later: EntityRegistry) -> None:
+        """Add what a registry of the passages after this one's recorded, as if this one had
+        read them too."""
+        for key, kind in later._kinds.items():
+            self._kinds.setdefault(key, kind)
+        for key, form in later._forms.items():
+            self._forms.setdefault(key, form)
+        for key, count in later._counts.items():
+            self._counts[key] = self._counts.get(key, 0) + count
+        self._aliases.extend(later._aliases)
+
     def finish(self) -> dict[str, Entity]:
         """Every entity by each of its keys (canonical name and aliases)."""
         parent: dict[str, str] = {}

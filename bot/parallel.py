@@ -1,0 +1,70 @@
+"""Both cores for a cold build: a function mapped over items in forked worker processes.
+
+A build's large steps (analysing passages, scanning documents for people, finding each topic's
+points) are pure functions of data already in memory. Forked workers see that data as it is,
+copy-on-write, so only each item's result is pickled back; the function and its arguments
+never are. Where ``fork`` is unavailable, or for one item or one core, the items are mapped
+in this process, with the same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: A build over fewer passages stays in one process: starting workers costs more than they
+#: save (and the many small knowledge bases of tests and evaluations build quickly as it is).
+PARALLEL_PASSAGES = 20_000
+
+# The job of the workers being forked: set just before the fork, so it is never pickled.
+_JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def workers() -> int:
+    """How many worker processes a build uses: one per core."""
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether this platform can fork workers that share the parent's memory."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_forked(function: Callable[[T], R], items: Sequence[T], passages: int
+               ) -> Iterator[R]:
+    """``function(item)`` for each of ``items``, in order, computed in forked workers when
+    the build is over at least :data:`PARALLEL_PASSAGES` ``passages``.
+
+    Results are yielded as they arrive, in order, so a caller can report progress.
+    Exceptions in a worker are raised here. Nested use (a worker mapping again) runs in that
+    worker.
+    """
+    global _JOB
+    count = min(workers(), len(items))
+    if count <= 1 or passages < PARALLEL_PASSAGES or not can_fork() or _JOB is not None:
+        yield from map(function, items)
+        return
+    _JOB = (function, items)
+    try:
+        # Workers ignore Ctrl-C: the parent alone raises KeyboardInterrupt and ends the pool,
+        # rather than every worker also dying noisily with a traceback of its own.
+        with multiprocessing.get_context("fork").Pool(count, _ignore_sigint) as pool:
+            yield from pool.imap(_run, range(len(items)))
+    finally:
+        _JOB = None
+
+
+def _run(index: int) -> Any:
+    assert _JOB is not None
+    function, items = _JOB
+    return function(items[index])
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
