@@ -14,13 +14,11 @@ import logging
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from itertools import islice
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from bot import cli_tools, commands
+from bot import commands
 from bot.config import load_settings
 from bot.errors import BriefbotError, ConfigError, KnowledgeError, UsageError
 from bot.grammar import Param, parse_words
@@ -171,7 +169,7 @@ def build_parser() -> ArgumentParser:
 
     parser = ArgumentParser(prog="briefbot", parents=[common],
                             description="Cited briefings from a local corpus of articles.")
-    parser.add_argument("--version", action="version", version=f"briefbot {version()}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     parser.subcommands = sub
 
@@ -234,8 +232,25 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
+class _Version(argparse.Action):
+    """``--version``: argparse's version action, reading the package metadata only when asked
+    (``importlib.metadata`` costs every other command a few hundredths of a second)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> NoReturn:
+        print(f"briefbot {version()}")
+        parser.exit()
+
+
 def version() -> str:
     """The installed package's version (``0.1.0``), from its metadata."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
     try:
         return package_version("briefbot")
     except PackageNotFoundError:  # run from a checkout that was never installed
@@ -296,6 +311,8 @@ def _dispatch(args: argparse.Namespace, session: Session, parser: ArgumentParser
     if answer is not None and answer.terminal:  # the table's digest is Discord's; ours below
         print(session.answer(command, answer_kwargs(command, args), as_json), file=out)
         return 0
+    from bot import cli_tools  # the terminal's own commands: not needed to answer
+
     if command == "check":
         return cli_tools.check(session.settings.knowledge_dir, as_json, out)
     if command == "ingest":

@@ -13,8 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import answers
-from bot.answers.suggest import close_matches
+from bot import answers  # each answer's module is imported when first run
 from bot.errors import UsageError
 from bot.grammar import Param, example_args, limit, parse_slash_text, parse_text, synopsis
 from bot.knowledge import KnowledgeBase
@@ -96,8 +95,15 @@ def _help(kb: KnowledgeBase, unknown: str | None = None) -> HelpResult:
             example_args(c.params, values, "text"), example_args(c.params, values, "slash"))
         entries.append(HelpEntry(c.name, c.summary, c.synopsis(), c.synopsis(slash=True), text,
                                  example_args(c.params, values, "shell"), slash, c.terminal))
-    suggestions = close_matches(unknown, list(COMMANDS), cutoff=60) if unknown else None
+    suggestions = _close_commands(unknown) if unknown else None
     return HelpResult(entries, unknown, suggestions)
+
+
+def _close_commands(name: str) -> list[str]:
+    """Command names close to a mistyped ``name``."""
+    from bot.answers.suggest import close_matches  # rapidfuzz: only for a mistyped command
+
+    return close_matches(name, list(COMMANDS), cutoff=60)
 
 
 def _digest_here(kb: KnowledgeBase, **_: Any) -> None:
@@ -169,7 +175,7 @@ def run(kb: KnowledgeBase, name: str, /, **kwargs: Any) -> Reply:
                              f"{MAX_ARGUMENT_CHARS:,}.")
     command = COMMANDS.get(name)
     if command is None:
-        hints = close_matches(name, list(COMMANDS), cutoff=60)
+        hints = _close_commands(name)
         hint = f" Did you mean `{hints[0]}`?" if hints else ""
         raise UsageError(f"Unknown command `{name}`.{hint} Try `help`.")
     defaults = {p.name: p.default for p in command.params if not p.required}

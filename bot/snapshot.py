@@ -1,19 +1,28 @@
 """Everything a start needs, saved once under a hash of the knowledge directory.
 
-A snapshot directory holds the parsed corpus (``corpus.pickle``), the BM25 arrays
-(``postings.bin``, memory-mapped: a start reads only the pages a query touches), the
-vocabulary and "did you mean" words (``index.pickle``) and the registered artifacts
-(``artifact-*.pickle``, see :mod:`bot.knowledge`).
+A snapshot directory holds:
 
-Whether a snapshot is current is decided without reading any article: its name is a hash of
-every knowledge file's name, size and modification time, of the code that parses, analyses
-and indexes, and of the BM25 parameters. An edited article, a new ``synonyms.yaml`` or an
-upgraded analyzer gives a new name, hence a rebuild. Writes go to a temporary directory or
-file that is renamed into place, so a crash or a concurrent start never leaves half a snapshot.
+* ``postings.bin``: the BM25 arrays and the passages' arrays (offsets into ``texts.bin``,
+  document, paragraph number, line), memory-mapped, so a start reads only the pages a query
+  touches;
+* ``texts.bin``: every passage's text, UTF-8, one after another (memory-mapped too);
+* ``corpus.pickle``: the documents' metadata, people, topics and synonyms (small);
+* ``index.pickle``: the vocabulary, the "did you mean" words and where each array lies;
+* the registered artifacts (``artifact-*.pickle``, see :mod:`bot.knowledge`), each loaded only
+  by the first answer that asks for it.
+
+A warm start therefore unpickles no passage: :mod:`bot.corpus.stored` makes a passage from the
+maps when an answer shows it. Whether a snapshot is current is decided without reading any
+article: its name is a hash of every knowledge file's name, size and modification time, of the
+code that parses, analyses and indexes, and of the BM25 parameters. An edited article, a new
+``synonyms.yaml`` or an upgraded analyzer gives a new name, hence a rebuild. Writes go to a
+temporary directory or file that is renamed into place, so a crash or a concurrent start never
+leaves half a snapshot; a snapshot damaged afterwards (truncated, unreadable) is rebuilt.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import mmap
@@ -21,12 +30,15 @@ import os
 import pickle
 import shutil
 import tempfile
+from array import array
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import snowballstemmer
 
 from bot.corpus import Corpus
+from bot.corpus.stored import DocumentRow, StoredDocuments, StoredPassages
 from bot.index import PassageIndex
 from bot.index.bm25 import PostingsEngine
 from bot.text import ANALYZER_VERSION, Analyzer
@@ -34,24 +46,42 @@ from bot.text import ANALYZER_VERSION, Analyzer
 log = logging.getLogger(__name__)
 
 #: Bump when the snapshot layout changes, so old snapshots are ignored rather than misread.
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 _PACKAGE = Path(__file__).resolve().parent
 #: The code whose output a snapshot stores: a change to any of it means a rebuild.
-_INDEX_CODE = ("corpus.py", "text.py", "snapshot.py", "index")
+_INDEX_CODE = ("corpus", "text.py", "snapshot.py", "index")
+#: The arrays of ``postings.bin`` and their typecodes: the engine's, then the passages'.
 _ARRAYS = {"indptr": "q", "docs": "i", "scores": "d", "maxscore": "d", "bestptr": "q",
-           "best": "i"}
+           "best": "i", "starts": "q", "passage_doc": "i", "numbers": "i", "lines": "i",
+           "bounds": "q"}
+_ENGINE_ARRAYS = ("indptr", "docs", "scores", "maxscore", "bestptr", "best")
+#: What may go wrong reading a damaged snapshot: each means "rebuild it".
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, KeyError, IndexError, ValueError,
+               TypeError, AttributeError, ImportError)
 
 
-def _stamp(paths: list[Path]) -> str:
+def _stamp(paths: Iterable[Path | str]) -> str:
     """A hash of the names, sizes and modification times of ``paths`` (not their contents)."""
     digest = hashlib.sha256()
     for path in paths:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             continue
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
+
+
+def _articles(root: Path) -> list[str]:
+    """The article files of knowledge directory ``root`` (``articles/*.md``), sorted."""
+    folder = os.path.join(root, "articles")
+    try:
+        with os.scandir(folder) as entries:
+            # Plain names, not Path objects: a million-passage archive has ~50,000 articles.
+            names = sorted(e.name for e in entries if e.name.endswith(".md"))
+    except OSError:
+        return []
+    return [os.path.join(folder, name) for name in names]
 
 
 def _code_files(names: tuple[str, ...]) -> list[Path]:
@@ -65,15 +95,19 @@ def _code_files(names: tuple[str, ...]) -> list[Path]:
 def snapshot_key(root: Path, k1: float, b: float) -> str:
     """The hash naming the snapshot of knowledge directory ``root``."""
     root = Path(root).resolve()
-    knowledge = sorted((root / "articles").glob("*.md")) + [
-        root / name for name in ("people.yaml", "topics.yaml", "synonyms.yaml")]
-    parts = [str(SNAPSHOT_FORMAT), str(ANALYZER_VERSION), repr(k1), repr(b), _stamp(knowledge),
-             _stamp(_code_files(_INDEX_CODE)), _stamp([Path(snowballstemmer.__file__)])]
+    curated = [root / name for name in ("people.yaml", "topics.yaml", "synonyms.yaml")]
+    parts = [str(SNAPSHOT_FORMAT), str(ANALYZER_VERSION), repr(k1), repr(b),
+             _stamp([*_articles(root), *curated]), _stamp(_code_files(_INDEX_CODE)),
+             _stamp([Path(snowballstemmer.__file__)])]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+@functools.cache
 def code_stamp() -> str:
-    """A hash of all of briefbot's code: artifacts are rebuilt whenever it changes."""
+    """A hash of all of briefbot's code: artifacts are rebuilt whenever it changes.
+
+    Taken once a process: the code running is the code that was imported.
+    """
     return _stamp(_code_files((".",)))[:16]
 
 
@@ -85,34 +119,52 @@ class Snapshot:
 
     def load(self) -> tuple[Corpus, PassageIndex] | None:
         """The saved corpus and index, or ``None`` if there is no usable snapshot."""
-        if not (self.path / "postings.bin").exists():
+        if not self.path.is_dir():
             return None
         try:
-            with open(self.path / "corpus.pickle", "rb") as handle:
-                corpus: Corpus = pickle.load(handle)
-            with open(self.path / "index.pickle", "rb") as handle:
-                meta = pickle.load(handle)
-            arrays = self._map(meta["arrays"])
-        except (OSError, pickle.UnpicklingError, EOFError, KeyError, ValueError, TypeError,
-                AttributeError) as exc:
+            return self._read()
+        except _UNREADABLE as exc:
             log.warning("rebuilding unreadable snapshot %s: %s", self.path, exc)
             shutil.rmtree(self.path, ignore_errors=True)
             return None
-        engine = PostingsEngine(meta["vocabulary"], meta["size"], **arrays)
-        index = PassageIndex(list(corpus.passages()), engine, Analyzer(corpus.synonyms),
-                             meta["surface_words"])
+
+    def _read(self) -> tuple[Corpus, PassageIndex]:
+        with open(self.path / "index.pickle", "rb") as handle:
+            meta = pickle.load(handle)
+        with open(self.path / "corpus.pickle", "rb") as handle:
+            saved = pickle.load(handle)
+        arrays = self._map("postings.bin", meta["postings_bytes"], meta["arrays"])
+        texts = self._map("texts.bin", meta["texts_bytes"])
+        if arrays["starts"][-1] != len(texts):
+            raise ValueError("texts.bin does not end where the last passage does")
+        rows = [DocumentRow._make(row) for row in saved["documents"]]
+        store = StoredPassages([row.id for row in rows], texts, arrays["starts"],
+                               arrays["passage_doc"], arrays["numbers"], arrays["lines"])
+        corpus = Corpus(saved["root"], StoredDocuments(rows, store, arrays["bounds"]),
+                        saved["people"], saved["topics"], saved["synonyms"])
+        engine = PostingsEngine(meta["vocabulary"], meta["size"],
+                                *(arrays[name] for name in _ENGINE_ARRAYS))
+        if engine.size != len(store):
+            raise ValueError(f"{engine.size} passages indexed but {len(store)} stored")
+        index = PassageIndex(store, engine, Analyzer(corpus.synonyms), meta["surface_words"])
         index.loaded_from_cache = True
         return corpus, index
 
-    def _map(self, layout: dict[str, tuple[int, int]]) -> dict[str, Any]:
-        with open(self.path / "postings.bin", "rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        view = memoryview(mapped)
+    def _map(self, name: str, size: int, layout: dict[str, tuple[int, int]] | None = None
+             ) -> Any:
+        """File ``name`` memory-mapped (``layout``: cut into typed arrays by name); a file that
+        is not ``size`` bytes long is damaged."""
+        with open(self.path / name, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size != size:
+                raise ValueError(f"{name} is not {size} bytes long")
+            view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                              if size else b"")
+        if layout is None:
+            return view
         arrays: dict[str, Any] = {}
-        for name, (offset, length) in layout.items():
-            code: Any = _ARRAYS[name]  # a typecode of "qid"
-            size = length * (8 if code in "qd" else 4)
-            arrays[name] = view[offset:offset + size].cast(code)
+        for key, (offset, length) in layout.items():
+            code: Any = _ARRAYS[key]  # a typecode of "qid"
+            arrays[key] = view[offset:offset + length * _width(code)].cast(code)
         return arrays
 
     def save(self, corpus: Corpus, index: PassageIndex) -> None:
@@ -120,30 +172,46 @@ class Snapshot:
         engine = index.engine
         if not isinstance(engine, PostingsEngine):
             raise TypeError("only a PostingsEngine index can be saved")
-        arrays = engine.arrays()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(dir=self.path.parent, prefix=".snapshot-"))
-            layout: dict[str, tuple[int, int]] = {}
-            with open(tmp / "postings.bin", "wb") as handle:
-                for name, code in _ARRAYS.items():
-                    data = memoryview(arrays[name]).cast("B")
-                    layout[name] = (handle.tell(), len(data) // (8 if code in "qd" else 4))
-                    handle.write(data)
-                    handle.write(b"\0" * (-handle.tell() % 8))  # keep the next one aligned
-            with open(tmp / "index.pickle", "wb") as handle:
-                pickle.dump({"vocabulary": engine.vocabulary, "size": engine.size,
-                             "surface_words": index.surface_words, "arrays": layout},
-                            handle, protocol=pickle.HIGHEST_PROTOCOL)
-            with open(tmp / "corpus.pickle", "wb") as handle:
-                pickle.dump(corpus, handle, protocol=pickle.HIGHEST_PROTOCOL)
             try:
+                self._write(tmp, corpus, index, engine)
                 os.rename(tmp, self.path)
-            except OSError:  # another process saved it first: theirs is as good
+            except OSError:
                 shutil.rmtree(tmp, ignore_errors=True)
+                if not self.path.is_dir():
+                    raise
+                # else another process saved it first: theirs is as good
             log.debug("snapshot saved at %s", self.path)
         except OSError as exc:
             log.warning("could not save the snapshot at %s: %s", self.path, exc)
+
+    @staticmethod
+    def _write(tmp: Path, corpus: Corpus, index: PassageIndex, engine: PostingsEngine) -> None:
+        arrays = {**engine.arrays(), **_write_texts(tmp / "texts.bin", corpus)}
+        if len(arrays["numbers"]) != len(index.passages):
+            raise ValueError("the index does not hold the corpus's passages in order")
+        layout: dict[str, tuple[int, int]] = {}
+        with open(tmp / "postings.bin", "wb") as handle:
+            for name, code in _ARRAYS.items():
+                data = memoryview(arrays[name]).cast("B")
+                layout[name] = (handle.tell(), len(data) // _width(code))
+                handle.write(data)
+                handle.write(b"\0" * (-handle.tell() % 8))  # keep the next one aligned
+        with open(tmp / "index.pickle", "wb") as handle:
+            pickle.dump({"vocabulary": engine.vocabulary, "size": engine.size,
+                         "surface_words": index.surface_words, "arrays": layout,
+                         "postings_bytes": (tmp / "postings.bin").stat().st_size,
+                         "texts_bytes": (tmp / "texts.bin").stat().st_size},
+                        handle, protocol=pickle.HIGHEST_PROTOCOL)
+        with open(tmp / "corpus.pickle", "wb") as handle:
+            # Plain tuples and strings: the quickest things to unpickle.
+            pickle.dump({"root": corpus.root, "people": corpus.people, "topics": corpus.topics,
+                         "synonyms": corpus.synonyms,
+                         "documents": [tuple(DocumentRow.of(doc))
+                                       for doc in corpus.documents.values()]},
+                        handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     # -- artifacts
 
@@ -171,3 +239,27 @@ class Snapshot:
             os.replace(tmp, path)
         except OSError as exc:
             log.warning("could not save artifact %s at %s: %s", name, path, exc)
+
+
+def _width(code: str) -> int:
+    return 8 if code in "qd" else 4
+
+
+def _write_texts(path: Path, corpus: Corpus) -> dict[str, array[int]]:
+    """Write every passage's text to ``path``; return the passages' arrays."""
+    starts, bounds = array("q", [0]), array("q", [0])
+    docs, numbers, lines = array("i"), array("i"), array("i")
+    end = 0
+    with open(path, "wb") as handle:
+        for d, doc in enumerate(corpus.documents.values()):
+            for passage in doc.passages:
+                data = passage.text.encode("utf-8")
+                handle.write(data)
+                end += len(data)
+                starts.append(end)
+                docs.append(d)
+                numbers.append(passage.number)
+                lines.append(passage.line)
+            bounds.append(len(numbers))
+    return {"starts": starts, "passage_doc": docs, "numbers": numbers, "lines": lines,
+            "bounds": bounds}

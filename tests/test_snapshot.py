@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import pickle
+import subprocess
+import sys
 
 import pytest
 
+from bot import commands
 from bot import corpus as corpus_module
+from bot.answers.results import to_json
 from bot.config import load_settings
+from bot.corpus import BUNDLED_KNOWLEDGE
 from bot.index import build as build_module
 from bot.knowledge import KnowledgeBase
 from bot.people.directory import PeopleDirectory
@@ -85,3 +92,116 @@ def test_progress_is_reported_while_a_cold_start_analyses(settings):
     seen: list[tuple[int, int]] = []
     KnowledgeBase.open(settings, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(4, 4)]
+
+
+@pytest.fixture
+def bundled_settings(tmp_path):
+    """The bundled corpus with an empty cache of its own."""
+    base = load_settings(environ={}, dotenv=False)
+    return dataclasses.replace(base, knowledge_dir=BUNDLED_KNOWLEDGE, cache_dir=tmp_path / "cache")
+
+
+WARM_COLD_COMMANDS = [
+    ("search", {"query": "senkaku"}),
+    ("search", {"query": "how far is Taiwan from Japan", "limit": 10}),
+    ("search", {"query": "senkaku islnds"}),  # "did you mean"
+    ("brief", {"topic": "proposals"}),
+    ("brief", {"topic": "coast guard cooperation"}),
+    ("who", {"name": "Kishi"}),
+    ("topics", {}),
+    ("sources", {}),
+]
+
+
+def test_a_warm_start_answers_exactly_as_a_cold_one(bundled_settings):
+    cold = KnowledgeBase.open(bundled_settings)
+    warm = KnowledgeBase.open(bundled_settings)
+    assert not cold.index.loaded_from_cache and warm.index.loaded_from_cache
+    doc = next(iter(cold.corpus.documents))
+    calls = [*WARM_COLD_COMMANDS, ("source", {"id": doc}), ("source", {"id": f"{doc}#p2"}),
+             ("source", {"id": f"{doc}#byline"})]
+    for name, kwargs in calls:
+        assert (to_json(commands.run(warm, name, **kwargs).result)
+                == to_json(commands.run(cold, name, **kwargs).result)), (name, kwargs)
+
+
+def test_passages_read_from_a_snapshot_are_the_files_paragraphs_verbatim(make_knowledge,
+                                                                          tmp_path):
+    texts = ["Tokyo’s “quiet” line — 日本と台湾 — held. Ça va: naïve café, 110km.",
+             "A second paragraph\nwritten over two lines.", "Third: émigré 🌊 waters."]
+    root = make_knowledge({"u.md": article("u", *texts, title="Ünïcode",
+                                           byline="By Łukasz Ōta")})
+    settings = dataclasses.replace(load_settings(environ={}, dotenv=False), knowledge_dir=root,
+                                   cache_dir=tmp_path / "cache")
+    parsed = KnowledgeBase.open(settings).corpus
+    warm = KnowledgeBase.open(settings)
+    assert warm.index.loaded_from_cache
+    doc = warm.corpus.documents["u"]
+    assert [p.text for p in doc.passages] == [t.replace("\n", " ") for t in texts]
+    assert doc == parsed.documents["u"]
+    assert [p.line for p in doc.passages] == [p.line for p in parsed.documents["u"].passages]
+    assert warm.corpus.passage("u#p3") == parsed.passage("u#p3")
+    assert warm.corpus.passage("u#byline").text == "By Łukasz Ōta"
+    assert list(warm.index.passages) == list(parsed.passages())
+    hit = warm.index.search("café")[0]
+    assert hit.passage.text == texts[0] and hit.passage.id == "u#p1"
+
+
+def test_a_corpus_read_from_a_snapshot_pickles_as_plain_data(settings):
+    KnowledgeBase.open(settings)
+    warm = KnowledgeBase.open(settings)
+    copy = pickle.loads(pickle.dumps(warm.corpus))
+    assert type(copy.documents) is dict and type(copy.documents["a"].passages) is tuple
+    assert copy.documents == warm.corpus.documents
+    assert pickle.loads(pickle.dumps(warm.index.passages)) == list(warm.index.passages)
+
+
+@pytest.mark.parametrize("damage", ["truncate texts", "truncate postings", "empty index",
+                                    "drop texts"])
+def test_a_truncated_or_incomplete_snapshot_is_rebuilt(settings, damage):
+    KnowledgeBase.open(settings)
+    (snapshot,) = settings.cache_dir.glob("snapshot-*")
+    if damage == "truncate texts":
+        data = (snapshot / "texts.bin").read_bytes()
+        (snapshot / "texts.bin").write_bytes(data[:len(data) // 2])
+    elif damage == "truncate postings":
+        with open(snapshot / "postings.bin", "r+b") as handle:
+            handle.truncate(16)
+    elif damage == "empty index":
+        (snapshot / "index.pickle").write_bytes(b"")
+    else:
+        (snapshot / "texts.bin").unlink()
+    kb = KnowledgeBase.open(settings)
+    assert not kb.index.loaded_from_cache
+    assert kb.index.search("vaccines")[0].passage.text == "Vaccines arrived in Taipei."
+    assert KnowledgeBase.open(settings).index.loaded_from_cache
+
+
+def test_a_new_or_removed_article_rebuilds(settings):
+    KnowledgeBase.open(settings)
+    (settings.knowledge_dir / "articles" / "c.md").write_text(article("c", "Okinawa radar."))
+    added = KnowledgeBase.open(settings)
+    assert not added.index.loaded_from_cache and "c" in added.corpus.documents
+    (settings.knowledge_dir / "articles" / "c.md").unlink()
+    removed = KnowledgeBase.open(settings)
+    assert "c" not in removed.corpus.documents and not removed.index.search("radar")
+
+
+def test_a_warm_search_process_loads_only_what_search_needs(tmp_path):
+    """A warm ``briefbot search`` on the bundled corpus unpickles no passage and imports
+    neither numpy, discord.py, nor the brief and people modules (each costs a start)."""
+    probe = ("import pickle, sys\n"
+             "from bot.cli import main\n"
+             "loads = []\n"
+             "real = pickle.load\n"
+             "pickle.load = lambda f, **k: loads.append(f.name) or real(f, **k)\n"
+             "code = main(['search', 'senkaku'])\n"
+             "heavy = ['numpy', 'discord', 'bot.answers.brief', 'bot.people', 'rapidfuzz']\n"
+             "print(code, [m for m in heavy if m in sys.modules],\n"
+             "      sorted(n.rsplit('/', 1)[-1] for n in loads), file=sys.stderr)\n")
+    env = {**os.environ, "BRIEFBOT_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # the first run builds the snapshot
+        run = subprocess.run([sys.executable, "-c", probe], env=env, cwd=tmp_path,
+                             capture_output=True, text=True, check=True)
+    assert "senkaku" in run.stdout.lower()
+    assert run.stderr.strip() == "0 [] ['corpus.pickle', 'index.pickle']"

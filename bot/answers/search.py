@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.answers.suggest import suggest_terms
 from bot.corpus import Passage
 from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
@@ -77,6 +76,8 @@ def search(kb: KnowledgeBase, query: str, limit: int = 5) -> SearchResult:
         return SearchResult(query, [], reason="common")
     hits = kb.index.search_tokens(tokens, limit)
     if not hits:
+        from bot.answers.suggest import suggest_terms  # rapidfuzz: only when nothing matched
+
         return SearchResult(query, [], suggest_terms(kb, query), reason="unknown")
     results = []
     for hit in hits:

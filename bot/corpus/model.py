@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -43,7 +43,8 @@ class Document:
     publisher: str | None
     published: dt.date | None
     origin: str | None
-    passages: tuple[Passage, ...]
+    #: A tuple when parsed; a lazy run of the stored passages when read from a snapshot.
+    passages: Sequence[Passage]
     path: Path | None = None
     #: The author line or bio printed with the article, verbatim. Not part of the body (it is
     #: not indexed) but citable as ``<doc>#byline``, e.g. for the author's stated role.
@@ -125,7 +126,8 @@ class Corpus:
     """Everything loaded from one knowledge directory."""
 
     root: Path
-    documents: dict[str, Document]
+    #: A dict when parsed; read from a snapshot, a mapping that makes each document on lookup.
+    documents: Mapping[str, Document]
     people: list[PersonEntry] = field(default_factory=list)
     topics: dict[str, Topic] = field(default_factory=dict)
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
