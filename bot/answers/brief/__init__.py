@@ -150,7 +150,7 @@ def brief(kb: KnowledgeBase, topic: str, limit: int | None = None) -> BriefResul
     resolution = resolve(kb, text)
     if resolution.topic is None:
         return _not_found(kb, text, resolution, resolution.status, limit)
-    facets = topic_facets(kb, resolution.topic)
+    facets = topic_facets(kb, resolution.topic, limit or DEFAULT_POINTS)
     if not facets.groups:
         return _not_found(kb, text, resolution, "empty", limit)
     groups = facets.groups[:MAX_POINTS]
@@ -166,12 +166,13 @@ def brief(kb: KnowledgeBase, topic: str, limit: int | None = None) -> BriefResul
     )
 
 
-def topic_facets(kb: KnowledgeBase, topic: Topic) -> TopicFacets:
+def topic_facets(kb: KnowledgeBase, topic: Topic, shown: int = MAX_POINTS) -> TopicFacets:
     """The grouped points of ``topic``: from the index snapshot for a named topic, found
-    now for free text."""
+    now for free text, where only the groups a briefing can count are kept and only the
+    ``shown`` best are attributed (attributing is most of the cost of a free-text brief)."""
     if topic.name in kb.corpus.topics and topic.cues:
         return kb.brief_facets[topic.name]
-    return find_facets(kb, topic, TermWeights(kb), ADHOC_POOL)
+    return find_facets(kb, topic, TermWeights(kb), ADHOC_POOL, MAX_POINTS, attributed=shown)
 
 
 def _sources(points: list[BriefPoint], candidates: list[BriefSource]) -> list[BriefSource]:

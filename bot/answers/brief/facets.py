@@ -23,7 +23,7 @@ import functools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.answers.brief.select import TermWeights, order_groups
@@ -131,17 +131,36 @@ def build_facets(kb: KnowledgeBase) -> dict[str, TopicFacets]:
             for name, topic in kb.corpus.topics.items() if topic.cues}
 
 
-def find_facets(kb: KnowledgeBase, topic: Topic, weights: TermWeights, pool: int
-                ) -> TopicFacets:
-    """Steps 1-5 of the module docstring for one topic, over its best ``pool`` passages."""
+def find_facets(kb: KnowledgeBase, topic: Topic, weights: TermWeights, pool: int,
+                keep: int = MAX_GROUPS, attributed: int | None = None) -> TopicFacets:
+    """Steps 1-5 of the module docstring for one topic, over its best ``pool`` passages,
+    keeping its best ``keep`` groups, of which the best ``attributed`` (default: all) say
+    who makes each statement; the others leave ``by`` empty."""
     query = kb.analyzer.tokens(topic.query)
     hits = kb.index.search_tokens(sorted(set(query)), pool)
     passages = _with_neighbours(kb, hits) if topic.cues else \
         [(hit.passage, hit.score) for hit in hits]
-    statements = _statements(kb, topic, frozenset(query), weights, passages)
-    groups = group_statements(statements)
-    return TopicFacets(tuple(order_groups(groups, MAX_GROUPS)),
+    statements, said = _statements(kb, topic, frozenset(query), weights, passages)
+    groups = order_groups(group_statements(statements), keep)
+    # Who makes a point never decides which points there are, and attributing is the costly
+    # step (it reads the article up to the statement): only the statements kept are.
+    attributed = len(groups) if attributed is None else attributed
+    return TopicFacets(tuple(replace(g, statements=tuple(_attributed(kb, s, said)
+                                                         for s in g.statements))
+                             if i < attributed else g for i, g in enumerate(groups)),
                        len({s.doc for s in statements}))
+
+
+def _attributed(kb: KnowledgeBase, statement: Statement,
+                said: dict[tuple[str, int, int, int], tuple[str, ...]]) -> Statement:
+    """``statement`` with who makes it, from the sentences up to its point (``said``)."""
+    passage = kb.corpus.passage(statement.passage)
+    doc = kb.corpus.documents[statement.doc]
+    key = (statement.passage, statement.start, statement.end, statement.point)
+    sentences = said.get(key) or (passage.text[statement.start:statement.end],)
+    who = attribute(kb.people, passage, sentences, doc.author, doc)
+    return replace(statement, by=who.by if who else None, by_author=bool(who and who.by_author),
+                   by_kind=who.kind if who else None, by_rule=who.rule if who else None)
 
 
 @dataclass(frozen=True)
@@ -176,9 +195,12 @@ def _with_neighbours(kb: KnowledgeBase, hits: Sequence[Hit]) -> list[tuple[Passa
 
 
 def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights: TermWeights,
-                passages: Sequence[tuple[Passage, float]]) -> list[Statement]:
+                passages: Sequence[tuple[Passage, float]]
+                ) -> tuple[list[Statement], dict[tuple[str, int, int, int], tuple[str, ...]]]:
+    """The topic's statements in ``passages``, not yet attributed, and by (passage, start,
+    end, point) the sentences of each up to its point, which decide who makes it."""
     if not passages:
-        return []
+        return [], {}
     phrases = (*topic.cues, *topic.weak_cues)
     cues = topic_cues(topic)
     prefilter = _prefilter(phrases)
@@ -213,19 +235,19 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
     scores = [(w_cue * f.strength + w_subject * f.subject / most + w_passage * f.passage)
               * _length_factor(f.span) for f in found]
     best = max(scores, default=1.0) or 1.0
-    statements = []
+    statements: list[Statement] = []
+    said: dict[tuple[str, int, int, int], tuple[str, ...]] = {}
     for f, score in zip(found, scores, strict=True):
         doc = kb.corpus.documents[f.span.passage.doc_id]
         context = _context_passage(kb, f.span)
         if f.span.leans_out and context is None:
             continue  # it leans on a paragraph that is not there (the article's first)
-        who = attribute(kb.people, f.span.passage, f.span.up_to_point, doc.author, doc)
         statements.append(Statement(
             f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
-            context, who.by if who else None, bool(who and who.by_author),
-            who.kind if who else None, who.rule if who else None, f.cues,
+            context, None, False, None, None, f.cues,
             round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues))
-    return statements
+        said[f.span.passage.id, f.span.start, f.span.end, f.span.point] = f.span.up_to_point
+    return statements, said
 
 
 def _point_terms(kb: KnowledgeBase, span: Span) -> frozenset[str]:
