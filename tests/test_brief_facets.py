@@ -110,6 +110,14 @@ def test_a_call_whose_object_is_a_bare_pronoun_proposes_nothing():
     assert cue_strength(cues, "They urged that a hotline be set up.") == 0.75
 
 
+def test_an_obstacle_named_as_what_to_get_past_gives_no_reason():
+    cues = [compile_cue("restrict*"), compile_cue("barrier*")]
+    assert cue_strength(cues, "They might think of ways to circumvent diplomatic restrictions.") \
+        == 0.0
+    assert cue_strength(cues, "It would help them break through the barriers.") == 0.0
+    assert cue_strength(cues, "Japan faces constitutional restrictions.") == 0.75
+
+
 def test_a_need_named_as_a_noun_proposes_only_weakly(kb):
     """"The need to …" describes as often as it proposes ("a pressing need to support Taiwan
     has not been a constant"): in the bundled topics a weak proposal cue; "needs to" is not."""

@@ -28,12 +28,12 @@ from bot.knowledge import KnowledgeBase
 from bot.text import fold
 
 #: run label prefix -> (minimum core items covered, minimum named, most duplicates)
-BUNDLED_FLOOR = {"proposals": (9, 8, 2), "obstacles": (9, 3, 2)}
-HELDOUT_FLOOR = {"proposals": (8, 7, 1), "obstacles": (9, 9, 1)}
+BUNDLED_FLOOR = {"proposals": (11, 10, 1), "obstacles": (10, 4, 1)}
+HELDOUT_FLOOR = {"proposals": (9, 8, 1), "obstacles": (9, 9, 1)}
 #: The held-out articles alone, at the bundled run's limits (the comparable figures).
 HELDOUT_ALONE_FLOOR = {"proposals": (12, 11, 1), "obstacles": (9, 9, 1)}
 #: Least share of points that state some gold item (bundled).
-BUNDLED_PRECISION = {"proposals": 0.9, "obstacles": 0.95}
+BUNDLED_PRECISION = {"proposals": 0.95, "obstacles": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_every_point_shown_is_among_the_points_found(request, report):
 
 #: Articles written to tune the rules on (not held out): alone, at the bundled limits.
 TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
-TUNING_FLOOR = {"proposals": 11, "obstacles": 8}
+TUNING_FLOOR = {"proposals": 11, "obstacles": 9}
 
 
 @pytest.mark.parametrize("topic", sorted(TUNING_FLOOR))

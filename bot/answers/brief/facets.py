@@ -59,9 +59,12 @@ NEIGHBOURS = 2
 #: A neighbour's passage score: this share of the score of the passage on the subject.
 NEIGHBOUR_SCORE = 0.5
 # Relevance weights: the cues of the statement's own sentence, the share of the seed query's
-# terms (IDF-weighted) that sentence holds — whether it is about the subject, not merely in a
-# passage about it — and its passage's BM25 score. Ad-hoc topics have no cues.
-_W_CUE, _W_SUBJECT, _W_PASSAGE = 0.45, 0.35, 0.2
+# words that sentence holds — whether it is about the subject, not merely in a passage about
+# it; each word counts alike, since the subject's own words ("Japan", "Taiwan") are the
+# commonest of a corpus on it, and weighting by rarity would favour sentences dense with
+# "security cooperation dialogue" over "Japan and Taiwan share satellite data" — and its
+# passage's BM25 score. Ad-hoc topics have no cues, and their words count by IDF.
+_W_CUE, _W_SUBJECT, _W_PASSAGE = 0.45, 0.35, 0.1
 _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC = 0.65, 0.35
 # A span of this many characters or more loses _LENGTH_PENALTY of its relevance.
 _LONG_SPAN = 450
@@ -227,9 +230,9 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
                     continue
                 strength, span_cues, own_cues = 1.0, (), ()
             found.append(_Found(span, span_cues, own_cues, strength,
-                                sum(weights.idf(t) for t in about), passage_score / top,
+                                _subject(weights, about, bool(cues)), passage_score / top,
                                 _point_terms(kb, span) - generic))
-    most = sum(weights.idf(t) for t in query) or 1.0  # the share of the query it holds
+    most = _subject(weights, query, bool(cues)) or 1.0  # the share of the query it holds
     w_cue, w_subject, w_passage = (_W_CUE, _W_SUBJECT, _W_PASSAGE) if cues else \
         (0.0, _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC)
     scores = [(w_cue * f.strength + w_subject * f.subject / most + w_passage * f.passage)
@@ -248,6 +251,13 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
             round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues))
         said[f.span.passage.id, f.span.start, f.span.end, f.span.point] = f.span.up_to_point
     return statements, said
+
+
+def _subject(weights: TermWeights, terms: frozenset[str], named: bool) -> float:
+    """How much of a query ``terms`` are: their number for a named topic's seed query (its
+    words are the subject's, alike), their IDF for free text (a reader's rarer words say
+    more of what they ask)."""
+    return float(len(terms)) if named else sum(weights.idf(t) for t in terms)
 
 
 def _point_terms(kb: KnowledgeBase, span: Span) -> frozenset[str]:

@@ -259,6 +259,10 @@ _EPISTEMIC_RE = re.compile(
 # Japan should …") makes no point. ("Japan has no legal basis" does: the lack is the point.)
 _NEGATED_RE = re.compile(r"(?:\bnot|\bnever|n't|\bnor|\bwhether(?:\s+[^\W_]+){0,6}"
                          r"|\bthere\s+(?:is|are|was|were)\s+no(?:\s+[^\W_]+){0,2})\s+$")
+# A cue named as what to get past ("ways to circumvent diplomatic restrictions", "to break
+# through the barriers") belongs to a proposal: the sentence is not giving a reason.
+_OVERCOME_RE = re.compile(r"\b(?:circumvent\w*|overcom\w*|get(?:ting)?\s+around|bypass\w*"
+                          r"|break(?:ing)?\s+through)(?:\s+[^\W_]+){0,2}\s+$")
 # A cue whose object is only a pronoun ending the sentence ("voices in Japan are calling for
 # it.") names nothing: the point is made elsewhere.
 _BARE_OBJECT_RE = re.compile(r"[\s,]+(?:it|this|that|them|so)[\s'\".!;:)]*$")
@@ -273,8 +277,9 @@ def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
 
     Cues found in two places count more than in one; a sentence whose only cues are weak ones
     (a topic's ``weak_cues``: "could", "pressure") counts half; a modal that speculates, a
-    negated cue, one inside an embedded question ("whether … should") and one whose object is
-    a bare pronoun ending the sentence ("calling for it.") count for nothing.
+    negated cue, one inside an embedded question ("whether … should"), one whose object is a
+    bare pronoun ending the sentence ("calling for it.") and one named as what to get past
+    ("ways to circumvent diplomatic restrictions") count for nothing.
     """
     folded = normalise(sentence)
     speculative = [(m.start(), m.end()) for m in _EPISTEMIC_RE.finditer(folded)]
@@ -286,7 +291,8 @@ def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
             if not cue.phrase.startswith(("not ", "no ")) and \
                     _NEGATED_RE.search(folded, 0, match.start()):
                 continue
-            if _BARE_OBJECT_RE.match(folded, match.end()):
+            if _BARE_OBJECT_RE.match(folded, match.end()) or \
+                    _OVERCOME_RE.search(folded, 0, match.start()):
                 continue
             regions.append((match.start(), match.end(), cue.weak))
     if not regions:
