@@ -333,3 +333,19 @@ def test_the_council_speaking_paragraphs_later_is_the_council_named_before(make_
         ("The council said the boa", "Harbour Safety Council"),
         ("The group also urged Tok", "Harbour Safety Council"),
         ("The ministry said nothin", None)]
+
+
+def test_after_someone_unnamed_speaks_he_is_not_the_person_named_before(make_knowledge):
+    corpus = load_corpus(make_knowledge({"a.md": article(
+        "a", "Harbour chief Kenji Sato spoke on Monday. A senior official said the plan was "
+        "weak. He added that boats were short.",
+        "Governor Rina Kato met reporters. “We need boats,” a security insider said. “And "
+        "drills,” he said.", author="Ann Writer")}))
+    people = PeopleDirectory.build(corpus)
+    doc = corpus.documents["a"]
+    said = [attribute(people, p, [s.text], doc.author, doc)
+            for p in doc.passages for s in split_sentences(p.text)]
+    assert [a.by if a else None for a in said] == [
+        "Ann Writer", None, None, "Ann Writer", None, None]
+    # the card agrees: the insider's words are not the governor's
+    assert people.find("Rina Kato")[0].quotes == ()

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from bot.corpus import Corpus, Document, Passage, PersonEntry
 from bot.parallel import map_forked
 from bot.people.attribution import Named, officials_mentions, quote_speaker
+from bot.people.attribution.quoted import someone_speaks
 from bot.people.discourse import Context
 from bot.people.discover import Candidate, discover, roles_at
 from bot.people.entities import DEMONYM_PLACES, Entity, EntityRegistry, entities_in, entity_key
@@ -129,9 +130,12 @@ class _Scan:
                     if len(kept) < KEPT:
                         kept.append(Quote(passage.id, sentence.text,
                                           tuple(q.inner for q in quotes), decided[1]))
-                context = context.after(
-                    (n.who for n in named if not any(q.start < n.start < q.end for q in quotes)),
-                    decided[0] if decided else None, True)
+                outside = [n.who for n in named if not any(q.start < n.start < q.end
+                                                           for q in quotes)]
+                speaker = decided[0] if decided else (
+                    "" if not outside and context.recent
+                    and someone_speaks(passage.text, sentence, quotes) else None)
+                context = context.after(outside, speaker, True)
 
     def merge(self, later: _Scan, roles: list[list[PersonRole]]) -> None:
         """Add what a scan of the documents after this one's found (and the ``roles`` its

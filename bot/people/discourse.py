@@ -5,7 +5,8 @@ quotation standing alone, often into the next paragraph. Within a paragraph the 
 sentence decides (the one person it names, else whom it quoted); at a paragraph break, the
 one person the paragraph named or quoted last carries over, so "He also stressed …" opening a
 paragraph is the person last speaking when that is unambiguous. A later sentence naming two
-people leaves it unresolved; one naming nobody leaves it as it was. Only people carry over a
+people, or spoken by someone unnamed ("a senior official said"), leaves it unresolved; one
+naming nobody leaves it as it was. Only people carry over a
 paragraph break: "He" is never the ministry that spoke last.
 
 The people cards' quote scan and the attribution engine both read a document through this one
@@ -34,14 +35,15 @@ class Context:
 
     def after(self, named_people: Iterable[str], speaker: str | None,
               speaker_is_person: bool) -> Context:
-        """The context after a sentence naming ``named_people`` and spoken by ``speaker``."""
+        """The context after a sentence naming ``named_people`` and spoken by ``speaker``
+        (``""``: by someone the text does not name, "a senior official said")."""
         named = frozenset(named_people)
         persons = named | ({speaker} if speaker and speaker_is_person else set())
         recent, spoke = self.recent, self.spoke
         if len(persons) == 1:
             recent = next(iter(persons))
             spoke = recent == speaker
-        elif persons:
+        elif persons or speaker == "":  # two people, or someone unnamed: "he" may be either
             recent, spoke = None, False
         return Context(named, speaker or None, recent, spoke)
 

@@ -34,6 +34,10 @@ REPORTING_VERBS = (
     # "As Ueda puts it, …", "Ueda put it bluntly:", never "Japan put it on the agenda"
     r"puts?\s+it(?=\s*[,:]|\s+(?:this|that|another|bluntly|simply|plainly|succinctly)\b)"
 )
+#: Reporting verbs of a plural subject, which :data:`REPORTING_VERBS` leaves out ("analysts
+#: argue"): base forms are too common to report speech after a name.
+PLURAL_VERBS = (r"argue|warn|claim|insist|note|urge|suggest|believe|contend|maintain|agree|fear|"
+                r"worry|doubt|complain")
 #: A speech act in the participle: "… sent a petition to the ministry calling for a plan".
 SPEECH_PARTICIPLES = r"calling\s+for|urging|demanding|asking\s+for|proposing|saying"
 _MONTHS_DAYS = (r"(?:January|February|March|April|May|June|July|August|September|October|"

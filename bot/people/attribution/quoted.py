@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.people.discourse import Context
-from bot.people.speech import REPORTING_VERBS, SPEECH_AFTER_RE
+from bot.people.speech import PLURAL_VERBS, REPORTING_VERBS, SPEECH_AFTER_RE, SPEECH_PARTICIPLES
 from bot.text import Sentence
 
 if TYPE_CHECKING:
     from bot.people.speech import Quotation
 
 __all__ = ["PRONOUN_AFTER_RE", "PRONOUN_OPENING_RE", "Named", "antecedent", "framed", "inside",
-           "quote_speaker"]
+           "masked", "quote_speaker", "someone_speaks"]
 
 # Between a quotation and the name: nothing but a comma and title words.
 _TITLE_GAP_RE = re.compile(r"^[\s,]*(?:(?:[A-Z][\w’'-]*|of|for)\s+){0,6}$")
@@ -45,6 +45,11 @@ _COLON_GAP_WORDS = 8
 _PRONOUN_COLON_RE = re.compile(r"(?:He|She|His|Her)\s[^:;“”‘\"]{0,100}:\s*$")
 
 
+# Any word that says someone speaks, outside quotations: for :func:`someone_speaks`.
+_SPEECH_WORD_RE = re.compile(
+    rf"\b(?:{REPORTING_VERBS}|{SPEECH_PARTICIPLES}|{PLURAL_VERBS}|according\s+to)\b")
+
+
 @dataclass(frozen=True)
 class Named:
     """A person, organisation or place named at ``text[start:end]``, by canonical name."""
@@ -58,6 +63,26 @@ class Named:
 def inside(quotes: Sequence[Quotation], start: int) -> bool:
     """Whether ``start`` falls inside one of ``quotes``."""
     return any(q.start < start < q.end for q in quotes)
+
+
+def someone_speaks(text: str, sentence: Sentence, quotes: Sequence[Quotation]) -> bool:
+    """Whether someone the quotation rules cannot name speaks ``sentence``: a speech word
+    outside its quotations and no "He said …" opening it. The people cards' scan, which
+    names speakers by those rules alone, leaves a pronoun after such a sentence unresolved
+    ("A senior official said …. He added …" is not the person named before), as the
+    attribution engine does when it finds the speaker unnamed."""
+    if PRONOUN_OPENING_RE.match(text, sentence.start, sentence.end):
+        return False
+    return bool(_SPEECH_WORD_RE.search(masked(sentence, quotes)))
+
+
+def masked(sentence: Sentence, quotes: Sequence[Quotation]) -> str:
+    """The sentence with its quotations blanked out (same length)."""
+    chars = list(sentence.text)
+    for q in quotes:
+        for i in range(max(q.start, sentence.start), min(q.end, sentence.end)):
+            chars[i - sentence.start] = " "
+    return "".join(chars)
 
 
 def antecedent(context: Context) -> str | None:

@@ -18,12 +18,14 @@ from bot.people.attribution.quoted import (
     antecedent,
     framed,
     inside,
+    masked,
     quote_speaker,
 )
 from bot.people.discourse import Context
 from bot.people.discover import title_before
 from bot.people.speech import (
     AFFILIATION,
+    PLURAL_VERBS,
     REPORTING_VERBS,
     SPEECH_AFTER_RE,
     SPEECH_BEFORE_RE,
@@ -81,8 +83,7 @@ _OFFICIAL_RE = re.compile(r"(?:official|officer|diplomat|aide|spokes(?:man|woman
                           r"|authorities", re.IGNORECASE)
 # "Officials at the ministry argue": the plural's verb, which the reporting verbs leave out.
 _PLURAL_VERB_RE = re.compile(
-    rf"(?:{AFFILIATION})?\s+(?:(?:also|still|often|privately|publicly)\s+)?(?:argue|warn|claim|"
-    r"insist|note|urge|suggest|believe|contend|maintain|agree|fear|worry|doubt|complain)\b")
+    rf"(?:{AFFILIATION})?\s+(?:(?:also|still|often|privately|publicly)\s+)?(?:{PLURAL_VERBS})\b")
 _ACCORDING_UNNAMED_RE = re.compile(rf"\baccording\s+to\s+(?:[\w’'-]+\s+){{0,3}}?{_UNNAMED}s?\b")
 # "Shinzo Abe’s administration …, saying …": a person's own office speaks for them.
 _OWN_BODY_RE = re.compile(r"[’']s\s+(?:administration|government|cabinet|office|aides?|"
@@ -152,12 +153,12 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
     office = _office_of(text, sentence, outside, quotes)
     if office:
         return office.who, "subject"
-    masked = _masked(text, sentence, quotes)
-    unnamed = _unnamed(text, sentence, masked, outside)
+    blank = masked(sentence, quotes)
+    unnamed = _unnamed(text, sentence, blank, outside)
     if unnamed is not None:
         return unnamed
-    definite = _DEFINITE_RE.search(masked)
-    if definite and definite.start() < len(masked) // 2:
+    definite = _DEFINITE_RE.search(blank)
+    if definite and definite.start() < len(blank) // 2:
         nouns = {definite["noun"], definite["noun2"] or ""}
         for n in reversed([*earlier, *named]):
             if n.kind != "person" and n.who.split()[-1].lower() in nouns:
@@ -174,7 +175,7 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
         return "", "pronoun"
     if _THEY_OPENING_RE.match(text, opening, sentence.end):
         return "", "pronoun"
-    if quotes and _VERB_RE.search(masked):  # "‘…,’ a Taiwanese security insider says."
+    if quotes and _VERB_RE.search(blank):  # "‘…,’ a Taiwanese security insider says."
         return "", "unnamed"
     return None
 
@@ -213,15 +214,6 @@ def _unnamed(text: str, sentence: Sentence, masked: str, named: Sequence[Named]
     return None
 
 
-def _masked(text: str, sentence: Sentence, quotes: Sequence[Quotation]) -> str:
-    """The sentence with its quotations blanked out (same length)."""
-    chars = list(sentence.text)
-    for q in quotes:
-        for i in range(max(q.start, sentence.start), min(q.end, sentence.end)):
-            chars[i - sentence.start] = " "
-    return "".join(chars)
-
-
 def _after_the(text: str, start: int, end: int) -> int:
     """``start``, past a "the " there."""
     lead = _THE_RE.match(text, start, end)
@@ -239,7 +231,7 @@ def _clause_verb(text: str, sentence: Sentence, at: int, named: Sequence[Named],
     """Whether the clause going on from ``at`` reaches its reporting verb: within a few dozen
     words, with no other person named and no relative clause in between (a clause inside
     the subject, ", which represents four villages,", is passed over)."""
-    rest = _masked(text, Sentence(at, sentence.end, text[at:sentence.end]), quotes)
+    rest = masked(Sentence(at, sentence.end, text[at:sentence.end]), quotes)
     embedded = _EMBEDDED_RE.match(rest)
     if embedded:  # "X, which represents four villages, said": the verb is X's
         rest = " " * embedded.end() + rest[embedded.end():]
