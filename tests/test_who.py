@@ -219,7 +219,7 @@ def test_the_kishi_card_fits_one_discord_message(kb):
     assert rendered.startswith("👤 **Nobuo Kishi**")
     for item in (*card.shown_quotes, *card.shown_mentions):
         assert f"`{item.passage}`" in rendered
-    assert "…and 1 more — `!search Kishi`" in rendered
+    assert "…and 1 more paragraph — `!search Kishi`" in rendered
 
 
 def test_the_card_escapes_discord_markdown(make_knowledge):
@@ -342,3 +342,21 @@ def test_arguments_are_found_when_the_index_is_built_and_read_on_a_warm_start(
     monkeypatch.setattr(arguments, "argument", refuse)
     warm = who(KnowledgeBase.open(settings), "Ann Writer")
     assert to_json(warm)["arguments"] == to_json(cold)["arguments"]
+
+
+def test_the_counts_on_a_card_are_true_beyond_the_mentions_kept(make_knowledge):
+    from bot.people.directory import KEPT
+
+    paragraphs = [f"Prime Minister Nobuo Kishi said plan {i} works. “It does,” Kishi said."
+                  for i in range(KEPT + 50)]
+    root = make_knowledge({"a.md": article("a", *paragraphs[:90]),
+                           "b.md": article("b", *paragraphs[90:])})
+    card = who(KnowledgeBase.from_corpus(load_corpus(root)), "Kishi")
+    assert len(card.mentions) == KEPT and len(card.quotes) == KEPT  # what is kept
+    assert (card.named_in, card.named_in_articles) == (KEPT + 50, 2)  # what is true
+    text = render(card)
+    assert f"Named** in {KEPT + 50} paragraphs of 2 articles" in text
+    assert f"In their own words** ({KEPT}+)" in text
+    assert f"…and at least {KEPT - 3} more quotes" in text
+    shown = {m.passage for m in card.shown_mentions} | {q.passage for q in card.shown_quotes}
+    assert f"…and {KEPT + 50 - len(shown)} more paragraphs" in text

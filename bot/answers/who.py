@@ -20,6 +20,7 @@ from bot.corpus import Document
 from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
 from bot.people import Person
+from bot.people.directory import KEPT
 
 #: Score (0–100, rapidfuzz ratio on folded names) from which a miss is taken for a typo.
 TYPO_SCORE = 75.0
@@ -114,6 +115,12 @@ class WhoResult:
     documents: list[DocumentMentions] = field(default_factory=list)
     arguments: list[ArticleArgument] = field(default_factory=list)
     search_query: str | None = None
+    #: Article paragraphs and articles that name them, all of them: ``mentions`` and
+    #: ``quotes`` hold the first :data:`bot.people.directory.KEPT` of each.
+    named_in: int = 0
+    named_in_articles: int = 0
+    #: Whether ``quotes`` stopped at that cap (there may be more).
+    quotes_capped: bool = False
     # For the template only.
     role_groups: list[RoleGroup] = field(default_factory=list, metadata={"internal": True})
     shown_quotes: list[QuoteCitation] = field(default_factory=list,
@@ -130,10 +137,12 @@ class WhoResult:
 
     @property
     def more_mentions(self) -> int:
-        """Mentions left off the card (quotes already shown are not repeated)."""
-        shown = {(q.passage, q.text) for q in self.shown_quotes}
-        rest = [m for m in self.mentions if (m.passage, m.text) not in shown]
-        return len(rest) - len(self.shown_mentions)
+        """Paragraphs that name them and that the card shows neither as a mention nor as
+        a quote."""
+        named = {m.passage for m in self.mentions}
+        shown = {m.passage for m in self.shown_mentions} | (
+            {q.passage for q in self.shown_quotes} & named)
+        return max(0, self.named_in - len(shown))
 
 
 def who(kb: KnowledgeBase, name: str) -> WhoResult:
@@ -206,6 +215,9 @@ def card(kb: KnowledgeBase, query: str, person: Person) -> WhoResult:
         shown_quotes=shown_quotes,
         shown_mentions=_pick_mentions(mentions, shown_quotes, MENTIONS_SHOWN),
         search_hint=person.aliases[0] if person.aliases else person.name,
+        named_in=max(person.named_in, len({m.passage for m in mentions})),
+        named_in_articles=max(person.named_in_articles, len({m.doc for m in mentions})),
+        quotes_capped=len(person.quotes) >= KEPT,
     )
 
 

@@ -89,6 +89,10 @@ class _Scan:
         self.quotes: list[list[Quote]] = [[] for _ in drafts]
         #: The documents whose paragraphs mention each person: all of them, beyond KEPT.
         self.documents: list[set[str]] = [set() for _ in drafts]
+        #: How many article paragraphs name each person (all of them, beyond KEPT), and the
+        #: last one counted, so a paragraph counts once.
+        self.paragraphs: list[int] = [0] * len(drafts)
+        self._counted: list[str | None] = [None] * len(drafts)
         self._order = itertools.count(1)  # stamps each mention, for "named most recently"
         #: ``(passage id, text)`` of the document being read and the index of the current
         #: one: where "the group" of a role is looked up (:func:`bot.people.referents.referent`).
@@ -148,8 +152,16 @@ class _Scan:
             quotes.extend(more_quotes[:KEPT - len(quotes)])
         for docs, more in zip(self.documents, later.documents, strict=True):
             docs |= more
+        self.paragraphs = [a + b for a, b in zip(self.paragraphs, later.paragraphs, strict=True)]
         for draft, found in zip(self.drafts, roles, strict=True):
             draft.found_roles.extend(r for r in found if r not in draft.found_roles)
+
+    def _named_in(self, person: int, passage: Passage) -> None:
+        """Record that article paragraph ``passage`` names ``person``."""
+        self.documents[person].add(passage.doc_id)
+        if self._counted[person] != passage.id:
+            self._counted[person] = passage.id
+            self.paragraphs[person] += 1
 
     def _adds_nothing(self, passage: Passage, found: list[tuple[tuple[int, ...], int, int]],
                       last_seen: dict[int, int], quoting: bool) -> tuple[bool, set[str]]:
@@ -171,7 +183,7 @@ class _Scan:
             seen[person] = next(self._order)
             named.add(self.drafts[person].name)
             if passage.number:
-                self.documents[person].add(passage.doc_id)
+                self._named_in(person, passage)
             if (len(self.mentions[person]) < KEPT
                     or (quoting and len(self.quotes[person]) < KEPT)
                     or roles_at(passage.text, passage.id, start, end)
@@ -193,7 +205,7 @@ class _Scan:
             named.append(Named(self.drafts[person].name, "person", start, end))
             known = self.mentions[person]
             if passage.number:
-                self.documents[person].add(passage.doc_id)
+                self._named_in(person, passage)
             if passage.number and len(known) < KEPT and not (
                     known and known[-1].passage == passage.id
                     and known[-1].sentence == sentence.text):
@@ -314,6 +326,8 @@ class PeopleDirectory:
                 quotes=tuple(scan.quotes[index]),
                 mentions=tuple(scan.mentions[index]),
                 keys=lookup_keys(draft.name, draft.aliases),
+                named_in=scan.paragraphs[index],
+                named_in_articles=len(scan.documents[index]),
                 curated=draft.curated,
             ))
         by_key: dict[str, list[int]] = {}

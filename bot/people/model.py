@@ -64,4 +64,8 @@ class Person:
     mentions: tuple[Mention, ...]
     keys: frozenset[str]  # folded lookup keys: kishi, nobuokishi, ingwen …
     curated: bool = False  # whether people.yaml has an entry for them
+    #: Article paragraphs, and articles, that name them: all of them, where ``mentions``
+    #: and ``quotes`` keep the first ``people.directory.KEPT``.
+    named_in: int = 0
+    named_in_articles: int = 0
 
