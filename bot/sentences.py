@@ -169,7 +169,6 @@ _PLAIN_RE = re.compile(f"{_PLAIN_CHARS}(?: {_PLAIN_CHARS})*")
 _PERIOD_RE = re.compile(r"(?<![A-Za-z])([A-Za-z]*)\.(?=[ ’”]|$)")
 # A decimal point, which pysbd's number rules protect.
 _DECIMAL_RE = re.compile(r"(?<=\d)\.(?=\d)")
-_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
 # What pysbd protects the punctuation of, in its order (the others need excluded characters).
 _QUOTED_RES = tuple(re.compile(pattern) for pattern in (
     BetweenPunctuation.BETWEEN_SINGLE_QUOTE_SLANTED_REGEX,
@@ -186,6 +185,13 @@ _QUOTE_ENDS_RE = re.compile(English.QUOTATION_AT_END_OF_SENTENCE_REGEX)
 _AFTER_QUOTE_END_RE = re.compile(English.SPLIT_SPACE_QUOTATION_AT_END_OF_SENTENCE_REGEX)
 # pysbd's stand-ins for a period and a question mark that end no sentence.
 _PROTECTED, _PROTECTED_QUESTION = "\u222f", "&\u14f7&"
+# "U.S." as pysbd's abbreviation rules leave it: both periods protected, except the last when
+# one of its sentence starters follows ("… the U.S. The …").
+_US_RE = re.compile(r"(?<![^\W_])U\.S\.(?=[ ,’”-]|$)")
+_US_HIDDEN = f"U{_PROTECTED}S{_PROTECTED}"
+_US_STARTERS = "|".join(English.AbbreviationReplacer.SENTENCE_STARTERS)
+_US_BEFORE_STARTER_RE = re.compile(f"{_US_HIDDEN}(?= (?:{_US_STARTERS}) )")
+_US_ENDING = f"U{_PROTECTED}S."
 
 
 def _protect(match: re.Match[str]) -> str:
@@ -201,21 +207,24 @@ def _plain_ends(text: str) -> list[int] | None:
             any(pattern.search(text) for pattern in _LIST_ITEM_RES)
             or any(item in _LIST_LETTERS for item in _LETTER_ITEM_RE.findall(text))):
         return None
+    # "U.S.": its periods end no sentence, unless one of pysbd's sentence starters follows.
+    scan = _US_RE.sub(_US_HIDDEN, text) if "U.S." in text else text
+    if _ABBREVIATION_BEFORE_PERIOD_RE.search(scan):
+        return None
     periods = 0
-    for match in _PERIOD_RE.finditer(text):
-        # Only a word after a space or at the start can be an abbreviation or a list letter
-        # to pysbd ("Taiwanʼs." or "“Go." cannot).
+    for match in _PERIOD_RE.finditer(scan):
+        # Only a letter after a space or at the start is a list item or an initial to pysbd
+        # ("Taiwanʼs." or "“Go." is not).
         word, start = match[1], match.start()
-        if not word or ((start == 0 or text[start - 1] == " ") and (
-                len(word) < 2 or word.lower() in _ABBREVIATIONS)):
+        if not word or (len(word) < 2 and (start == 0 or scan[start - 1] == " ")):
             return None
         periods += 1
-    decimals = len(_DECIMAL_RE.findall(text))
-    if periods + decimals != text.count("."):
+    if periods + len(_DECIMAL_RE.findall(scan)) != scan.count("."):
         return None
-    if periods or "?" in text:
-        marked = text if text[-1] in ".?" else text + "\u0238"  # pysbd's temporary end
-        marked = _DECIMAL_RE.sub(_PROTECTED, marked)
+    marked = _DECIMAL_RE.sub(_PROTECTED, _US_BEFORE_STARTER_RE.sub(_US_ENDING, scan))
+    if "." in marked or "?" in marked:
+        if marked[-1] not in ".?":
+            marked += "\u0238"  # pysbd's temporary end
         for quoted in _QUOTED_RES:
             marked = quoted.sub(_protect, marked)
         found = [m[0].replace(_PROTECTED, ".").replace(_PROTECTED_QUESTION, "?")

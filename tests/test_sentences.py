@@ -71,5 +71,16 @@ def test_pysbd_without_its_idle_abbreviation_pass_splits_as_pysbd(
 def test_a_paragraph_pysbd_needs_is_not_taken_for_plain() -> None:
     for text in ("He met Mr. Abe. Then he left.", "It rose 5. Then it fell.",
                  "See (a) the plan. Then go.", "Wow! Great.", "Why?? Because.",
-                 "He said 'no.' Then left.", "The U.S. said so. Fine.", "Wait... Then go."):
+                 "He said 'no.' Then left.", "The U.S.A. said so. Fine.", "Wait... Then go.",
+                 "He met the Gen. Then left.", "It is. Then it was."):
         assert sentences._plain_ends(text) is None, text
+
+
+@pytest.mark.parametrize("text", [
+    "Talks with the U.S. The end came soon.", "Talks with the U.S. Navy began. Then more.",
+    "Taiwan-U.S.-Japan talks. Then more.", "In the U.S. I saw it. Then left.",
+    "The U.S., Japan and Taiwan met. Then more.", "He said “the U.S.” Then he left.",
+    "He said “leave the U.S.” and went. Fine.", "U.S. officials said so. Then more.",
+    "They met the U.S. in 2021.5 ways. Then more.", "Ask the U.S."])
+def test_us_ends_sentences_where_pysbd_ends_them(text: str) -> None:
+    assert sentences._plain_ends(text) == _reference(text)
