@@ -44,14 +44,18 @@ class Postings:
 
 @dataclass
 class _Chunk:
-    """One run of passages, analysed: (term, passage) pairs with their counts."""
+    """One run of passages, analysed: (term, passage) pairs with their counts.
+
+    Compact (8 bytes a pair): a million passages hold some 45 million pairs, which the merge
+    holds while it builds the postings.
+    """
 
     words: list[str]  # local term ids -> terms, in order of first occurrence
-    terms: np.ndarray  # int32 local term id of each pair, pairs in passage order
-    docs: np.ndarray  # int32 passage within the chunk
-    counts: np.ndarray  # int32 term frequency
+    terms: np.ndarray  # int32 local (then, in the merge, global) term id of each pair
+    docs: np.ndarray  # uint16 passage within the chunk; pairs in passage order
+    counts: np.ndarray  # uint16 term frequency (int32 in a chunk with a longer passage)
     lengths: np.ndarray  # int64 tokens per passage
-    raw: Counter[str]  # whitespace-separated words as written, with their counts
+    surface: Counter[str]  # folded words of 4+ letters, with their counts (see surface_words)
 
 
 def _analyse(analyzer: Analyzer, texts: Sequence[str]) -> _Chunk:
@@ -69,8 +73,9 @@ def _analyse(analyzer: Analyzer, texts: Sequence[str]) -> _Chunk:
     pairs, counts = np.unique(doc * width + np.asarray(ids, dtype=np.int64),
                               return_counts=True)
     return _Chunk(list(vocabulary), (pairs % width).astype(np.int32),
-                  (pairs // width).astype(np.int32), counts.astype(np.int32),
-                  np.asarray(lengths, dtype=np.int64), raw)
+                  (pairs // width).astype(np.uint16),
+                  counts.astype(np.uint16 if counts.max(initial=0) < 1 << 16 else np.int32),
+                  np.asarray(lengths, dtype=np.int64), _folded_counts(raw))
 
 
 def build_postings(texts: Sequence[str], analyzer: Analyzer, k1: float, b: float,
@@ -90,40 +95,50 @@ def build_postings(texts: Sequence[str], analyzer: Analyzer, k1: float, b: float
 
 
 def _merge(chunks: list[_Chunk], size: int, k1: float, b: float) -> Postings:
-    """One vocabulary, pairs grouped by term (passages ascending), and their scores."""
+    """One vocabulary, pairs grouped by term (passages ascending), and their scores.
+
+    Chunk by chunk, into arrays of the final size, so the merge holds the compact chunks and
+    the postings but never a sort of all the pairs (gigabytes at a million passages).
+    """
     vocabulary: dict[str, int] = {}
-    terms, docs, counts, lengths = [], [], [], []
-    raw: Counter[str] = Counter()
-    offset = 0
-    for chunk in chunks:
-        raw.update(chunk.raw)
+    surface: Counter[str] = Counter()
+    total_length = 0
+    for chunk in chunks:  # global term ids, in order of first occurrence
         local = np.asarray([vocabulary.setdefault(w, len(vocabulary)) for w in chunk.words],
                            dtype=np.int32)
-        terms.append(local[chunk.terms] if len(local) else chunk.terms)
-        docs.append(chunk.docs + np.int32(offset))
-        counts.append(chunk.counts)
-        lengths.append(chunk.lengths)
-        offset += len(chunk.lengths)
-    term = np.concatenate(terms)
-    order = np.argsort(term, kind="stable")  # pairs are in passage order: stays ascending
-    doc = np.concatenate(docs)[order]
-    tf = np.concatenate(counts)[order].astype(np.float64)
-    frequencies = np.bincount(term, minlength=len(vocabulary))
-    term = term[order]
-    del order
-    doc_len = np.concatenate(lengths)
-    avgdl = int(doc_len.sum()) / size
+        chunk.terms = local[chunk.terms] if len(local) else chunk.terms
+        surface.update(chunk.surface)
+        total_length += int(chunk.lengths.sum())
+    frequencies = np.zeros(len(vocabulary), dtype=np.int64)
+    for chunk in chunks:
+        frequencies += np.bincount(chunk.terms, minlength=len(vocabulary))
+    avgdl = total_length / size
     idf = np.asarray(okapi_idf(frequencies.tolist(), size), dtype=np.float64)
-    # rank-bm25's expression, operation for operation, so every score is bit-identical.
-    norm = (1 - b) + (b * doc_len[doc]) / avgdl
-    scores = idf[term] * (tf * (k1 + 1) / (tf + k1 * norm))
     indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
     np.cumsum(frequencies, out=indptr[1:])
+    docs = np.empty(int(indptr[-1]), dtype=np.int32)
+    scores = np.empty(int(indptr[-1]), dtype=np.float64)
+    cursor = indptr[:-1].copy()  # where each term's next pair goes
+    offset = 0
+    for chunk in chunks:  # in passage order, so each term's passages stay ascending
+        order = np.argsort(chunk.terms, kind="stable")
+        term = chunk.terms[order]
+        doc = chunk.docs[order].astype(np.int64)
+        tf = chunk.counts[order].astype(np.float64)
+        # rank-bm25's expression, operation for operation, so every score is bit-identical.
+        norm = (1 - b) + (b * chunk.lengths[doc]) / avgdl
+        starts = np.flatnonzero(np.diff(term, prepend=-1))  # each term's first pair
+        runs = np.diff(starts, append=len(term))
+        at = cursor[term] + (np.arange(len(term)) - np.repeat(starts, runs))
+        docs[at] = doc + offset
+        scores[at] = idf[term] * (tf * (k1 + 1) / (tf + k1 * norm))
+        cursor[term[starts]] += runs
+        offset += len(chunk.lengths)
+        chunk.terms = chunk.docs = chunk.counts = np.zeros(0, dtype=np.int32)  # memory back
     maxscore = (np.maximum.reduceat(scores, indptr[:-1]) if len(vocabulary)
                 else np.zeros(0))
-    docs32 = doc.astype(np.int32)
-    return Postings(vocabulary, size, indptr, docs32, scores, maxscore,
-                    *best_postings(indptr, docs32, scores), surface_words(raw))
+    return Postings(vocabulary, size, indptr, docs, scores, maxscore,
+                    *best_postings(indptr, docs, scores), dict(surface.most_common()))
 
 
 def best_postings(indptr: np.ndarray, docs: np.ndarray, scores: np.ndarray
@@ -144,13 +159,14 @@ def best_postings(indptr: np.ndarray, docs: np.ndarray, scores: np.ndarray
     return bestptr, best
 
 
-def surface_words(raw: Counter[str]) -> dict[str, int]:
-    """Folded words of 4+ letters (edge punctuation stripped) with their counts, most
-    frequent first: what "did you mean" offers. Each distinct written word is folded once."""
+def _folded_counts(raw: Counter[str]) -> Counter[str]:
+    """Folded words of 4+ letters (edge punctuation stripped) with their counts, in order of
+    first occurrence: "did you mean" offers them, most frequent first. Each distinct written
+    word is folded once."""
     counts: Counter[str] = Counter()
     for written, count in raw.items():
         for word in fold(written).split():
             word = word.strip(".,;:!?()[]'\"-")
             if len(word) >= 4 and word.isalpha():
                 counts[word] += count
-    return dict(counts.most_common())
+    return counts
