@@ -182,3 +182,14 @@ def test_a_preference_for_another_way_is_a_reason(kb):
     texts = [kb.corpus.passage(s.passage).text[s.start:s.end]
              for g in kb.brief_facets["obstacles"].groups for s in g.statements]
     assert any("clearly prefers to manage security issues" in t for t in texts)
+
+
+def test_a_point_whose_other_sources_are_quoted_already_loses_their_support():
+    """Support counts the sources a point still shows: when another article's statement of it
+    is quoted by an earlier point, it competes as a one-source point."""
+    taken = _statement("a", 1, 0.9, "hotline")
+    pair = [_statement("b", 1, 0.6, "drill", "annual"), _statement("a", 1, 0.5, "drill", "joint")]
+    single = _statement("c", 1, 0.7, "export")
+    groups = order_groups(group_statements([taken, *pair, single]), 10)
+    assert [g.statements[0].doc for g in groups] == ["a", "c", "b"]
+    assert groups[2].documents == ("b",)

@@ -5,8 +5,9 @@ relevance plus its support — how many documents make the point — since a pro
 articles make matters more to a reader than one made in passing once. The order is greedy: at
 each step the group with the highest score, less :data:`SOURCE_PENALTY` for every point its
 document already has beyond its fair share, so that one article does not fill a briefing
-when several discuss the topic. A group whose shown statement overlaps a
-point already taken shows its next statement; one whose every statement overlaps is dropped.
+when several discuss the topic. A statement quoting what a point already taken quotes is
+left out of its group (its antecedents alone become context); a group left with fewer
+statements competes again at its lesser score, and one left with none is dropped.
 
 Greedy order is the same whatever the count, so the first ``n`` points are the best ``n``: one
 ordering serves the default briefing, ``--limit``, the digest and "how many are there".
@@ -83,9 +84,13 @@ def order_groups(groups: Sequence[Group], limit: int) -> list[Group]:
     if not groups:
         return []
     widest = max(len(g.documents) for g in groups)
-    scored = [replace(g, score=round(g.score + (W_SUPPORT * (len(g.documents) - 1)
-                                                / (widest - 1) if widest > 1 else 0.0), 4))
-              for g in groups]
+
+    def supported(group: Group) -> Group:
+        """``group`` scored: its shown statement's relevance plus its support."""
+        support = W_SUPPORT * (len(group.documents) - 1) / (widest - 1) if widest > 1 else 0.0
+        return replace(group, score=round(group.statements[0].relevance + support, 4))
+
+    scored = [supported(g) for g in groups]
     floor = RELEVANCE_FLOOR * max(g.score for g in scored)
     remaining = sorted((g for g in scored if g.score >= floor),
                        key=lambda g: (-g.score, g.statements[0].passage, g.statements[0].start))
@@ -103,7 +108,7 @@ def order_groups(groups: Sequence[Group], limit: int) -> list[Group]:
         best_i, best_value = 0, -math.inf
         for i, group in enumerate(remaining):
             doc = group.statements[0].doc
-            over = per_doc.get(doc, 0) + 1 - (len(chosen) + 1) * share[doc]
+            over = per_doc.get(doc, 0) + 1 - (len(chosen) + 1) * share.get(doc, 0.0)
             value = group.score - SOURCE_PENALTY * max(0.0, over)
             if value > best_value:
                 best_i, best_value = i, value
@@ -118,6 +123,11 @@ def order_groups(groups: Sequence[Group], limit: int) -> list[Group]:
             if kept is not None and not any(_overlaps(kept, t) for t in [*taken, *statements]):
                 statements.append(kept)
         if not statements:
+            continue
+        if len(statements) < len(group.statements):
+            # What is left is a lesser point (fewer sources, perhaps another statement
+            # shown): it competes again at its own score.
+            remaining.append(supported(replace(group, statements=tuple(statements))))
             continue
         group = replace(group, statements=tuple(statements))
         taken.extend(statements)
