@@ -30,6 +30,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from array import array
 from collections.abc import Iterable
 from pathlib import Path
@@ -54,6 +55,8 @@ _INDEX_CODE = ("corpus", "text.py", "snapshot.py", "index")
 _ARRAYS = {"indptr": "q", "docs": "i", "scores": "d", "maxscore": "d", "bestptr": "q",
            "best": "i", "starts": "q", "passage_doc": "i", "numbers": "i", "lines": "i",
            "bounds": "q"}
+#: A temporary snapshot directory older than this was left by a crashed save.
+TEMPORARY_LIFETIME_S = 3600
 _ENGINE_ARRAYS = ("indptr", "docs", "scores", "maxscore", "bestptr", "best")
 #: What may go wrong reading a damaged snapshot: each means "rebuild it".
 _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, KeyError, IndexError, ValueError,
@@ -93,13 +96,21 @@ def _code_files(names: tuple[str, ...]) -> list[Path]:
 
 
 def snapshot_key(root: Path, k1: float, b: float) -> str:
-    """The hash naming the snapshot of knowledge directory ``root``."""
+    """The name of the snapshot of knowledge directory ``root``: ``<family>-<contents>``.
+
+    The family, a hash of the directory, the BM25 parameters and where this code is
+    installed, stays the same when an article or the code changes; the contents hash does
+    not. A new snapshot replaces the older ones of its family (and only those: two
+    installations sharing a cache never delete each other's).
+    """
     root = Path(root).resolve()
+    family = hashlib.sha256(f"{root}\0{k1!r}\0{b!r}\0{_PACKAGE}".encode()).hexdigest()[:12]
     curated = [root / name for name in ("people.yaml", "topics.yaml", "synonyms.yaml")]
     parts = [str(SNAPSHOT_FORMAT), str(ANALYZER_VERSION), repr(k1), repr(b),
              _stamp([*_articles(root), *curated]), _stamp(_code_files(_INDEX_CODE)),
              _stamp([Path(snowballstemmer.__file__)])]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    contents = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+    return f"{family}-{contents}"
 
 
 @functools.cache
@@ -115,7 +126,7 @@ class Snapshot:
     """One snapshot directory (which may not exist yet)."""
 
     def __init__(self, cache_dir: Path, key: str) -> None:
-        self.path = Path(cache_dir) / f"snapshot-{key[:32]}"
+        self.path = Path(cache_dir) / f"snapshot-{key}"
 
     def load(self) -> tuple[Corpus, PassageIndex] | None:
         """The saved corpus and index, or ``None`` if there is no usable snapshot."""
@@ -137,8 +148,8 @@ class Snapshot:
         texts = self._map("texts.bin", meta["texts_bytes"])
         if arrays["starts"][-1] != len(texts):
             raise ValueError("texts.bin does not end where the last passage does")
-        rows = [DocumentRow._make(row) for row in saved["documents"]]
-        store = StoredPassages([row.id for row in rows], texts, arrays["starts"],
+        rows = saved["documents"]
+        store = StoredPassages([row[0] for row in rows], texts, arrays["starts"],
                                arrays["passage_doc"], arrays["numbers"], arrays["lines"])
         corpus = Corpus(saved["root"], StoredDocuments(rows, store, arrays["bounds"]),
                         saved["people"], saved["topics"], saved["synonyms"])
@@ -186,6 +197,26 @@ class Snapshot:
             log.debug("snapshot saved at %s", self.path)
         except OSError as exc:
             log.warning("could not save the snapshot at %s: %s", self.path, exc)
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        """Remove the snapshots this one supersedes (its family: an article or the code
+        changed since), each as large as the corpus, and temporary directories a crashed
+        save left behind. A process still reading an old snapshot keeps its open files
+        (POSIX) and rebuilds any artifact it then lacks."""
+        family = self.path.name.rpartition("-")[0] + "-"
+        stale_before = time.time() - TEMPORARY_LIFETIME_S
+        try:
+            others = [p for p in self.path.parent.iterdir() if p != self.path]
+            for other in others:
+                if other.name.startswith(family) or (
+                        other.name.startswith(".snapshot-")
+                        and other.stat().st_mtime < stale_before):
+                    log.debug("removing superseded snapshot %s", other)
+                    shutil.rmtree(other, ignore_errors=True)
+        except OSError as exc:  # a sibling vanished meanwhile, or the cache is read-only
+            log.debug("could not prune snapshots next to %s: %s", self.path, exc)
 
     @staticmethod
     def _write(tmp: Path, corpus: Corpus, index: PassageIndex, engine: PostingsEngine) -> None:

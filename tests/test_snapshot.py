@@ -205,3 +205,16 @@ def test_a_warm_search_process_loads_only_what_search_needs(tmp_path):
                              capture_output=True, text=True, check=True)
     assert "senkaku" in run.stdout.lower()
     assert run.stderr.strip() == "0 [] ['corpus.pickle', 'index.pickle']"
+
+
+def test_a_rebuilt_snapshot_replaces_the_one_it_supersedes(settings):
+    KnowledgeBase.open(settings)
+    leftover = settings.cache_dir / ".snapshot-crashed"
+    leftover.mkdir()
+    os.utime(leftover, (0, 0))  # left by a save that crashed long ago
+    (settings.knowledge_dir / "articles" / "b.md").write_text(article("b", "Radar in Okinawa."))
+    KnowledgeBase.open(settings)
+    assert len(list(settings.cache_dir.iterdir())) == 1  # one snapshot, the current one
+    KnowledgeBase.open(dataclasses.replace(settings, bm25_k1=2.0))
+    assert len(list(settings.cache_dir.iterdir())) == 2  # other settings: a snapshot each
+    assert KnowledgeBase.open(settings).index.loaded_from_cache

@@ -135,21 +135,23 @@ class PassageRun(Sequence[Passage]):
 class StoredDocuments(Mapping[str, Document]):
     """Documents by id, in corpus order, each made (once) on first lookup.
 
+    ``rows`` are :class:`DocumentRow` fields as plain tuples (id first);
     ``bounds[d]:bounds[d + 1]`` are the positions of document ``d``'s passages in ``store``.
     """
 
-    def __init__(self, rows: Sequence[DocumentRow], store: StoredPassages, bounds: Any) -> None:
+    def __init__(self, rows: Sequence[tuple[Any, ...]], store: StoredPassages, bounds: Any
+                 ) -> None:
         self._rows = rows
         self._store = store
         self._bounds = bounds
-        self._order = {row.id: d for d, row in enumerate(rows)}
+        self._order = {row[0]: d for d, row in enumerate(rows)}
         self._made: dict[str, Document] = {}
 
     def __getitem__(self, doc_id: str) -> Document:
         doc = self._made.get(doc_id)
         if doc is None:
             d = self._order[doc_id]  # KeyError for an unknown id, as a dict gives
-            row = self._rows[d]
+            row = DocumentRow._make(self._rows[d])
             passages = PassageRun(self._store, self._bounds[d], self._bounds[d + 1])
             doc = Document(row.id, row.title, row.author, row.translator, row.publisher,
                            row.published, row.origin, passages,
