@@ -68,3 +68,14 @@ def _run(index: int) -> Any:
 
 def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def halves(items: Sequence[T], weight: Callable[[T], int]) -> list[list[T]]:
+    """``items`` in two runs, in order, of about equal total ``weight`` (one run if only one
+    item has weight): the work of two workers, whose results merge in order."""
+    total = sum(map(weight, items))
+    cut, seen = 0, 0
+    while cut < len(items) and seen + weight(items[cut]) <= total / 2:
+        seen += weight(items[cut])
+        cut += 1
+    return [list(run) for run in (items[:cut], items[cut:]) if run]

@@ -15,7 +15,7 @@ from bot import parallel
 from bot.bench.synthetic import write_corpus
 from bot.corpus import Corpus, load_corpus
 from bot.index.build import build_postings
-from bot.people import PeopleDirectory
+from bot.people import PeopleDirectory, discover
 from bot.text import Analyzer
 
 
@@ -53,6 +53,14 @@ def test_the_people_scan_in_two_halves_finds_what_one_scan_finds(
     assert one == two
     assert [p.roles for p in one] == [p.roles for p in two]  # roles in the same order
     assert list(one.entities) == list(two.entities)
+
+
+def test_discovery_in_two_halves_finds_the_same_people_in_the_same_order(
+        corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    _forked(monkeypatch, False)
+    one = discover(corpus)
+    _forked(monkeypatch, True)
+    assert discover(corpus) == one
 
 
 def test_postings_analysed_by_workers_are_the_same_arrays(

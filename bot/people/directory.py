@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from bot import parallel
 from bot.corpus import Corpus, Document, Passage, PersonEntry
-from bot.parallel import map_forked
 from bot.people.attribution import Named, officials_mentions, quote_speaker
 from bot.people.attribution.quoted import someone_speaks
 from bot.people.discourse import Context
@@ -224,16 +224,6 @@ class _Scan:
         return named
 
 
-def _halves(docs: list[Document]) -> list[list[Document]]:
-    """The documents in two runs of about as many passages each (one if there is one)."""
-    total = sum(len(d.passages) for d in docs)
-    cut, seen = 0, 0
-    while cut < len(docs) and seen + len(docs[cut].passages) <= total / 2:
-        seen += len(docs[cut].passages)
-        cut += 1
-    return [half for half in (docs[:cut], docs[cut:]) if half]
-
-
 def _scan_part(drafts: list[_Draft], docs: list[Document], synonyms: Iterable[Sequence[str]]
                ) -> tuple[_Scan, list[list[PersonRole]], EntityRegistry]:
     """One run of documents scanned: the scan, each draft's found roles, the entities."""
@@ -307,8 +297,8 @@ class PeopleDirectory:
         registry = EntityRegistry(corpus.synonyms)
         # Both cores: each half of the documents is scanned by a worker of its own, and the
         # halves are merged in corpus order, which gives what one scan would.
-        halves = _halves(list(corpus.documents.values()))
-        for part, part_roles, part_entities in map_forked(
+        halves = parallel.halves(list(corpus.documents.values()), lambda d: len(d.passages))
+        for part, part_roles, part_entities in parallel.map_forked(
                 lambda docs: _scan_part(drafts, docs, corpus.synonyms), halves,
                 sum(len(d.passages) for half in halves for d in half)):
             scan.merge(part, part_roles)

@@ -30,10 +30,11 @@ The same role rules run again at every mention of a known person (surname alone 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from bot.corpus import Corpus
+from bot import parallel
+from bot.corpus import Corpus, Document
 from bot.people.entities import DEMONYMS, ORG_HEADS, PLACE_HEADS, PLACES, classify
 from bot.people.model import PersonRole
 from bot.people.names import name_key, split_credit
@@ -139,11 +140,19 @@ class Candidate:
     evidence: tuple[str, ...] = ()  # "title:doc#p3", "said:doc#p7", "author:doc" …
 
 
+_LOWERCASE_RE = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
+
+
 def lowercase_words(corpus: Corpus) -> frozenset[str]:
     """Every word the corpus writes in lower case somewhere: such a word is no name."""
+    return _lowercase_in(list(corpus.documents.values()))
+
+
+def _lowercase_in(docs: Sequence[Document]) -> frozenset[str]:
     words: set[str] = set()
-    for passage in corpus.passages():
-        words.update(re.findall(r"(?<![\w’'-])[a-z][a-z’'-]*", passage.text))
+    for doc in docs:
+        for passage in doc.passages:
+            words.update(_LOWERCASE_RE.findall(passage.text))
     return frozenset(words)
 
 
@@ -339,22 +348,33 @@ def _may_name_someone(text: str, lowercase: frozenset[str]) -> bool:
 def discover(corpus: Corpus) -> list[Candidate]:
     """Everyone the corpus names with evidence of being a person, in order of first mention.
 
-    Each document's credits come first, then its byline, then its paragraphs.
+    Each document's credits come first, then its byline, then its paragraphs. On a large
+    corpus each half of the documents is read by a worker of its own (:mod:`bot.parallel`)
+    and the evidence is added in corpus order, as one pass would add it.
     """
-    lowercase = lowercase_words(corpus)
+    docs = list(corpus.documents.values())
+    halves = parallel.halves(docs, lambda d: len(d.passages))
+    passages = sum(len(d.passages) for d in docs)
+    lowercase = frozenset().union(*parallel.map_forked(_lowercase_in, halves, passages))
     found: dict[str, Candidate] = {}
+    for evidence in parallel.map_forked(lambda run: list(_evidence(run, lowercase)), halves,
+                                        passages):
+        for name, seen, roles, aliases in evidence:
+            old = found.get(name_key(name), Candidate(name))
+            found[name_key(name)] = Candidate(
+                old.name, tuple(dict.fromkeys((*old.roles, *roles))),
+                tuple(dict.fromkeys((*old.aliases, *aliases))), (*old.evidence, seen))
+    return list(found.values())
 
-    def add(name: str, evidence: str, roles: Iterable[PersonRole] = (),
-            aliases: Iterable[str] = ()) -> None:
-        old = found.get(name_key(name), Candidate(name))
-        found[name_key(name)] = Candidate(
-            old.name, tuple(dict.fromkeys((*old.roles, *roles))),
-            tuple(dict.fromkeys((*old.aliases, *aliases))), (*old.evidence, evidence))
 
-    for doc in corpus.documents.values():
+def _evidence(docs: Sequence[Document], lowercase: frozenset[str]
+              ) -> Iterator[tuple[str, str, tuple[PersonRole, ...], tuple[str, ...]]]:
+    """``(name, evidence, roles, aliases)`` for each piece of evidence of a person in
+    ``docs``, in order."""
+    for doc in docs:
         for credit, value in (("author", doc.author), ("translator", doc.translator)):
             for name in split_credit(value or ""):
-                add(name, f"{credit}:{doc.id}")
+                yield name, f"{credit}:{doc.id}", (), ()
         for passage in (*filter(None, [doc.byline_passage]), *doc.passages):
             text = passage.text
             if not _may_name_someone(text, lowercase):  # spare the (slow) sentence split
@@ -368,6 +388,5 @@ def discover(corpus: Corpus) -> list[Candidate]:
                     if not kinds:
                         continue
                     cjk = _CJK_PAREN_RE.match(text, end)
-                    add(text[start:end], f"{'+'.join(kinds)}:{passage.id}", roles,
-                        [cjk[1]] if cjk else [])
-    return list(found.values())
+                    yield (text[start:end], f"{'+'.join(kinds)}:{passage.id}", tuple(roles),
+                           (cjk[1],) if cjk else ())
