@@ -349,3 +349,12 @@ def test_after_someone_unnamed_speaks_he_is_not_the_person_named_before(make_kno
         "Ann Writer", None, None, "Ann Writer", None, None]
     # the card agrees: the insider's words are not the governor's
     assert people.find("Rina Kato")[0].quotes == ()
+
+
+def test_the_newspaper_is_the_paper_named_before(make_knowledge):
+    assert _speakers(
+        make_knowledge,
+        "The Naha Times in May reported that the ferries would stop.",
+        "The newspaper article said that the port had no money.",
+    ) == [("The Naha Times in May re", "Naha Times"),
+          ("The newspaper article sa", "Naha Times")]

@@ -7,7 +7,8 @@ three paragraphs on is the council's: the organisation meant says who. The refer
 nearest organisation named before, in its paragraph or the few before (or, with a stated tie,
 the few after), that the text ties to the noun:
 
-* the noun is in its name: "the council" is the "Harbour Safety Council";
+* the noun is in its name: "the council" is the "Harbour Safety Council" ("the newspaper"
+  is a name ending in Shimbun, Times, Post …);
 * an appositive or predicate calls it one: "the Harbour Safety Council, a group of …",
   "The council is an alliance of …";
 * it is introduced as one: "a group called the Harbour Safety Council", "a new body, the
@@ -47,9 +48,16 @@ _BODY_HEADS = frozenset({"council", "committee", "association", "alliance", "coa
                          "cooperative", "co-operative", "initiative", "campaign"})
 
 
+#: Nouns a name need not contain to be one: "the newspaper" is the "Sankei Shimbun".
+_KIND_HEADS = dict.fromkeys(("newspaper", "paper"), frozenset(
+    {"shimbun", "times", "post", "journal", "daily", "herald", "tribune", "gazette",
+     "telegraph", "guardian", "news", "press", "review", "magazine"}))
+
+
 def _tied(text: str, start: int, end: int, noun: str) -> bool:
     """Whether the organisation at ``text[start:end]`` is called a ``noun`` by the text."""
-    if noun in text[start:end].lower().split():
+    words = set(text[start:end].lower().split())
+    if noun in words or words & _KIND_HEADS.get(noun, frozenset()):
         return True
     after = re.compile(rf",\s+(?:a|an|the)\s+{_CLASS_WORDS}{noun}\b"
                        rf"|\s+(?:is|was|has\s+been)\s+(?:a|an)\s+{_CLASS_WORDS}{noun}\b")
