@@ -100,7 +100,7 @@ def test_every_point_shown_is_among_the_points_found(request, report):
 
 #: Articles written to tune the rules on (not held out): alone, at the bundled limits.
 TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
-TUNING_FLOOR = {"proposals": 11, "obstacles": 9}
+TUNING_FLOOR = {"proposals": 12, "obstacles": 9}
 
 
 @pytest.mark.parametrize("topic", sorted(TUNING_FLOOR))
