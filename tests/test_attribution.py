@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.answers.brief import MAX_POINTS, brief
 from bot.corpus import Passage, load_corpus
+from bot.ingest import ingest_files
 from bot.knowledge import KnowledgeBase
 from bot.people import PeopleDirectory
 from bot.people.attribution import attribute
@@ -358,3 +361,38 @@ def test_the_newspaper_is_the_paper_named_before(make_knowledge):
         "The newspaper article said that the port had no money.",
     ) == [("The Naha Times in May re", "Naha Times"),
           ("The newspaper article sa", "Naha Times")]
+
+
+def test_the_tuning_articles_credit_each_statement_to_whoever_makes_it(tmp_path):
+    """Raw scraped articles, ingested as a user would: the people they quote and report."""
+    raws = sorted((Path(__file__).parent / "data" / "tuning").glob("*.txt"))
+    ingest_files(raws, tmp_path / "knowledge" / "articles")
+    corpus = load_corpus(tmp_path / "knowledge")
+    people = PeopleDirectory.build(corpus)
+    said = {}
+    for doc in corpus.documents.values():
+        for passage in doc.passages:
+            for s in split_sentences(passage.text):
+                found = attribute(people, passage, [s.text], doc.author, doc)
+                said[s.text[:30]] = found.by if found else None
+    assert {opening: said[opening] for opening in [
+        "Former Japan Coast Guard comma",  # a title with an organisation before the name
+        "“A drill costs little and save",  # "…,” he said
+        "Taiwanese Legislator Lin Mei-h",  # "X, who chairs …, urged"
+        "The biggest hurdle, analysts s",  # unnamed: not the author's
+        "China has repeatedly warned th",  # a place speaking is its government
+        "The group, led by Liberal Demo",  # an unnamed body through its leader
+        "Officials at the Ministry of F",  # officials speak for their ministry
+        "He said the Diet should pass a",  # a pronoun after "Tanabe dismissed the concerns."
+        "Tokyo should treat Taiwan’s se",  # the opinion writer's own voice
+    ]} == {
+        "Former Japan Coast Guard comma": "Kenji Morioka",
+        "“A drill costs little and save": "Kenji Morioka",
+        "Taiwanese Legislator Lin Mei-h": "Lin Mei-hua",
+        "The biggest hurdle, analysts s": None,
+        "China has repeatedly warned th": "China",
+        "The group, led by Liberal Demo": "Hiroshi Tanabe",
+        "Officials at the Ministry of F": "Ministry of Foreign Affairs",
+        "He said the Diet should pass a": "Hiroshi Tanabe",
+        "Tokyo should treat Taiwan’s se": "Daniel Okonkwo",
+    }
