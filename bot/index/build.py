@@ -51,7 +51,7 @@ class _Chunk:
     """
 
     words: list[str]  # local term ids -> terms, in order of first occurrence
-    terms: np.ndarray  # int32 local (then, in the merge, global) term id of each pair
+    terms: np.ndarray  # int32 local (then, once merged, global) term id of each pair
     docs: np.ndarray  # uint16 passage within the chunk; pairs in passage order
     counts: np.ndarray  # uint16 term frequency (int32 in a chunk with a longer passage)
     lengths: np.ndarray  # int64 tokens per passage
@@ -85,30 +85,33 @@ def build_postings(texts: Sequence[str], analyzer: Analyzer, k1: float, b: float
         raise ValueError("cannot build a BM25 index over 0 documents")
     bounds = [(i, min(i + CHUNK_PASSAGES, len(texts)))
               for i in range(0, len(texts), CHUNK_PASSAGES)]
+    vocabulary: dict[str, int] = {}
+    surface: Counter[str] = Counter()
     chunks: list[_Chunk] = []
     for chunk in map_forked(lambda bound: _analyse(analyzer, texts[bound[0]:bound[1]]), bounds,
                             len(texts)):
-        chunks.append(chunk)
-        if progress is not None:
-            progress(bounds[len(chunks) - 1][1], len(texts))
-    return _merge(chunks, len(texts), k1, b)
-
-
-def _merge(chunks: list[_Chunk], size: int, k1: float, b: float) -> Postings:
-    """One vocabulary, pairs grouped by term (passages ascending), and their scores.
-
-    Chunk by chunk, into arrays of the final size, so the merge holds the compact chunks and
-    the postings but never a sort of all the pairs (gigabytes at a million passages).
-    """
-    vocabulary: dict[str, int] = {}
-    surface: Counter[str] = Counter()
-    total_length = 0
-    for chunk in chunks:  # global term ids, in order of first occurrence
+        # Global term ids (in order of first occurrence) as each chunk arrives, so that only
+        # its arrays are kept: a chunk's own words, a few hundred MB over a million passages,
+        # are dropped at once.
         local = np.asarray([vocabulary.setdefault(w, len(vocabulary)) for w in chunk.words],
                            dtype=np.int32)
         chunk.terms = local[chunk.terms] if len(local) else chunk.terms
         surface.update(chunk.surface)
-        total_length += int(chunk.lengths.sum())
+        chunk.words, chunk.surface = [], Counter()
+        chunks.append(chunk)
+        if progress is not None:
+            progress(bounds[len(chunks) - 1][1], len(texts))
+    return _merge(chunks, vocabulary, surface, len(texts), k1, b)
+
+
+def _merge(chunks: list[_Chunk], vocabulary: dict[str, int], surface: Counter[str], size: int,
+           k1: float, b: float) -> Postings:
+    """Pairs grouped by term (passages ascending), and their scores.
+
+    Chunk by chunk, into arrays of the final size, so the merge holds the compact chunks and
+    the postings but never a sort of all the pairs (gigabytes at a million passages).
+    """
+    total_length = sum(int(chunk.lengths.sum()) for chunk in chunks)
     frequencies = np.zeros(len(vocabulary), dtype=np.int64)
     for chunk in chunks:
         frequencies += np.bincount(chunk.terms, minlength=len(vocabulary))
