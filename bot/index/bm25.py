@@ -245,7 +245,7 @@ class PostingsEngine:
         slices = [self._slice(t) for t in essential]
         if len(slices) == 1:
             candidates, partial = slices[0][0], slices[0][1] * counts[essential[0]]
-        elif sum(len(d) for d, _ in slices) * 8 > self.size:
+        elif sum(len(d) for d, _ in slices) * 64 > self.size:
             # A large union: scattering into one array is linear, sorting the lists is not.
             total = np.zeros(self.size)
             held = np.zeros(self.size, dtype=bool)
