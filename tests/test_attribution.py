@@ -176,6 +176,7 @@ def test_frames_and_introductions_name_the_speaker(make_knowledge):
         "According to Ueda, “the clerks are waiting.”",
         "As Ueda puts it, “the clerks are waiting for a signal.”",
         "In Ueda’s view, the clerks lack orders.",
+        "In the words of Ueda, the clerks are “waiting for a signal”.",
         "Retired admiral Ken Tanabe commanded the fleet. To Tanabe, the port “is civil "
         "infrastructure”.",
         "Tanabe sees the port differently: it “is a lifeline”.",
@@ -185,6 +186,7 @@ def test_frames_and_introductions_name_the_speaker(make_knowledge):
     ) == [
         ("Former envoy Mari Ueda h", "Ann Writer"), ("According to Ueda, “the ", "Mari Ueda"),
         ("As Ueda puts it, “the cl", "Mari Ueda"), ("In Ueda’s view, the cler", "Mari Ueda"),
+        ("In the words of Ueda, th", "Mari Ueda"),
         ("Retired admiral Ken Tana", "Ann Writer"), ("To Tanabe, the port “is ", "Ken Tanabe"),
         ("Tanabe sees the port dif", "Ken Tanabe"), ("For Japan, the port is “", "Ann Writer"),
         ("Japan put it on the agen", "Ann Writer"), ("Ueda is blunt about the ", "Ann Writer"),

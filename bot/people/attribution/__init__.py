@@ -7,7 +7,8 @@ here, with the reporting verbs of :mod:`bot.people.speech`. Only what the text s
   "‘…,’ said Lii Wen", "‘…,’ Lii Wen, now …, said");
 * ``colon``: the one person of the clause before a colon that introduces a quotation
   ("Former envoy Mari Ueda was blunter: “…”");
-* ``frame``: "In Ueda’s view, …", "According to …", or before a quotation "To Tanabe, …";
+* ``frame``: "In Ueda’s view, …", "In the words of Ueda, …", "According to …", or before a
+  quotation "To Tanabe, …";
 * ``pronoun``: "‘…,’ he said" or "He pointed out that …" when the previous sentence names
   exactly one person, or quoted them, or named no one after the paragraph last named one
   ("Mori visited the port. The cranes rust. She said …"); at a paragraph's start, the one

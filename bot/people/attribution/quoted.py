@@ -38,6 +38,8 @@ _FRAME_RE = re.compile(r"(?:(?P<view>In|By)|For|To)\s+")
 _VIEW_RE = re.compile(r"[’']s?\s+(?:own\s+)?(?:view|views|words|opinion|account|telling|"
                       r"assessment|judgment|judgement|estimate|estimation|reading|mind)\b"
                       r"[^,;:“”‘\"]{0,30},")
+_OF_FRAME_RE = re.compile(r"In\s+the\s+(?:words|view|eyes|opinion|judgment|judgement|"
+                          r"estimation|assessment)\s+of\s+(?:the\s+)?")
 # Words between a colon and the quotation it introduces: "… differently: it “is …”".
 _COLON_GAP_WORDS = 8
 # "She put it bluntly: “…”", "His answer: “…”": a pronoun's clause introducing a quotation
@@ -165,7 +167,12 @@ def _colon_speaker(text: str, sentence: Sentence, quotes: Sequence[Quotation],
 
 def framed(text: str, sentence: Sentence, named: Sequence[Named], quoted: bool) -> str | None:
     """The person or organisation a sentence is framed as the view of: "In Ueda’s view, …",
-    or, before a quotation (``quoted``), "To Tanabe, …" / "For Tanabe, …"."""
+    "In the words of Ueda, …", or, before a quotation (``quoted``), "To Tanabe, …" / "For
+    Tanabe, …"."""
+    of = _OF_FRAME_RE.match(text, sentence.start, sentence.end)
+    if of:  # "In the words of Kato, …", "In the view of the ministry, …"
+        who = next((n for n in named if n.start == of.end() and n.kind != "place"), None)
+        return who.who if who and text.startswith(",", who.end) else None
     frame = _FRAME_RE.match(text, sentence.start, sentence.end)
     if not frame:
         return None
