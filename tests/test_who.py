@@ -360,3 +360,15 @@ def test_the_counts_on_a_card_are_true_beyond_the_mentions_kept(make_knowledge):
     assert f"…and at least {KEPT - 3} more quotes" in text
     shown = {m.passage for m in card.shown_mentions} | {q.passage for q in card.shown_quotes}
     assert f"…and {KEPT + 50 - len(shown)} more paragraphs" in text
+
+
+def test_arguments_found_on_both_cores_are_those_of_one(monkeypatch):
+    from bot import parallel
+    from bot.answers import arguments
+    from bot.answers.arguments import build_arguments
+
+    kb = KnowledgeBase.from_corpus(load_corpus(BUNDLED_KNOWLEDGE))
+    one = build_arguments(kb)
+    monkeypatch.setattr(parallel, "PARALLEL_PASSAGES", 0)
+    monkeypatch.setattr(arguments, "ARGUMENT_CHUNK", 1)  # an article per worker's task
+    assert build_arguments(kb) == one and one
