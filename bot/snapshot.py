@@ -39,7 +39,7 @@ from typing import Any
 import snowballstemmer
 
 from bot.corpus import Corpus
-from bot.corpus.stored import DocumentRow, StoredDocuments, StoredPassages
+from bot.corpus.stored import StoredDocuments, StoredPassages, document_row
 from bot.index import PassageIndex
 from bot.index.bm25 import PostingsEngine
 from bot.text import ANALYZER_VERSION, Analyzer
@@ -240,7 +240,7 @@ class Snapshot:
             # Plain tuples and strings: the quickest things to unpickle.
             pickle.dump({"root": corpus.root, "people": corpus.people, "topics": corpus.topics,
                          "synonyms": corpus.synonyms,
-                         "documents": [tuple(DocumentRow.of(doc))
+                         "documents": [document_row(doc)
                                        for doc in corpus.documents.values()]},
                         handle, protocol=pickle.HIGHEST_PROTOCOL)
 

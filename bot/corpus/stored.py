@@ -14,32 +14,22 @@ document never tries to pickle a memory map.
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, overload
+from typing import Any, overload
 
 from bot.corpus.model import Document, Passage
 
+#: The fields of a :class:`Document` a snapshot keeps as its row, in order: all but the
+#: passages, which come from the arrays. Derived, so a new metadata field needs no edit here.
+ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "passages")
 
-class DocumentRow(NamedTuple):
-    """A document's metadata as the snapshot stores it (the path as text: cheap to load)."""
 
-    id: str
-    title: str | None
-    author: str | None
-    translator: str | None
-    publisher: str | None
-    published: dt.date | None
-    origin: str | None
-    path: str | None
-    byline: str | None
-
-    @classmethod
-    def of(cls, doc: Document) -> DocumentRow:
-        """The row of ``doc``."""
-        return cls(doc.id, doc.title, doc.author, doc.translator, doc.publisher, doc.published,
-                   doc.origin, None if doc.path is None else str(doc.path), doc.byline)
+def document_row(doc: Document) -> tuple[Any, ...]:
+    """The row of ``doc`` (its path as text: cheap to load)."""
+    return tuple(str(value) if isinstance(value, Path) else value
+                 for value in (getattr(doc, name) for name in ROW_FIELDS))
 
 
 class StoredPassages(Sequence[Passage]):
@@ -106,12 +96,8 @@ class PassageRun(Sequence[Passage]):
 
     def __getitem__(self, i: int | slice) -> Passage | tuple[Passage, ...]:
         if isinstance(i, slice):
-            return tuple(self._store[self._start + j] for j in range(*i.indices(len(self))))
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(f"no passage {i} in a document of {len(self)}")
-        return self._store[self._start + i]
+            return tuple(self._store[j] for j in range(self._start, self._stop)[i])
+        return self._store[range(self._start, self._stop)[i]]  # IndexError past either end
 
     def __iter__(self) -> Iterator[Passage]:
         return (self._store[j] for j in range(self._start, self._stop))
@@ -135,7 +121,7 @@ class PassageRun(Sequence[Passage]):
 class StoredDocuments(Mapping[str, Document]):
     """Documents by id, in corpus order, each made (once) on first lookup.
 
-    ``rows`` are :class:`DocumentRow` fields as plain tuples (id first);
+    ``rows`` are :func:`document_row` tuples (``ROW_FIELDS``, id first);
     ``bounds[d]:bounds[d + 1]`` are the positions of document ``d``'s passages in ``store``.
     """
 
@@ -151,11 +137,11 @@ class StoredDocuments(Mapping[str, Document]):
         doc = self._made.get(doc_id)
         if doc is None:
             d = self._order[doc_id]  # KeyError for an unknown id, as a dict gives
-            row = DocumentRow._make(self._rows[d])
+            fields = dict(zip(ROW_FIELDS, self._rows[d], strict=True))
+            if fields["path"] is not None:
+                fields["path"] = Path(fields["path"])
             passages = PassageRun(self._store, self._bounds[d], self._bounds[d + 1])
-            doc = Document(row.id, row.title, row.author, row.translator, row.publisher,
-                           row.published, row.origin, passages,
-                           None if row.path is None else Path(row.path), row.byline)
+            doc = Document(passages=passages, **fields)
             self._made[doc_id] = doc
         return doc
 
