@@ -10,6 +10,7 @@ from bot.answers.brief.facets import Statement, group_statements
 from bot.answers.brief.select import order_groups
 from bot.answers.brief.spans import (
     candidate_spans,
+    comments_on_previous,
     compile_cue,
     cue_strength,
     matched_cues,
@@ -178,10 +179,27 @@ def test_a_point_after_one_already_shown_leaves_it_as_context():
 
 def test_a_preference_for_another_way_is_a_reason(kb):
     """"Altogether, then, it clearly prefers to manage security issues … through the United
-    States" is found among the obstacles (a weak cue: "prefer*")."""
+    States" is found among the obstacles ("prefers to")."""
     texts = [kb.corpus.passage(s.passage).text[s.start:s.end]
              for g in kb.brief_facets["obstacles"].groups for s in g.statements]
     assert any("clearly prefers to manage security issues" in t for t in texts)
+    cues = topic_cues(kb.corpus.topics["obstacles"])
+    assert cue_strength(cues, "Altogether, it prefers to manage them through the US.") == 0.75
+
+
+def test_a_sentence_commenting_on_a_point_shown_is_not_shown_again():
+    """"… a government it does not recognize. That is true, and it is the central obstacle …":
+    once the sentence it comments on is a point, the comment is not another one."""
+    shown = Statement("a#p1", "a", 0, 40, 1, None, None, False, None, None,
+                      ("not recognize",), 0.9, frozenset({"sign"}), (0,), -1,
+                      ("not recognize",))
+    comment = Statement("a#p1", "a", 0, 90, 2, None, None, False, None, None,
+                        ("not recognize", "obstacle*"), 0.8, frozenset({"central"}), (0, 41),
+                        -1, ("obstacle*",), comments=True)
+    groups = order_groups(group_statements([shown, comment]), 10)
+    assert [g.statements[0].end for g in groups] == [40]
+    assert comments_on_previous("That is true, and it is the central obstacle.")
+    assert not comments_on_previous("That person says Japan should act.")
 
 
 def test_a_point_whose_other_sources_are_quoted_already_loses_their_support():

@@ -30,6 +30,7 @@ from bot.answers.brief.select import TermWeights, order_groups
 from bot.answers.brief.spans import (
     Span,
     candidate_spans,
+    comments_on_previous,
     cue_strength,
     matched_cues,
     topic_cues,
@@ -104,6 +105,9 @@ class Statement:
     starts: tuple[int, ...] = ()
     point: int = -1
     own_cues: tuple[str, ...] = ()
+    #: Its own sentence opens with a demonstrative standing for the one before ("That is
+    #: true, and it is the central obstacle …"): it goes on with that sentence's point.
+    comments: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,7 +252,8 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
         statements.append(Statement(
             f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
             context, None, False, None, None, f.cues,
-            round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues))
+            round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues,
+            len(f.span.sentences) + f.span.point > 0 and comments_on_previous(f.span.own)))
         said[f.span.passage.id, f.span.start, f.span.end, f.span.point] = f.span.up_to_point
     return statements, said
 

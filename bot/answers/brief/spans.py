@@ -138,6 +138,21 @@ def needs_antecedent(sentence: str, previous: str | None = None) -> bool:
     return bool(_DEFINITE_SUBJECT_RE.search(sentence))
 
 
+# "That is true, and it is the central obstacle …": a demonstrative standing for the sentence
+# before, as the subject of a verb, comments on that sentence's point rather than making one.
+_COMMENT_RE = re.compile(
+    r"(?:this|that)\s+(?:is|was|would|will|could|may|might|means|meant|has|had|remains|seems)"
+    r"(?![^\W_])|(?:these|those)\s+(?:are|were|would|will|could|may|might|mean|have|had|remain)"
+    r"(?![^\W_])")
+
+
+def comments_on_previous(sentence: str) -> bool:
+    """Whether ``sentence`` opens with a demonstrative standing for the sentence before it, as
+    the subject of a verb ("That is true, and …", "This would mean …"): it goes on with that
+    sentence's point."""
+    return _COMMENT_RE.match(fold(sentence).lstrip(_OPENING_QUOTES + " ")) is not None
+
+
 def _refers_back(text: str, previous: str) -> bool:
     """Whether ``text`` opens with "The <noun>" naming something ``previous`` introduced
     ("…held joint exercises… The exercises include…")."""
