@@ -24,7 +24,7 @@ import json
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import snowballstemmer
 
@@ -155,6 +155,21 @@ class Analyzer:
                     found.append(name)
                     covered[name] = i + len(phrase)
         return terms + extras + found
+
+    def word_terms(self, word: str) -> tuple[list[str], list[str], list[str]]:
+        """``(terms, extras, full)`` of one whitespace-free ``word``, not remembered: what
+        :meth:`tokens` assembles a text from, for a caller keeping its own table of words (the
+        index build). ``terms`` and ``extras`` are the word's index terms, ``full`` the words
+        synonym phrases match on (see :attr:`phrases`)."""
+        terms, extras, full, _ = self._analyze_word(word)
+        return terms, extras, full
+
+    @property
+    def phrases(self) -> Mapping[str, Sequence[tuple[tuple[str, ...], str]]]:
+        """Synonym phrases by their first ``full`` word: ``(phrase, canonical term)``, longest
+        first. :meth:`tokens` adds a canonical term at each match, scanning the full words in
+        order, unless the previous match of the same canonical term still covers the word."""
+        return self._phrases
 
     @property
     def fingerprint(self) -> str:

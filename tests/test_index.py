@@ -113,3 +113,67 @@ def test_pruned_top_k_is_every_passage_scored_for_common_rare_and_repeated_terms
     for query in queries:
         for k in (1, 10, 25, bm25.SAMPLE + 20):
             assert engine.top_k(query, k) == exhaustive(query, k), (query, k)
+
+
+TRICKY = [
+    "Japan Self-Defense Forces and the Self-Defense Forces (SDF) met; the SDF, JSDF.",
+    "The Senkaku Islands, the Senkakus and 釣魚台 (Diaoyutai Islands): Senkaku",
+    "Islands of the two-plus-two, the 2+2 and the Security Consultative Committee.",
+    "U.S. and US-Japan-Taiwan ties: (Taiwan), TAIWAN, taiwan's “Taiwan” ‘Taiwan’",
+    "970,000 troops, 1.5 billion, 110km, the 1990s, 2019-2021 and 3rd fleets.",
+    "the of and not",
+    "",
+    "defense defence air defense air defence Defense of Japan white paper, Taipei-Tokyo",
+    "Tsai Ing-wen, 蔡英文 and Xi Jinping met a coast guard and coast guards.",
+]
+
+
+def _reference(texts: list[str], analyzer: Analyzer) -> tuple[list[str], dict, dict]:
+    """What the index must hold, from ``Analyzer.tokens`` passage by passage: terms in order
+    of first occurrence, each term's passages, and the "did you mean" words with their
+    counts, most frequent first."""
+    from collections import Counter
+
+    from bot.text import fold
+
+    vocabulary: dict[str, None] = {}
+    passages: dict[str, list[int]] = {}
+    raw: Counter[str] = Counter()
+    for p, text in enumerate(texts):
+        tokens = analyzer.tokens(text)
+        vocabulary.update(dict.fromkeys(tokens))
+        for term in dict.fromkeys(tokens):
+            passages.setdefault(term, []).append(p)
+        raw.update(text.split())
+    surface: Counter[str] = Counter()
+    for written, count in raw.items():
+        for word in fold(written).split():
+            word = word.strip(".,;:!?()[]'\"-")
+            if len(word) >= 4 and word.isalpha():
+                surface[word] += count
+    return list(vocabulary), passages, dict(surface.most_common())
+
+
+@pytest.mark.parametrize("run, table_words", [(1000, 10**6), (2, 10**6), (3, 4)],
+                         ids=["one-run", "runs", "tables-renewed"])
+def test_the_index_holds_exactly_the_terms_the_analyzer_gives_each_passage(
+        monkeypatch, run, table_words):
+    """The build counts words through its own table and matches phrases in numpy: in runs,
+    and with tables renewed mid-build, it must still hold what ``tokens`` gives."""
+    from rank_bm25 import BM25Okapi
+
+    monkeypatch.setattr("bot.index.build.CHUNK_PASSAGES", run)
+    monkeypatch.setattr("bot.index.analysis.TABLE_WORDS", table_words)
+    analyzer = Analyzer(load_corpus().synonyms)  # the bundled synonym groups
+    texts = TRICKY * 2 + [t.upper() for t in TRICKY]
+    postings = build_postings(texts, analyzer, 1.2, 0.75)
+    vocabulary, passages, surface = _reference(texts, analyzer)
+    assert list(postings.vocabulary) == vocabulary
+    assert {"syn:senkaku", "syn:sdf", "syn:2+2", "syn:defens"} <= set(vocabulary)
+    assert postings.surface_words == surface and list(postings.surface_words) == list(surface)
+    model = BM25Okapi([analyzer.tokens(t) for t in texts], k1=1.2, b=0.75)
+    for term, t in postings.vocabulary.items():
+        held = postings.docs[postings.indptr[t]:postings.indptr[t + 1]]
+        assert held.tolist() == passages[term], term
+        assert postings.scores[postings.indptr[t]:postings.indptr[t + 1]].tolist() == \
+            model.get_scores([term])[held].tolist(), term

@@ -1,22 +1,23 @@
 """Building the BM25 postings: analyse every passage once, count terms, precompute scores.
 
-Analysis is the slow part. The analyzer remembers each distinct word, and a large corpus is
-split over worker processes (one per core), each analysing a contiguous run of passages and
-returning compact arrays; the parent only merges vocabularies and sorts.
+Analysis is the slow part: :mod:`bot.index.analysis` analyses each distinct word once and
+counts terms in numpy, over runs of passages that a large corpus splits between worker
+processes (one per core). The parent gives the runs' terms ids in order of first occurrence
+and places their pairs into the postings.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from bot.index.analysis import Run, WordTable, analyse_run
 from bot.index.bm25 import SAMPLE, okapi_idf
 from bot.parallel import map_forked
-from bot.text import Analyzer, fold
+from bot.text import Analyzer
 
 log = logging.getLogger(__name__)
 
@@ -42,42 +43,6 @@ class Postings:
     surface_words: dict[str, int]  # folded words of 4+ letters -> count, most frequent first
 
 
-@dataclass
-class _Chunk:
-    """One run of passages, analysed: (term, passage) pairs with their counts.
-
-    Compact (8 bytes a pair): a million passages hold some 45 million pairs, which the merge
-    holds while it builds the postings.
-    """
-
-    words: list[str]  # local term ids -> terms, in order of first occurrence
-    terms: np.ndarray  # int32 local (then, once merged, global) term id of each pair
-    docs: np.ndarray  # uint16 passage within the chunk; pairs in passage order
-    counts: np.ndarray  # uint16 term frequency (int32 in a chunk with a longer passage)
-    lengths: np.ndarray  # int64 tokens per passage
-    surface: Counter[str]  # folded words of 4+ letters, with their counts (see surface_words)
-
-
-def _analyse(analyzer: Analyzer, texts: Sequence[str]) -> _Chunk:
-    vocabulary: dict[str, int] = {}
-    ids: list[int] = []
-    lengths: list[int] = []
-    raw: Counter[str] = Counter()
-    for text in texts:
-        raw.update(text.split())
-        tokens = analyzer.tokens(text)
-        lengths.append(len(tokens))
-        ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in tokens])
-    width = max(len(vocabulary), 1)
-    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    pairs, counts = np.unique(doc * width + np.asarray(ids, dtype=np.int64),
-                              return_counts=True)
-    return _Chunk(list(vocabulary), (pairs % width).astype(np.int32),
-                  (pairs // width).astype(np.uint16),
-                  counts.astype(np.uint16 if counts.max(initial=0) < 1 << 16 else np.int32),
-                  np.asarray(lengths, dtype=np.int64), _folded_counts(raw))
-
-
 def build_postings(texts: Sequence[str], analyzer: Analyzer, k1: float, b: float,
                    progress: Progress | None = None) -> Postings:
     """Analyse ``texts`` (one per passage) and precompute rank-bm25's Okapi scores."""
@@ -85,63 +50,120 @@ def build_postings(texts: Sequence[str], analyzer: Analyzer, k1: float, b: float
         raise ValueError("cannot build a BM25 index over 0 documents")
     bounds = [(i, min(i + CHUNK_PASSAGES, len(texts)))
               for i in range(0, len(texts), CHUNK_PASSAGES)]
-    vocabulary: dict[str, int] = {}
-    surface: Counter[str] = Counter()
-    chunks: list[_Chunk] = []
-    for chunk in map_forked(lambda bound: _analyse(analyzer, texts[bound[0]:bound[1]]), bounds,
-                            len(texts)):
-        # Global term ids (in order of first occurrence) as each chunk arrives, so that only
-        # its arrays are kept: a chunk's own words, a few hundred MB over a million passages,
-        # are dropped at once.
-        local = np.asarray([vocabulary.setdefault(w, len(vocabulary)) for w in chunk.words],
-                           dtype=np.int32)
-        chunk.terms = local[chunk.terms] if len(local) else chunk.terms
-        surface.update(chunk.surface)
-        chunk.words, chunk.surface = [], Counter()
-        chunks.append(chunk)
+    table = WordTable(analyzer)  # each worker fills its own copy
+    merger = _Merger()
+    for done, run in enumerate(map_forked(
+            lambda bound: analyse_run(table, texts[bound[0]:bound[1]]), bounds,
+            len(texts))):
+        merger.add(run)
         if progress is not None:
-            progress(bounds[len(chunks) - 1][1], len(texts))
-    return _merge(chunks, vocabulary, surface, len(texts), k1, b)
+            progress(bounds[done][1], len(texts))
+    return merger.postings(len(texts), k1, b)
 
 
-def _merge(chunks: list[_Chunk], vocabulary: dict[str, int], surface: Counter[str], size: int,
-           k1: float, b: float) -> Postings:
-    """Pairs grouped by term (passages ascending), and their scores.
+class _Merger:
+    """Runs, as they arrive, in the ids of the whole corpus (see :mod:`bot.index.analysis`)."""
 
-    Chunk by chunk, into arrays of the final size, so the merge holds the compact chunks and
-    the postings but never a sort of all the pairs (gigabytes at a million passages).
-    """
-    total_length = sum(int(chunk.lengths.sum()) for chunk in chunks)
-    frequencies = np.zeros(len(vocabulary), dtype=np.int64)
-    for chunk in chunks:
-        frequencies += np.bincount(chunk.terms, minlength=len(vocabulary))
-    avgdl = total_length / size
-    idf = np.asarray(okapi_idf(frequencies.tolist(), size), dtype=np.float64)
-    indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-    np.cumsum(frequencies, out=indptr[1:])
-    docs = np.empty(int(indptr[-1]), dtype=np.int32)
-    scores = np.empty(int(indptr[-1]), dtype=np.float64)
-    cursor = indptr[:-1].copy()  # where each term's next pair goes
-    offset = 0
-    for chunk in chunks:  # in passage order, so each term's passages stay ascending
-        order = np.argsort(chunk.terms, kind="stable")
-        term = chunk.terms[order]
-        doc = chunk.docs[order].astype(np.int64)
-        tf = chunk.counts[order].astype(np.float64)
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self.surface: dict[str, int] = {}
+        self.surface_counts = np.zeros(0, dtype=np.int64)
+        # (pid, generation) -> a process's term ids (then its surface ids) -> ours
+        self.ids: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self.runs: list[Run] = []
+
+    def add(self, run: Run) -> None:
+        terms, surface = self.ids.get((run.pid, run.generation),
+                                      (np.zeros(0, dtype=np.int32),) * 2)
+        terms = _assign(terms, run.new_terms, self.vocabulary)
+        surface = _assign(surface, run.new_surface, self.surface)
+        self.ids[run.pid, run.generation] = terms, surface
+        if len(self.surface_counts) < len(self.surface):
+            self.surface_counts = np.concatenate([
+                self.surface_counts,
+                np.zeros(len(self.surface) - len(self.surface_counts), dtype=np.int64)])
+        self.surface_counts[surface[run.surface]] += run.surface_counts
+        run.terms = terms[run.terms]
+        run.surface = run.surface_counts = np.zeros(0, dtype=np.int32)
+        run.new_terms, run.new_surface = [], []
+        self.runs.append(run)
+
+    def postings(self, size: int, k1: float, b: float) -> Postings:
+        """Pairs grouped by term (passages ascending), and their scores.
+
+        Run by run into arrays of the final size, each run's memory given back once placed,
+        so the merge never holds a sort of all the pairs (gigabytes at a million passages).
+        """
+        runs, vocabulary = self.runs, self.vocabulary
+        lengths = np.concatenate([run.lengths for run in runs])
+        frequencies = np.zeros(len(vocabulary), dtype=np.int64)
+        for run in runs:
+            frequencies[run.terms] += run.sizes
+        avgdl = int(lengths.sum()) / size
+        idf = np.asarray(okapi_idf(frequencies.tolist(), size), dtype=np.float64)
+        indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(frequencies, out=indptr[1:])
+        docs = np.empty(int(indptr[-1]), dtype=np.int32)
+        tfs = np.empty(int(indptr[-1]), dtype=np.uint16 if all(
+            run.counts.dtype != np.int32 for run in runs) else np.int32)
+        cursor = indptr[:-1].copy()  # where each term's next pair goes
+        offset = 0
+        for run in runs:  # in passage order, so each term's passages stay ascending
+            ends = np.cumsum(run.sizes, dtype=np.int64)
+            at = np.repeat(cursor[run.terms] - (ends - run.sizes), run.sizes) + np.arange(
+                int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+            docs[at] = run.docs.astype(np.int32) + offset
+            tfs[at] = run.counts
+            cursor[run.terms] += run.sizes
+            offset += len(run.lengths)
+            run.docs = run.counts = np.zeros(0, dtype=np.uint16)  # memory back
+        self.runs = []
+        scores = _scores(indptr, docs, tfs, idf, lengths, avgdl, k1, b)
+        del tfs
+        maxscore = (np.maximum.reduceat(scores, indptr[:-1]) if len(vocabulary)
+                    else np.zeros(0))
+        order = np.argsort(-self.surface_counts, kind="stable")  # Counter.most_common's
+        words = list(self.surface)
+        surface = {words[i]: count for i, count in zip(
+            order.tolist(), self.surface_counts[order].tolist(), strict=True)}
+        return Postings(vocabulary, size, indptr, docs, scores, maxscore,
+                        *best_postings(indptr, docs, scores), surface)
+
+
+#: Pairs scored at once: bounds the merge's temporary arrays.
+_SCORE_BLOCK = 1 << 22
+
+
+def _scores(indptr: np.ndarray, docs: np.ndarray, tfs: np.ndarray, idf: np.ndarray,
+            lengths: np.ndarray, avgdl: float, k1: float, b: float) -> np.ndarray:
+    """Each pair's Okapi score, block by block of terms."""
+    scores = np.empty(len(docs), dtype=np.float64)
+    term = 0
+    while term < len(idf):
+        last = int(np.searchsorted(indptr, indptr[term] + _SCORE_BLOCK, side="right")) - 1
+        last = min(max(last, term + 1), len(idf))
+        lo, hi = int(indptr[term]), int(indptr[last])
+        terms = np.repeat(np.arange(term, last), np.diff(indptr[term:last + 1]))
+        tf = tfs[lo:hi].astype(np.float64)
         # rank-bm25's expression, operation for operation, so every score is bit-identical.
-        norm = (1 - b) + (b * chunk.lengths[doc]) / avgdl
-        starts = np.flatnonzero(np.diff(term, prepend=-1))  # each term's first pair
-        runs = np.diff(starts, append=len(term))
-        at = cursor[term] + (np.arange(len(term)) - np.repeat(starts, runs))
-        docs[at] = doc + offset
-        scores[at] = idf[term] * (tf * (k1 + 1) / (tf + k1 * norm))
-        cursor[term[starts]] += runs
-        offset += len(chunk.lengths)
-        chunk.terms = chunk.docs = chunk.counts = np.zeros(0, dtype=np.int32)  # memory back
-    maxscore = (np.maximum.reduceat(scores, indptr[:-1]) if len(vocabulary)
-                else np.zeros(0))
-    return Postings(vocabulary, size, indptr, docs, scores, maxscore,
-                    *best_postings(indptr, docs, scores), dict(surface.most_common()))
+        norm = (1 - b) + (b * lengths[docs[lo:hi]]) / avgdl
+        scores[lo:hi] = idf[terms] * (tf * (k1 + 1) / (tf + k1 * norm))
+        term = last
+    return scores
+
+
+def _assign(mapping: np.ndarray, new: list[tuple[int, str]], ids: dict[str, int]
+            ) -> np.ndarray:
+    """``mapping`` (a process's ids -> ours) extended with ``new`` (id, string) pairs, each
+    string given the next id of ``ids`` unless it has one."""
+    if not new:
+        return mapping
+    top = max(i for i, _ in new) + 1
+    if len(mapping) < top:
+        mapping = np.concatenate([mapping, np.zeros(top - len(mapping), dtype=np.int32)])
+    for i, string in new:
+        mapping[i] = ids.setdefault(string, len(ids))
+    return mapping
 
 
 def best_postings(indptr: np.ndarray, docs: np.ndarray, scores: np.ndarray
@@ -160,16 +182,3 @@ def best_postings(indptr: np.ndarray, docs: np.ndarray, scores: np.ndarray
         top = np.argpartition(scores[lo:hi], hi - lo - SAMPLE)[-SAMPLE:]
         best[i * SAMPLE:(i + 1) * SAMPLE] = np.sort(docs[lo:hi][top])
     return bestptr, best
-
-
-def _folded_counts(raw: Counter[str]) -> Counter[str]:
-    """Folded words of 4+ letters (edge punctuation stripped) with their counts, in order of
-    first occurrence: "did you mean" offers them, most frequent first. Each distinct written
-    word is folded once."""
-    counts: Counter[str] = Counter()
-    for written, count in raw.items():
-        for word in fold(written).split():
-            word = word.strip(".,;:!?()[]'\"-")
-            if len(word) >= 4 and word.isalpha():
-                counts[word] += count
-    return counts
