@@ -362,3 +362,21 @@ def test_arguments_found_on_both_cores_are_those_of_one(monkeypatch):
     monkeypatch.setattr(parallel, "PARALLEL_PASSAGES", 0)
     monkeypatch.setattr(arguments, "ARGUMENT_CHUNK", 1)  # an article per worker's task
     assert build_arguments(kb) == one and one
+
+
+def test_an_argument_never_takes_a_quotation_that_continues_an_earlier_speaker(
+        make_knowledge):
+    """A paragraph that is only a quotation, after one naming a speaker, is that speaker's
+    (the paragraph before decides it), however well it would state the article's point."""
+    claim = "“A deep harbour for the coast guard must be dredged at Yonaguni within two years.”"
+    root = make_knowledge({"op.md": article(
+        "op",
+        "Japan should fund coast guard patrols near Yonaguni before the next crisis.",
+        "The mayor of the island, Rina Kato, spoke to reporters at the port on Monday.",
+        claim,
+        "Fishermen on the island have long asked for a safer harbour in winter storms.",
+        author="Ann Writer")})
+    kb = KnowledgeBase.from_corpus(load_corpus(root))
+    [argued] = who(kb, "Ann Writer").arguments
+    assert argued.sentences[0].text.startswith("Japan should fund")
+    assert claim not in [s.text for s in argued.sentences]

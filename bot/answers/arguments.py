@@ -16,25 +16,33 @@ The best are picked greedily, skipping one too similar to a sentence already pic
 in reading order. Nothing is generated: each is a verbatim sentence with its citation.
 
 Arguments are found when the index is built (the ``arguments`` artifact) for the articles an
-author's card shows, so ``who`` only reads them. Splitting into sentences and attributing
-them are the costly steps (milliseconds a paragraph); a sentence is scored in full (its
-cues, then its attribution) only while it can still be among the best, which picks exactly
-what scoring every sentence in full would.
+author's card shows, so ``who`` only reads them. Each sentence is split and analysed once;
+whether it may be quoted alone, its cues and its attribution (the costly steps) are decided
+only while it can still be among the best, which picks exactly what deciding every sentence
+in full would. Attribution reads the article's earlier paragraphs only for a sentence that
+overlaps a quotation: only through one can they take a sentence from its author.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.answers.brief.spans import cue_strength, is_question, needs_antecedent, topic_cues
-from bot.corpus import Document, Passage
+from bot.answers.brief.spans import (
+    cue_strength,
+    is_question,
+    needs_antecedent,
+    normalise,
+    topic_cues,
+)
+from bot.corpus import Document
 from bot.parallel import map_forked
 from bot.people.attribution import attribute
+from bot.people.speech import quotations
 from bot.text import split_sentences
 
 if TYPE_CHECKING:
@@ -54,6 +62,7 @@ REDUNDANT = 0.5
 #: The topic whose cues say that a sentence argues for something.
 ARGUMENT_TOPIC = "proposals"
 _CUE_WEIGHT = 0.35
+_WORD_RE = re.compile(r"[^\W_]+")
 _EDGE_WEIGHT = 0.1
 
 
@@ -82,7 +91,8 @@ def build_arguments(kb: KnowledgeBase) -> dict[str, tuple[ArgumentSentence, ...]
     docs = list({d.id: d for p in kb.people for d in argued_documents(kb, p)}.values())
     chunks = [docs[i:i + ARGUMENT_CHUNK] for i in range(0, len(docs), ARGUMENT_CHUNK)]
     found: dict[str, tuple[ArgumentSentence, ...]] = {}
-    argued = map_forked(lambda chunk: [tuple(argument(kb, d)) for d in chunk], chunks,
+    scorer = _Scorer(kb)  # made before the fork, so its memo of IDFs starts shared
+    argued = map_forked(lambda chunk: [tuple(scorer.argument(d)) for d in chunk], chunks,
                         sum(len(d.passages) for d in docs))
     for chunk, arguments in zip(chunks, argued, strict=True):
         found.update(zip((d.id for d in chunk), arguments, strict=True))
@@ -92,66 +102,114 @@ def build_arguments(kb: KnowledgeBase) -> dict[str, tuple[ArgumentSentence, ...]
 def argument(kb: KnowledgeBase, doc: Document, limit: int = ARGUMENT_SENTENCES
              ) -> list[ArgumentSentence]:
     """The sentences that carry ``doc``'s argument in its author's voice, in reading order."""
-    if not doc.author or not doc.passages:
-        return []
-    vector = _vectorizer(kb)
-    topic = kb.corpus.topics.get(ARGUMENT_TOPIC)
-    cues = topic_cues(topic) if topic is not None else ()
-    whole = vector(" ".join(p.text for p in doc.passages))
-    last = doc.passages[-1].number
+    return _Scorer(kb).argument(doc, limit)
 
-    def edge(passage: Passage) -> float:
-        return _EDGE_WEIGHT if passage.number in (1, last) else 0.0
 
-    # Each candidate first with the most its cues could add: a bound on its score, so the
-    # costly cue match and attribution run only for sentences that can still win.
-    heap: list[tuple[float, int, bool, Passage, str, dict[str, float]]] = []
-    for passage in doc.passages:
-        sentences = split_sentences(passage.text)
-        for i, sentence in enumerate(sentences):
-            text = sentence.text
-            previous = sentences[i - 1].text if i else None
-            if (not MIN_WORDS <= len(text.split()) <= MAX_WORDS or is_question(text)
-                    or needs_antecedent(text, previous)):
+class _Scorer:
+    """Finds arguments over one knowledge base: its cues compiled once, each term's IDF
+    looked up once."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        topic = kb.corpus.topics.get(ARGUMENT_TOPIC)
+        self.cues = topic_cues(topic) if topic is not None else ()
+        # The whole words each cue cannot match without (a ``*`` word: its stem, anywhere):
+        # most sentences hold no cue's words, and then their cue weight is known without
+        # weighing each cue (the costly part).
+        self.cue_words = [(frozenset(w for w in words if _WORD_RE.fullmatch(w)),
+                           tuple(w.rstrip("*") for w in words if not _WORD_RE.fullmatch(w)))
+                          for words in (normalise(c.phrase).split() for c in self.cues)]
+        self.total = max(1, len(kb.index.passages))
+        self.idf: dict[str, float] = {}
+
+    def vector(self, tokens: list[str]) -> dict[str, float]:
+        """IDF-weighted term counts of analysed ``tokens``."""
+        idf = self.idf
+        vector = {}
+        for term, count in Counter(tokens).items():
+            weight = idf.get(term)
+            if weight is None:
+                frequency = self.kb.index.document_frequency(term)
+                weight = idf[term] = math.log(1 + self.total / (1 + frequency))
+            vector[term] = count * weight
+        return vector
+
+    def cue(self, text: str) -> float:
+        """The weight of ``text``'s argument cues: full for a cue in one place (0.75), half
+        for a weak cue alone."""
+        folded = normalise(text)
+        words = set(_WORD_RE.findall(folded))
+        if not any(whole <= words and all(part in folded for part in parts)
+                   for whole, parts in self.cue_words):
+            return 0.0
+        return _CUE_WEIGHT * min(1.0, cue_strength(self.cues, text) / 0.75)
+
+    def argument(self, doc: Document, limit: int = ARGUMENT_SENTENCES
+                 ) -> list[ArgumentSentence]:
+        """See :func:`argument`."""
+        if not doc.author or not doc.passages:
+            return []
+        analyzer = self.kb.analyzer
+        last = doc.passages[-1].number
+        cue_bound = _CUE_WEIGHT if self.cues else 0.0
+        # Every sentence first with the most its cues could add: a bound on its score, so
+        # that whether it may be quoted alone, its cues and its attribution are decided only
+        # for sentences that can still win.
+        read = [(passage, sentences, i, analyzer.tokens(sentence.text))
+                for passage in doc.passages
+                for sentences in [split_sentences(passage.text)]
+                for i, sentence in enumerate(sentences)]
+        whole = self.vector([t for *_, tokens in read for t in tokens])
+        whole_norm = _norm(whole)
+        heap: list[tuple[float, int, bool, int]] = []
+        vectors = []
+        for k, (passage, _, i, tokens) in enumerate(read):
+            terms = self.vector(tokens)
+            vectors.append((terms, _norm(terms)))
+            edge = _EDGE_WEIGHT if passage.number in (1, last) else 0.0
+            bound = _cosine(terms, vectors[k][1], whole, whole_norm) + edge + cue_bound
+            heap.append((-bound, passage.number * 1000 + i, False, k))
+        heapq.heapify(heap)
+        picked: list[tuple[int, ArgumentSentence, int]] = []
+        while heap and len(picked) < limit:
+            score, order, exact, k = heapq.heappop(heap)
+            passage, sentences, i, _ = read[k]
+            text = sentences[i].text
+            if not exact:
+                previous = sentences[i - 1].text if i else None
+                if (not MIN_WORDS <= len(text.split()) <= MAX_WORDS or is_question(text)
+                        or needs_antecedent(text, previous)):
+                    continue
+                heapq.heappush(heap, (score + cue_bound - self.cue(text), order, True, k))
                 continue
-            terms = vector(text)
-            bound = _cosine(terms, whole) + edge(passage) + (_CUE_WEIGHT if cues else 0.0)
-            heap.append((-bound, passage.number * 1000 + i, False, passage, text, terms))
-    heapq.heapify(heap)
-    picked: list[tuple[int, ArgumentSentence, dict[str, float]]] = []
-    while heap and len(picked) < limit:
-        score, order, exact, passage, text, terms = heapq.heappop(heap)
-        if not exact:
-            # Full weight for a cue in one place (0.75); a weak cue alone counts half.
-            cue = _CUE_WEIGHT * min(1.0, cue_strength(cues, text) / 0.75) if cues else 0.0
-            heapq.heappush(heap, (score + _CUE_WEIGHT - cue if cues else score, order, True,
-                                  passage, text, terms))
-            continue
-        if any(_cosine(terms, other) >= REDUNDANT for _, _, other in picked):
-            continue
-        said = attribute(kb.people, passage, [text], doc.author, doc)
-        if said is not None and said.by_author:
-            picked.append((order, ArgumentSentence(passage.id, text), terms))
-    return [found for _, found, _ in sorted(picked, key=lambda item: item[0])]
+            terms, norm = vectors[k]
+            if any(_cosine(terms, norm, *vectors[other]) >= REDUNDANT
+                   for _, _, other in picked):
+                continue
+            # The paragraphs before can only take a sentence from the author, and only through
+            # a quotation (a pronoun's or a continuation's): the costly reading of the article
+            # up to this paragraph is left for a sentence in the author's voice without it
+            # that overlaps a quotation.
+            said = attribute(self.kb.people, passage, [text], doc.author)
+            start, end = sentences[i].start, sentences[i].end
+            if (said is not None and said.by_author
+                    and any(q.start < end and start < q.end for q in quotations(passage.text))):
+                said = attribute(self.kb.people, passage, [text], doc.author, doc)
+            if said is not None and said.by_author:
+                picked.append((order, ArgumentSentence(passage.id, text), k))
+        return [found for _, found, _ in sorted(picked, key=lambda item: item[0])]
 
 
 def _ordinal(doc: Document) -> int:
     return doc.published.toordinal() if doc.published else 0
 
 
-def _vectorizer(kb: KnowledgeBase) -> Callable[[str], dict[str, float]]:
-    """IDF-weighted term counts of a text, with this index's document frequencies."""
-    total = max(1, len(kb.index.passages))
-    frequency = kb.index.document_frequency
-
-    def vector(text: str) -> dict[str, float]:
-        counts = Counter(kb.analyzer.tokens(text))
-        return {t: n * math.log(1 + total / (1 + frequency(t))) for t, n in counts.items()}
-
-    return vector
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _cosine(a: dict[str, float], a_norm: float, b: dict[str, float], b_norm: float
+            ) -> float:
     dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    norm = a_norm * b_norm
     return dot / norm if norm else 0.0
