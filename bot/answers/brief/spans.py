@@ -66,6 +66,11 @@ _DEFINITE_SUBJECT_RE = re.compile(
     rf"\b(?i:the)\s+(?P<noun>[a-z]+)(?:\s+[a-z]+)?\s+(?:{REPORTING_VERBS})\b")
 
 
+_WORD_RE = re.compile(r"[^\W_]+")
+_COMPOUND_WORD_RE = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")  # "isn't", "self-defense"
+_TOKEN_RE = re.compile(r"\w+")
+
+
 @dataclass(frozen=True)
 class Span:
     """Consecutive sentences of one passage: ``text == passage.text[start:end]``."""
@@ -111,7 +116,7 @@ def needs_antecedent(sentence: str, previous: str | None = None) -> bool:
     calls for…"), and the answer to a question.
     """
     text = fold(sentence).lstrip(_OPENING_QUOTES + " ")
-    words = re.findall(r"[^\W_]+(?:['-][^\W_]+)*", text)
+    words = _COMPOUND_WORD_RE.findall(text)
     if not words or is_question(sentence):
         return False  # a question opens a subject rather than continuing one
     if previous is not None and is_question(previous):
@@ -160,7 +165,7 @@ def _refers_back(text: str, previous: str) -> bool:
     if not match or len(match[1]) < 4:
         return False
     stem = match[1].rstrip("s")
-    return re.search(rf"\b{re.escape(stem)}(?:s|es)?\b", previous) is not None
+    return not {stem, stem + "s", stem + "es"}.isdisjoint(_TOKEN_RE.findall(previous))
 
 
 def candidate_spans(passage: Passage, sentences: Sequence[Sentence] | None = None
@@ -205,10 +210,10 @@ def _announces(sentence: str, following: str) -> bool:
     """Whether ``sentence`` only names what ``following`` spells out: a sentence of a few
     words ("Another difficulty is bureaucratic.", "The real problem is political will.")
     followed by one that neither asks nor turns to something else ("But …")."""
-    words = re.findall(r"[^\W_]+", fold(sentence))
+    words = _WORD_RE.findall(fold(sentence))
     if not words or len(words) >= _ANNOUNCING or is_question(following):
         return False
-    opening = re.findall(r"[^\W_]+", fold(following).lstrip(_OPENING_QUOTES + " "))[:1]
+    opening = _WORD_RE.findall(fold(following).lstrip(_OPENING_QUOTES + " "))[:1]
     return bool(opening) and opening[0] not in _CONNECTIVES
 
 
@@ -230,6 +235,16 @@ class Cue:
     phrase: str
     pattern: re.Pattern[str]
     weak: bool = False  # marks a point only weakly on its own (see ``cue_strength``)
+    #: What a text must hold for the pattern to match it: these words, and ``stem`` (for a
+    #: cue of "hurdle*" alone). A cheap test that rules out most sentences before the
+    #: pattern runs.
+    words: frozenset[str] = frozenset()
+    stem: str = ""
+
+    def may_match(self, folded: str, words: frozenset[str]) -> bool:
+        """Whether a text folded by :func:`normalise`, whose words (:func:`cue_words`) are
+        ``words``, may hold the cue."""
+        return self.words <= words and self.stem in folded
 
 
 def compile_cue(phrase: str, *, weak: bool = False) -> Cue:
@@ -246,7 +261,15 @@ def compile_cue(phrase: str, *, weak: bool = False) -> Cue:
         else:
             parts.append(re.escape(word))
     pattern = re.compile(r"(?<![^\W_])" + r"[\s,;:'\"]+".join(parts) + r"(?![^\W_])")
-    return Cue(phrase, pattern, weak)
+    literal = [w for w in words if not w.endswith("*")]
+    return Cue(phrase, pattern, weak, cue_words(" ".join(literal)),
+               "" if literal or not words else words[0][:-1])
+
+
+
+def cue_words(folded: str) -> frozenset[str]:
+    """The words of a text folded by :func:`normalise`, as :meth:`Cue.may_match` takes them."""
+    return frozenset(_WORD_RE.findall(folded))
 
 
 @functools.lru_cache(maxsize=256)
@@ -259,7 +282,9 @@ def topic_cues(topic: Topic) -> tuple[Cue, ...]:
 def matched_cues(cues: Sequence[Cue], text: str) -> list[str]:
     """The phrases of ``cues`` that occur in ``text``, in the order of ``cues``."""
     folded = normalise(text)
-    return [cue.phrase for cue in cues if cue.pattern.search(folded)]
+    words = cue_words(folded)
+    return [cue.phrase for cue in cues
+            if cue.may_match(folded, words) and cue.pattern.search(folded)]
 
 
 # Modals of possibility propose only weakly ("Japan could help Taiwan…": a topic lists them as
@@ -297,9 +322,13 @@ def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
     ("ways to circumvent diplomatic restrictions") count for nothing.
     """
     folded = normalise(sentence)
+    words = cue_words(folded)
+    present = [cue for cue in cues if cue.may_match(folded, words)]
+    if not present:
+        return 0.0
     speculative = [(m.start(), m.end()) for m in _EPISTEMIC_RE.finditer(folded)]
     regions = []
-    for cue in cues:
+    for cue in present:
         for match in cue.pattern.finditer(folded):
             if any(lo <= match.start() < hi for lo, hi in speculative):
                 continue
