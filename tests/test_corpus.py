@@ -21,6 +21,14 @@ def test_articles_become_passages_with_stable_ids(make_knowledge):
     assert doc.author == "A. Writer" and doc.published is None
 
 
+
+def test_paragraphs_are_runs_of_non_blank_lines_with_the_line_they_start_on(make_knowledge):
+    text = "---\nid: gamma\n---\n\n  One\n  two  \n \t \nThree\n\n\n Four\nfive\n"
+    doc = load_corpus(make_knowledge({"gamma.md": text})).documents["gamma"]
+    assert [(p.text, p.line) for p in doc.passages] == [
+        ("One two", 5), ("Three", 8), ("Four five", 11)]
+
+
 def test_untitled_document_is_labelled_by_its_own_opening_words(make_knowledge):
     text = article("beta", "One two three four five six seven eight nine ten.")
     doc = load_corpus(make_knowledge({"beta.md": text})).documents["beta"]
@@ -102,3 +110,41 @@ def test_the_bundled_knowledge_is_valid():
     from bot.corpus import BUNDLED_KNOWLEDGE
 
     assert check_knowledge(BUNDLED_KNOWLEDGE) == []
+
+
+
+SIMPLE = [["id: a-1", 'title: "Quiet: Members # Say"'], ["title: 'It''s here'"],
+          ["author: Tokyo  Defense  "], ["published: 2020-01-02"], ["published: 2021-13-45"],
+          ["origin: http://x.org/a#b"], ["title: with [brackets] {braces}, commas"],
+          ["title: Japan’s “view”", "byline: Ueda, a scholar:x"], ["title: 1e3"],
+          ["title: null", "author: ~"]]
+NOT_SIMPLE = ["author: yes", "title: 12", "title: 1.5",
+              "title: a: b", "title: a #note", "title: -dash", "title: *alias", "title: &a b",
+              "title: 'open", 'title: "esc\\"aped"', "title:", "title:x", "yes: key",
+              " id: indented", "- item", "title: |", "title: >", "title: ? q", "title: @x",
+              "title: %x", "title: !tag", "published: 2020-01-02 10:00:00", "title: a:",
+              "title: =", "title: tab\there", "title: \x07bell", "# comment", "",
+              "title: [a, b]", "title: {a: b}"]
+
+
+@pytest.mark.parametrize("lines", SIMPLE)
+def test_simple_front_matter_reads_as_yaml_reads_it(lines):
+    """Front matter is read without PyYAML when it is simple: it must be what PyYAML gives,
+    types and line numbers included."""
+    from pathlib import Path
+
+    from bot.corpus.yamlfile import load_yaml, simple_mapping
+
+    simple, expected = simple_mapping(lines), load_yaml(Path("x.md"), "\n".join(lines))
+    assert simple is not None
+    assert [(k, v, type(v)) for k, v in simple.items()] == [
+        (k, v, type(v)) for k, v in expected.items()]
+    assert (simple.line, simple.key_lines) == (expected.line, expected.key_lines)
+
+
+@pytest.mark.parametrize("lines", [[line] for line in NOT_SIMPLE]
+                         + [["id: a", "title: b", "id: c"], ["id: a", "", "title: b"]])
+def test_front_matter_that_is_not_simple_is_left_to_yaml(lines):
+    from bot.corpus.yamlfile import simple_mapping
+
+    assert simple_mapping(lines) is None

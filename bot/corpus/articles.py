@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
 from bot.corpus.model import Document, Passage
-from bot.corpus.yamlfile import LineDict, load_yaml, read_text, unknown_keys
+from bot.corpus.yamlfile import LineDict, load_yaml, read_text, simple_mapping, unknown_keys
 from bot.errors import KnowledgeError
 
 #: Front-matter keys an article may carry; anything else is probably a typo.
@@ -48,7 +49,8 @@ def _parse(path: Path, text: str | None, problems: list[KnowledgeError]) -> Docu
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is None:
             raise KnowledgeError(path, "front matter is not closed by a '---' line", 1)
-        meta = load_yaml(path, "\n".join(lines[1:end]), line_offset=1, problems=problems)
+        meta = simple_mapping(lines[1:end]) or load_yaml(
+            path, "\n".join(lines[1:end]), line_offset=1, problems=problems)
     except KnowledgeError as exc:
         problems.append(exc)
         return None
@@ -58,18 +60,9 @@ def _parse(path: Path, text: str | None, problems: list[KnowledgeError]) -> Docu
         return None
     fields = _front_matter(path, meta, problems)
 
-    passages: list[Passage] = []
-    buffer: list[str] = []
-    start = 0
     doc_id = fields.get("id") or ""
-    for number, line in enumerate([*lines[end + 1 :], ""], start=end + 2):
-        if line.strip():
-            if not buffer:
-                start = number
-            buffer.append(line.strip())
-        elif buffer:
-            passages.append(Passage(doc_id, len(passages) + 1, " ".join(buffer), start))
-            buffer = []
+    passages = [Passage(doc_id, n, text, line)
+                for n, (text, line) in enumerate(paragraphs(lines, end + 1), 1)]
     if not passages:
         problems.append(KnowledgeError(path, "the article has no body text after its front "
                                              "matter", end + 1))
@@ -87,6 +80,25 @@ def _parse(path: Path, text: str | None, problems: list[KnowledgeError]) -> Docu
         path=path,
         byline=fields.get("byline"),
     )
+
+
+def paragraphs(lines: list[str], first: int) -> list[tuple[str, int]]:
+    """The paragraphs of ``lines[first:]`` with the (1-based) line each starts on: runs of
+    non-blank lines, each line stripped, joined with a space."""
+    stripped = list(map(str.strip, lines[first:]))
+    found: list[tuple[str, int]] = []
+    run: list[str] = []
+    previous = -2
+    # Only non-blank lines are visited (most articles have as many blank ones).
+    for i in compress(range(len(stripped)), stripped):
+        if i != previous + 1 and run:
+            found.append((" ".join(run), first + previous - len(run) + 2))
+            run = []
+        run.append(stripped[i])
+        previous = i
+    if run:
+        found.append((" ".join(run), first + previous - len(run) + 2))
+    return found
 
 
 def _front_matter(path: Path, meta: LineDict, problems: list[KnowledgeError]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from bot.corpus.articles import parse_article
 from bot.corpus.curated import parse_people, parse_synonyms, parse_topics
 from bot.corpus.model import Corpus, Document
 from bot.errors import KnowledgeError
+from bot.parallel import bulk
 
 #: The knowledge directory that ships with the package (the bundled corpus).
 BUNDLED_KNOWLEDGE = bundled_path("knowledge")
@@ -50,7 +51,8 @@ def load_corpus(root: Path | None = None) -> Corpus:
     Raises :class:`CorpusProblems` listing every problem if there is any.
     """
     root = Path(root or BUNDLED_KNOWLEDGE)
-    corpus, problems = _load(root)
+    with bulk():
+        corpus, problems = _load(root)
     if problems:
         raise CorpusProblems(root, problems)
     return corpus

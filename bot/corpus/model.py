@@ -14,7 +14,7 @@ from typing import Literal
 PASSAGE_RE = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9-]*)#(?:p(?P<n>\d+)|(?P<byline>byline))$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """One paragraph of a document: the unit that is indexed and cited."""
 

@@ -10,7 +10,9 @@ check to refuse with the right wording.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -117,6 +119,63 @@ def load_yaml(path: Path, text: str | None = None, line_offset: int = 0,
     if problems is not None:
         problems.extend(repeated)
     return data
+
+
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): +(.*?) *")
+# A plain scalar YAML reads as written: no indicator first, no comment, no nested mapping.
+_PLAIN = re.compile(r"""[^-?:,\[\]{}#&*!|>'"%@`\s](?:[^:#\t]|:(?! )|(?<! )#)*(?<!:)""")
+_DOUBLE_QUOTED = re.compile(r'"([^"\\\t]*)"')
+_SINGLE_QUOTED = re.compile(r"'((?:[^'\t]|'')*)'")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+_UNSURE = object()
+
+
+def simple_mapping(lines: Sequence[str]) -> LineDict | None:
+    """``lines`` read as :func:`load_yaml` reads them, without PyYAML, if they are the simple
+    case: one ``key: value`` a line, each key once, each value plain text, a quoted string
+    without escapes, a date or null. ``None`` otherwise: the caller parses with
+    :func:`load_yaml`, which also words any error. Front matter is nearly always this simple,
+    and PyYAML was most of the time of loading a large archive."""
+    mapping = LineDict()
+    mapping.line, mapping.key_lines = 1, {}
+    for number, line in enumerate(lines, 1):
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None or yaml.reader.Reader.NON_PRINTABLE.search(line):
+            return None
+        key, text = match.groups()
+        value = _scalar(text)
+        if value is _UNSURE or key in mapping or _resolve(key) != _STR:
+            return None
+        mapping[key] = value
+        mapping.key_lines[key] = number
+    return mapping if mapping else None
+
+
+def _scalar(text: str) -> object:
+    """The value YAML gives one simple scalar, or ``_UNSURE`` if it is not simple."""
+    if match := _DOUBLE_QUOTED.fullmatch(text):
+        return match[1]
+    if match := _SINGLE_QUOTED.fullmatch(text):
+        return match[1].replace("''", "'")
+    if not _PLAIN.fullmatch(text):
+        return _UNSURE
+    tag = _resolve(text)
+    if tag == _STR:
+        return text
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:timestamp" and (date := _DATE.fullmatch(text)):
+        try:
+            return dt.date(*map(int, date.groups()))
+        except ValueError:  # 2021-13-45: kept as text, as load_yaml keeps it
+            return text
+    return _UNSURE
+
+
+def _resolve(text: str) -> str:
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
 
 
 def read_text(path: Path) -> str:
