@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import resource
+import time
+from pathlib import Path
+
 import pytest
 from rank_bm25 import BM25Okapi
 
 from bot import bench
-from bot.bench.measure import make_queries
+from bot.bench.measure import TreeMemory, make_queries
 from bot.bench.synthetic import write_corpus
 from bot.corpus import load_corpus
 from bot.index import bm25
@@ -60,3 +65,16 @@ def test_a_tiny_bench_run_reports_every_field_for_both_engines(tmp_path):
     assert ours["passages"] == 40
     assert ours["top10_agreement"] == 1.0
     assert "| briefbot | 40 |" in bench.table(runs)
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux /proc only")
+def test_peak_memory_counts_the_workers_a_build_forks():
+    with TreeMemory(interval=0.02) as memory:
+        pid = os.fork()
+        if pid == 0:  # a worker holding 300 MB of its own for a moment
+            block = b"x" * (300 << 20)
+            time.sleep(0.5)
+            os._exit(len(block) & 0)
+        os.waitpid(pid, 0)
+    alone = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert memory.peak_mb >= alone + 250

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.bench.synthetic import write_corpus
+from bot.progress import reporter
 
 #: Queries timed per run; rank-bm25 scores every passage per query, so it gets fewer.
 QUERIES = 200
@@ -41,7 +42,7 @@ def corpus_for(size: int, seed: int, workdir: Path) -> Path:
     root = workdir / f"synthetic-{size}-seed{seed}"
     done = root / ".complete"
     if not done.exists():
-        write_corpus(root, size, seed)
+        write_corpus(root, size, seed, reporter(f"writing {size:,} synthetic passages"))
         done.touch()
     return root
 

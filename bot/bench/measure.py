@@ -1,7 +1,8 @@
 """One benchmark run: one engine over one knowledge directory, in a process of its own.
 
 Run as ``python -m bot.bench.measure SPEC_JSON``; prints one JSON object. A process per run
-keeps peak memory (``ru_maxrss``) and warm caches of one engine out of the other's figures.
+keeps peak memory (of the process and its forked workers, :class:`TreeMemory`) and warm caches
+of one engine out of the other's figures.
 """
 
 from __future__ import annotations
@@ -9,15 +10,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import random
 import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from bot.progress import progress
 
 
 def percentiles(seconds: list[float]) -> tuple[float, float]:
@@ -30,23 +35,89 @@ def percentiles(seconds: list[float]) -> tuple[float, float]:
 
 
 def timed(call: Callable[[Any], Any], arguments: list[Any],
-          clock: Callable[[], float] = time.perf_counter) -> list[float]:
+          clock: Callable[[], float] = time.perf_counter, desc: str = "") -> list[float]:
     """The time of ``call(argument)`` for each argument, one at a time: wall time, or with
     ``clock=time.process_time`` this process's CPU time (what other processes on a shared
-    machine do not change)."""
+    machine do not change). Given ``desc``, a progress bar on a terminal (drawn between
+    calls, outside the times)."""
     times = []
-    for argument in arguments:
+    for argument in progress(arguments, total=len(arguments), desc=desc) if desc else arguments:
         start = clock()
         call(argument)
         times.append(clock() - start)
     return times
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process and of its largest finished child, in MB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
+def phase(label: str, name: str) -> None:
+    """Say on a terminal which phase of a run starts (a long one draws its own bar)."""
+    if sys.stderr.isatty():
+        print(f"bench {label}: {name}…", file=sys.stderr, flush=True)
+
+
+class TreeMemory:
+    """The peak memory of this process and every process it forks (a build's workers),
+    together, sampled every ``interval`` seconds while running (a context manager).
+
+    Each process counts its proportional set size (Linux ``smaps_rollup``), so pages that
+    forked workers share with the parent count once: what the machine spends. Elsewhere, or
+    where ``/proc`` cannot be read, only this process's ``ru_maxrss`` is known.
+    """
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        """The peak so far, in MB: never below this process's own peak resident size."""
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return max(own, self.peak_kb) / 1024
+
+    def _sample(self) -> None:
+        while True:
+            self.peak_kb = max(self.peak_kb, tree_kb(os.getpid()))
+            if self._done.wait(self.interval):
+                return
+
+
+def tree_kb(root: int) -> int:
+    """The proportional set size of process ``root`` and its descendants, in kB (0 if
+    ``/proc`` cannot tell)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, ValueError, IndexError):
+            continue  # a process that ended while we looked
+    tree, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    total = 0
+    for pid in tree:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+                break
+    return total
 
 
 def fresh_process(args: list[str], env: dict[str, str]) -> float:
@@ -58,18 +129,50 @@ def fresh_process(args: list[str], env: dict[str, str]) -> float:
 
 
 def briefbot(spec: dict[str, Any]) -> dict[str, Any]:
-    """Our engine through the project's API: cold open, warm open, answers, fresh processes."""
+    """Our engine through the project's API: cold open, warm open, answers, then "did you
+    mean" and fresh processes as a new process meets them.
+
+    Peak memory is of the build and the answers (this process and its forked workers): the
+    knowledge base opened again for "did you mean", and the fresh processes a user would
+    start one at a time, come after it is taken."""
+    from bot.answers import brief
+    from bot.knowledge import KnowledgeBase
+
+    with TreeMemory() as memory:
+        found, settings, typo = _answers(spec)
+    found["peak_rss_mb"] = memory.peak_mb
+    label = spec["label"]
+    phase(label, "did you mean, in a knowledge base just opened")
+    fresh_kb = KnowledgeBase.open(settings)
+    found["did_you_mean_ms"] = timed(lambda q: brief(fresh_kb, q), [typo])[0] * 1000
+    topic = found.pop("topic")
+    env = {**spec["env"], "BRIEFBOT_CACHE_DIR": spec["cache"]}
+    knowledge = ["--knowledge", spec["knowledge"]]
+    phase(label, "fresh processes")
+    search_fresh = [fresh_process(["search", found["queries"][0], *knowledge], env)
+                    for _ in range(3)]
+    brief_fresh = [fresh_process(["brief", topic, *knowledge], env) for _ in range(3)]
+    found["fresh_search_s"] = statistics.median(search_fresh)
+    found["fresh_brief_s"] = statistics.median(brief_fresh)
+    return found
+
+
+def _answers(spec: dict[str, Any]) -> tuple[dict[str, Any], Any, str]:
+    """Build, open and time the answers; the figures, the settings and a misspelt query."""
     from bot.answers import brief, who
     from bot.config import load_settings
     from bot.knowledge import KnowledgeBase
     from bot.progress import reporter
 
+    label = spec["label"]
     settings = dataclasses.replace(load_settings(environ={}, dotenv=False),
                                    knowledge_dir=Path(spec["knowledge"]),
                                    cache_dir=Path(spec["cache"]))
+    phase(label, "cold build (index, then every artifact)")
     start = time.perf_counter()
-    KnowledgeBase.open(settings, progress=reporter(f"indexing {spec['label']}"))
+    KnowledgeBase.open(settings, progress=reporter(f"indexing {label}"))
     build_s = time.perf_counter() - start
+    phase(label, "warm open")
     start = time.perf_counter()
     kb = KnowledgeBase.open(settings)
     load_s = time.perf_counter() - start
@@ -78,12 +181,13 @@ def briefbot(spec: dict[str, Any]) -> dict[str, Any]:
     top10 = [[h.position for h in kb.index.search(q, 10)] for q in queries]
     # The reference above the sizes rank-bm25 is run at: every passage scored, unpruned.
     exhaustive = exhaustive_top10(kb, queries[:spec["reference_queries"]])
-    query_times = timed(lambda q: kb.index.search(q, 10), queries)
-    query_cpu = timed(lambda q: kb.index.search(q, 10), queries, time.process_time)
+    query_times = timed(lambda q: kb.index.search(q, 10), queries, desc="queries")
+    query_cpu = timed(lambda q: kb.index.search(q, 10), queries, time.process_time,
+                      desc="queries (CPU)")
     # A named topic's points are found at build time; a free-text topic's when asked, so
     # they are timed apart. Named topics are few: each is asked five times.
-    brief_times = timed(lambda t: brief(kb, t), [*kb.corpus.topics] * 5)
-    free_times = timed(lambda t: brief(kb, t), queries[:10])
+    brief_times = timed(lambda t: brief(kb, t), [*kb.corpus.topics] * 5, desc="brief")
+    free_times = timed(lambda t: brief(kb, t), queries[:10], desc="free-text brief")
     start = time.perf_counter()
     directory = kb.people
     people_s = time.perf_counter() - start
@@ -91,16 +195,9 @@ def briefbot(spec: dict[str, Any]) -> dict[str, Any]:
     people = sorted(directory, key=lambda p: p.name)
     names = ([p.name for p in people if p.bylines][:10]
              + [p.name for p in people if not p.bylines][:10])
-    who_times = timed(lambda n: who(kb, n), names)
+    who_times = timed(lambda n: who(kb, n), names, desc="who")
     word = next(iter(kb.surface_words), "security")
     typo = word[:-2] + word[-1] + word[-2]
-    fresh_kb = KnowledgeBase.open(settings)  # "did you mean" as a new process meets it
-    suggest_s = timed(lambda q: brief(fresh_kb, q), [typo + " " + typo[::-1]])[0]
-    env = {**spec["env"], "BRIEFBOT_CACHE_DIR": spec["cache"]}
-    knowledge = ["--knowledge", spec["knowledge"]]
-    search_fresh = [fresh_process(["search", queries[0], *knowledge], env) for _ in range(3)]
-    brief_fresh = [fresh_process(["brief", next(iter(kb.corpus.topics), queries[0]), *knowledge],
-                                 env) for _ in range(3)]
     query_p50, query_p95 = percentiles(query_times)
     cpu_p50, cpu_p95 = percentiles(query_cpu)
     brief_p50, brief_p95 = percentiles(brief_times)
@@ -112,11 +209,8 @@ def briefbot(spec: dict[str, Any]) -> dict[str, Any]:
             "brief_p50_ms": brief_p50, "brief_p95_ms": brief_p95,
             "free_brief_p50_ms": free_p50, "free_brief_p95_ms": free_p95,
             "who_p50_ms": who_p50, "who_p95_ms": who_p95, "people_open_s": people_s,
-            "did_you_mean_ms": suggest_s * 1000,
-            "fresh_search_s": statistics.median(search_fresh),
-            "fresh_brief_s": statistics.median(brief_fresh),
-            "peak_rss_mb": peak_rss_mb(), "top10": top10, "queries": queries,
-            "exhaustive_top10": exhaustive}
+            "top10": top10, "queries": queries, "exhaustive_top10": exhaustive,
+            "topic": next(iter(kb.corpus.topics), queries[0])}, settings, f"{typo} {typo[::-1]}"
 
 
 def exhaustive_top10(kb: Any, queries: list[str]) -> list[list[int]]:
@@ -164,27 +258,30 @@ def rank_bm25(spec: dict[str, Any]) -> dict[str, Any]:
     from bot.corpus import load_corpus
     from bot.text import Analyzer
 
-    corpus = load_corpus(Path(spec["knowledge"]))
-    analyzer = Analyzer(corpus.synonyms)
-    start = time.perf_counter()
-    tokens = [analyzer.tokens(p.text) for p in corpus.passages()]
-    model = BM25Okapi(tokens, k1=1.2, b=0.75)
-    build_s = time.perf_counter() - start
-    sets = [set(t) for t in tokens]
+    with TreeMemory() as memory:
+        corpus = load_corpus(Path(spec["knowledge"]))
+        analyzer = Analyzer(corpus.synonyms)
+        start = time.perf_counter()
+        passages = list(corpus.passages())
+        tokens = [analyzer.tokens(p.text)
+                  for p in progress(passages, total=len(passages), desc="rank-bm25: analysing")]
+        model = BM25Okapi(tokens, k1=1.2, b=0.75)
+        build_s = time.perf_counter() - start
+        sets = [set(t) for t in tokens]
 
-    def top_k(query: str) -> list[int]:
-        terms = analyzer.tokens(query)
-        scores = model.get_scores(terms)
-        wanted = set(terms)
-        matching = [i for i, doc in enumerate(sets) if doc & wanted]
-        return sorted(matching, key=lambda i: (-scores[i], i))[:10]
+        def top_k(query: str) -> list[int]:
+            terms = analyzer.tokens(query)
+            scores = model.get_scores(terms)
+            wanted = set(terms)
+            matching = [i for i, doc in enumerate(sets) if doc & wanted]
+            return sorted(matching, key=lambda i: (-scores[i], i))[:10]
 
-    queries: list[str] = spec["queries"][:spec["reference_queries"]]
-    query_times = timed(top_k, queries)
-    top10 = [top_k(q) for q in queries]
+        queries: list[str] = spec["queries"][:spec["reference_queries"]]
+        query_times = timed(top_k, queries, desc="rank-bm25: queries")
+        top10 = [top_k(q) for q in queries]
     query_p50, query_p95 = percentiles(query_times)
     return {"build_s": build_s, "query_p50_ms": query_p50, "query_p95_ms": query_p95,
-            "peak_rss_mb": peak_rss_mb(), "top10": top10}
+            "peak_rss_mb": memory.peak_mb, "top10": top10}
 
 
 ENGINES = {"briefbot": briefbot, "rank-bm25": rank_bm25}

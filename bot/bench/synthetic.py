@@ -15,6 +15,7 @@ import random
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.corpus import BUNDLED_KNOWLEDGE, load_corpus
@@ -61,8 +62,10 @@ def _tail(rng: random.Random, count: int) -> list[str]:
     return sorted(seen)
 
 
-def write_corpus(root: Path, passages: int, seed: int = 1) -> Path:
-    """Write a knowledge directory of ``passages`` paragraphs under ``root`` and return it.
+def write_corpus(root: Path, passages: int, seed: int = 1,
+                 progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write a knowledge directory of ``passages`` paragraphs under ``root`` and return it,
+    reporting ``progress(written, passages)`` after each article.
 
     ``topics.yaml`` and ``synonyms.yaml`` are the bundled ones, so ``brief`` has topics; there
     is no ``people.yaml`` (its roles cite bundled passages), so people are all discovered.
@@ -108,4 +111,6 @@ def write_corpus(root: Path, passages: int, seed: int = 1) -> Path:
         (articles / f"syn-{number:06d}.md").write_text(front + "\n\n".join(paragraphs) + "\n",
                                                        encoding="utf-8")
         written += count
+        if progress is not None:
+            progress(written, passages)
     return root
