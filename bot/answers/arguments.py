@@ -27,18 +27,11 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.answers.brief.spans import (
-    cue_strength,
-    is_question,
-    needs_antecedent,
-    normalise,
-    topic_cues,
-)
+from bot.answers.brief.spans import cue_strength, is_question, needs_antecedent, topic_cues
 from bot.corpus import Document
 from bot.parallel import map_forked
 from bot.people.attribution import attribute
@@ -62,7 +55,6 @@ REDUNDANT = 0.5
 #: The topic whose cues say that a sentence argues for something.
 ARGUMENT_TOPIC = "proposals"
 _CUE_WEIGHT = 0.35
-_WORD_RE = re.compile(r"[^\W_]+")
 _EDGE_WEIGHT = 0.1
 
 
@@ -113,12 +105,6 @@ class _Scorer:
         self.kb = kb
         topic = kb.corpus.topics.get(ARGUMENT_TOPIC)
         self.cues = topic_cues(topic) if topic is not None else ()
-        # The whole words each cue cannot match without (a ``*`` word: its stem, anywhere):
-        # most sentences hold no cue's words, and then their cue weight is known without
-        # weighing each cue (the costly part).
-        self.cue_words = [(frozenset(w for w in words if _WORD_RE.fullmatch(w)),
-                           tuple(w.rstrip("*") for w in words if not _WORD_RE.fullmatch(w)))
-                          for words in (normalise(c.phrase).split() for c in self.cues)]
         self.total = max(1, len(kb.index.passages))
         self.idf: dict[str, float] = {}
 
@@ -137,11 +123,6 @@ class _Scorer:
     def cue(self, text: str) -> float:
         """The weight of ``text``'s argument cues: full for a cue in one place (0.75), half
         for a weak cue alone."""
-        folded = normalise(text)
-        words = set(_WORD_RE.findall(folded))
-        if not any(whole <= words and all(part in folded for part in parts)
-                   for whole, parts in self.cue_words):
-            return 0.0
         return _CUE_WEIGHT * min(1.0, cue_strength(self.cues, text) / 0.75)
 
     def argument(self, doc: Document, limit: int = ARGUMENT_SENTENCES
