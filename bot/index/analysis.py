@@ -16,6 +16,7 @@ corpus without receiving each run's vocabulary.
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -70,15 +71,15 @@ class _Ragged:
             self._arrays = ptr, flat
         return ptr, flat
 
-    def gather(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The ids of ``words`` one after another, and how many each word gave."""
+    def gather(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ids of ``words`` one after another; how many each word gave, and where its
+        ids start in the result."""
         ptr, flat = self.arrays()
         starts = ptr[words]
-        counts = (ptr[words + 1] - starts).astype(np.int64)
-        total = int(counts.sum())
+        counts = ptr[words + 1] - starts
+        at = _expand(starts, counts)
         ends = np.cumsum(counts)
-        at = np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - counts), counts)
-        return flat[at], counts
+        return flat[at], counts, ends - counts
 
 
 class WordTable:
@@ -177,41 +178,117 @@ def analyse_run(table: WordTable, texts: Sequence[str]) -> Run:
     if len(texts) > 1 << 16:
         raise ValueError("a run holds at most 65,536 passages")
     table.renew_if_full()
-    ids: list[int] = []
+    known = table.term_parts.size()  # words analysed before this run
+    ids = array("i")
     extend, end, lookup = ids.extend, ids.append, table.words.__getitem__
     for text in texts:
         extend(map(lookup, text.split()))
         end(_END)
-    words = np.asarray(ids, dtype=np.int32)
+    words = np.frombuffer(ids, dtype=np.int32)
     passage_of = np.cumsum(words == _END) - (words == _END)  # each word's passage
-    terms, counts = table.term_parts.gather(words)
-    term_docs = np.repeat(passage_of, counts)
-    extras, counts = table.extra_parts.gather(words)
-    extra_docs = np.repeat(passage_of, counts)
-    full, counts = table.full_parts.gather(words)
-    synonyms, synonym_docs = _synonyms(table, full, np.repeat(passage_of, counts))
-    surface, _ = table.surface_parts.gather(words)
-
-    streams = ((terms, term_docs), (extras, extra_docs), (synonyms, synonym_docs))
-    new_terms = _first_new(table, "reported_terms", table.terms.strings, streams)
-    new_surface = _first_new(table, "reported_surface", table.surface.strings,
-                             ((surface, None),))
+    terms, term_counts, term_at = table.term_parts.gather(words)
+    extras, extra_counts, extra_at = table.extra_parts.gather(words)
+    full, full_counts, _ = table.full_parts.gather(words)
+    synonyms, synonym_docs = _synonyms(table, full, np.repeat(passage_of, full_counts))
+    streams = ((terms, np.repeat(passage_of, term_counts), term_counts, term_at),
+               (extras, np.repeat(passage_of, extra_counts), extra_counts, extra_at),
+               (synonyms, synonym_docs, None, None))
+    new_terms = _new_terms(table, words, known, streams)
+    surface, surface_counts, new_surface = _surface(table, words, known)
     tokens = np.concatenate([terms, extras, synonyms])
-    docs = np.concatenate([term_docs, extra_docs, synonym_docs])
+    docs = np.concatenate([stream[1] for stream in streams])
     lengths = np.bincount(docs, minlength=len(texts)).astype(np.int64)
-    # Pairs grouped by term, passages ascending: one sort of int32 keys over the run's terms
-    # renumbered densely (in the same order).
+    # Pairs grouped by term, passages ascending: one sort of keys over the run's terms
+    # renumbered densely (in the same order), int32 when they fit.
     present = np.zeros(len(table.terms.strings), dtype=bool)
     present[tokens] = True
-    dense = np.cumsum(present, dtype=np.int32) - 1
-    keys, pair_counts = np.unique(dense[tokens].astype(np.int64) * len(texts) + docs,
-                                  return_counts=True)
-    groups, sizes = np.unique(keys // len(texts), return_counts=True)
-    surface_ids, surface_counts = np.unique(surface, return_counts=True)
+    dense = np.cumsum(present, dtype=np.int64) - 1
+    key_type = np.int32 if (int(dense[-1]) + 1) * len(texts) < 1 << 31 else np.int64
+    keys = np.sort(dense[tokens].astype(key_type) * len(texts) + docs.astype(key_type))
+    starts = _run_starts(keys)  # each distinct (term, passage)
+    pair_counts = np.diff(starts, append=len(keys))
+    keys = keys[starts]
+    group_of = keys // len(texts)
+    groups = _run_starts(group_of)
     return Run(os.getpid(), table.generation, new_terms, new_surface,
-               np.flatnonzero(present)[groups].astype(np.int32), sizes.astype(np.int32),
+               np.flatnonzero(present)[group_of[groups]].astype(np.int32),
+               np.diff(groups, append=len(keys)).astype(np.int32),
                (keys % len(texts)).astype(np.uint16), _narrow(pair_counts), lengths,
-               surface_ids.astype(np.int32), surface_counts.astype(np.int64))
+               surface, surface_counts)
+
+
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal ``values`` starts."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+
+
+def _new_terms(table: WordTable, words: np.ndarray, known: int,
+               streams: tuple[tuple[np.ndarray, np.ndarray, np.ndarray | None,
+                                    np.ndarray | None], ...]) -> list[tuple[int, str]]:
+    """The terms of the run not reported before, in order of first occurrence (a passage's
+    terms, then its extras, then its synonyms), marked reported.
+
+    A word analysed in an earlier run had its terms and extras reported there, so only the
+    first occurrence of each word new in this run, and the synonyms, can bring a new term.
+    """
+    strings = table.terms.strings
+    if len(table.reported_terms) < len(strings):
+        table.reported_terms = np.concatenate([
+            table.reported_terms, np.zeros(len(strings) - len(table.reported_terms), bool)])
+    reported = table.reported_terms
+    occurrences = np.flatnonzero(words >= known)
+    _, first = np.unique(words[occurrences], return_index=True)
+    firsts = occurrences[first]
+    ids, keys = [], []
+    for section, (stream, docs, counts, at) in enumerate(streams):
+        if counts is None or at is None:
+            picked = np.arange(len(stream))
+        else:
+            picked = _expand(at[firsts], counts[firsts])
+        picked = picked[~reported[stream[picked]]]
+        ids.append(stream[picked])
+        keys.append((docs[picked], np.full(len(picked), section), picked))
+    passages, sections, positions = (np.concatenate(k) for k in zip(*keys, strict=True))
+    new = np.concatenate(ids)[np.lexsort((positions, sections, passages))]
+    unique, first = np.unique(new, return_index=True)
+    ordered = unique[np.argsort(first)]
+    reported[ordered] = True
+    return [(i, strings[i]) for i in ordered.tolist()]
+
+
+def _surface(table: WordTable, words: np.ndarray, known: int
+             ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str]]]:
+    """The run's "did you mean" words with their counts, and those not reported before in
+    order of first occurrence (marked reported): new words got their ids in that order."""
+    strings = table.surface.strings
+    if len(table.reported_surface) < len(strings):
+        table.reported_surface = np.concatenate([
+            table.reported_surface,
+            np.zeros(len(strings) - len(table.reported_surface), bool)])
+    counts = np.bincount(words, minlength=table.surface_parts.size())
+    counts[_END] = 0
+    used = np.flatnonzero(counts)
+    ids, per_word, _ = table.surface_parts.gather(used)
+    totals = np.bincount(ids, weights=np.repeat(counts[used], per_word),
+                         minlength=len(strings))
+    held = np.flatnonzero(totals)
+    ptr, flat = table.surface_parts.arrays()
+    new = flat[ptr[known]:]
+    new = new[~table.reported_surface[new]]
+    unique, first = np.unique(new, return_index=True)
+    ordered = unique[np.argsort(first)]
+    table.reported_surface[ordered] = True
+    return (held.astype(np.int32), totals[held].astype(np.int64),
+            [(i, strings[i]) for i in ordered.tolist()])
+
+
+def _expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``range(start, start + count)`` for each pair, one after another."""
+    ends = np.cumsum(counts, dtype=np.int64)
+    return np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + np.repeat(
+        starts - (ends - counts), counts)
 
 
 def _narrow(counts: np.ndarray) -> np.ndarray:
@@ -275,29 +352,3 @@ def _uncovered(positions: np.ndarray, names: np.ndarray, sizes: np.ndarray) -> n
             if keep[i]:
                 end = int(positions[i] + sizes[i])
     return keep
-
-
-def _first_new(table: WordTable, attribute: str, strings: list[str],
-               streams: tuple[tuple[np.ndarray, np.ndarray | None], ...]
-               ) -> list[tuple[int, str]]:
-    """The ids in ``streams`` not reported before, in order of first occurrence, marked
-    reported. ``streams``: (ids, passage of each) in passage order each; a passage's ids come
-    stream by stream (passage ``None``: a single stream, in order)."""
-    reported = getattr(table, attribute)
-    if len(reported) < len(strings):
-        reported = np.concatenate([reported, np.zeros(len(strings) - len(reported), bool)])
-        setattr(table, attribute, reported)
-    ids, keys = [], []
-    for section, (stream, docs) in enumerate(streams):
-        at = np.flatnonzero(~reported[stream])
-        ids.append(stream[at])
-        if docs is not None:
-            keys.append((docs[at], np.full(len(at), section), at))
-    new = np.concatenate(ids)
-    if keys:
-        passages, sections, positions = (np.concatenate(k) for k in zip(*keys, strict=True))
-        new = new[np.lexsort((positions, sections, passages))]
-    unique, first = np.unique(new, return_index=True)
-    ordered = unique[np.argsort(first)]
-    reported[ordered] = True
-    return [(i, strings[i]) for i in ordered.tolist()]
