@@ -28,7 +28,7 @@ from bot.knowledge import KnowledgeBase
 from bot.text import fold
 
 #: run label prefix -> (minimum core items covered, minimum named, most duplicates)
-BUNDLED_FLOOR = {"proposals": (11, 10, 1), "obstacles": (10, 4, 1)}
+BUNDLED_FLOOR = {"proposals": (12, 11, 1), "obstacles": (10, 4, 1)}
 HELDOUT_FLOOR = {"proposals": (9, 8, 1), "obstacles": (9, 9, 1)}
 #: The held-out articles alone, at the bundled run's limits (the comparable figures).
 HELDOUT_ALONE_FLOOR = {"proposals": (12, 11, 1), "obstacles": (9, 9, 1)}
@@ -100,7 +100,10 @@ def test_every_point_shown_is_among_the_points_found(request, report):
 
 #: Articles written to tune the rules on (not held out): alone, at the bundled limits.
 TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
-TUNING_FLOOR = {"proposals": 12, "obstacles": 9}
+TUNING_FLOOR = {"proposals": 15, "obstacles": 10}
+#: The same articles ingested beside the bundled five, at the held-out run's limits: where
+#: a change of ranking shows first.
+TUNING_MIXED_FLOOR = {"proposals": 11, "obstacles": 10}
 
 
 @pytest.mark.parametrize("topic", sorted(TUNING_FLOOR))
@@ -113,6 +116,8 @@ def test_the_articles_written_for_tuning_keep_their_figures(topic):
     runs = {c.label: c for c in heldout_report(TUNING_DIR)}
     ours = _run(runs, "held-out alone: brief", topic)
     assert len(ours.core_covered) >= TUNING_FLOOR[topic], ours.summary()
+    mixed = _run(runs, "held-out: brief", topic)
+    assert len(mixed.core_covered) >= TUNING_MIXED_FLOOR[topic], mixed.summary()
 
 
 @pytest.mark.parametrize("topic", sorted(HELDOUT_FLOOR))

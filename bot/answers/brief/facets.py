@@ -64,7 +64,10 @@ NEIGHBOUR_SCORE = 0.5
 # it; each word counts alike, since the subject's own words ("Japan", "Taiwan") are the
 # commonest of a corpus on it, and weighting by rarity would favour sentences dense with
 # "security cooperation dialogue" over "Japan and Taiwan share satellite data" — and its
-# passage's BM25 score. Ad-hoc topics have no cues, and their words count by IDF.
+# passage's BM25 score. How firmly the sentence is a point (its cue strength) scales the
+# sum, so that one which only might propose ("Tokyo might pass laws …") cannot outrank one
+# that proposes by holding more of the subject's words. Ad-hoc topics have no cues (strength
+# 1), and their words count by IDF.
 _W_CUE, _W_SUBJECT, _W_PASSAGE = 0.45, 0.35, 0.1
 _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC = 0.65, 0.35
 # A span of this many characters or more loses _LENGTH_PENALTY of its relevance.
@@ -105,9 +108,6 @@ class Statement:
     starts: tuple[int, ...] = ()
     point: int = -1
     own_cues: tuple[str, ...] = ()
-    #: Its own sentence opens with a demonstrative standing for the one before ("That is
-    #: true, and it is the central obstacle …"): it goes on with that sentence's point.
-    comments: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,23 +239,37 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
     most = _subject(weights, query, bool(cues)) or 1.0  # the share of the query it holds
     w_cue, w_subject, w_passage = (_W_CUE, _W_SUBJECT, _W_PASSAGE) if cues else \
         (0.0, _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC)
-    scores = [(w_cue * f.strength + w_subject * f.subject / most + w_passage * f.passage)
+    scores = [f.strength * (w_cue + w_subject * f.subject / most + w_passage * f.passage)
               * _length_factor(f.span) for f in found]
     best = max(scores, default=1.0) or 1.0
     statements: list[Statement] = []
     said: dict[tuple[str, int, int, int], tuple[str, ...]] = {}
+    # Where each point-making sentence starts: a sentence that only comments on one of them
+    # ("… a government it does not recognize. That is true, and it is the central
+    # obstacle …") makes that one's point, not another.
+    points = {(f.span.passage.id, f.span.starts[f.span.point]) for f in found if f.span.starts}
     for f, score in zip(found, scores, strict=True):
         doc = kb.corpus.documents[f.span.passage.doc_id]
         context = _context_passage(kb, f.span)
         if f.span.leans_out and context is None:
             continue  # it leans on a paragraph that is not there (the article's first)
+        if _before(f.span, context) in points and comments_on_previous(f.span.own):
+            continue
         statements.append(Statement(
             f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
             context, None, False, None, None, f.cues,
-            round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues,
-            len(f.span.sentences) + f.span.point > 0 and comments_on_previous(f.span.own)))
+            round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues))
         said[f.span.passage.id, f.span.start, f.span.end, f.span.point] = f.span.up_to_point
     return statements, said
+
+
+def _before(span: Span, context: tuple[str, int, int] | None) -> tuple[str, int] | None:
+    """Where the sentence before the one making ``span``'s point starts (passage id and
+    offset): in the span, or the previous paragraph's last (``context``)."""
+    own = len(span.starts) + span.point if span.point < 0 else span.point
+    if own > 0:
+        return span.passage.id, span.starts[own - 1]
+    return (context[0], context[1]) if context is not None else None
 
 
 def _subject(weights: TermWeights, terms: frozenset[str], named: bool) -> float:

@@ -57,13 +57,11 @@ def _unquoted(statement: Statement, taken: Sequence[Statement]) -> Statement | N
     "Altogether, then, it clearly prefers…" after it); ``None`` when the sentence making its
     point is quoted already, when it has context of its own, or when it only goes on with
     the point it leans on (a cue of its own sentence is one of that point's: "‘Japan still
-    feels pressure,’ … ‘The ministry will feel the pressure more acutely,’ he said."; or it
-    comments on that point: "… a government it does not recognize. That is true, and it is
-    the central obstacle …")."""
+    feels pressure,’ … ‘The ministry will feel the pressure more acutely,’ he said.")."""
     overlapping = [t for t in taken if _overlaps(statement, t)]
     if not overlapping:
         return statement
-    if statement.context is not None or not statement.starts or statement.comments or \
+    if statement.context is not None or not statement.starts or \
             any(set(statement.own_cues) & set(t.own_cues) for t in overlapping):
         return None
     own = len(statement.starts) + statement.point if statement.point < 0 else statement.point

@@ -145,10 +145,11 @@ def needs_antecedent(sentence: str, previous: str | None = None) -> bool:
 
 # "That is true, and it is the central obstacle …": a demonstrative standing for the sentence
 # before, as the subject of a verb, comments on that sentence's point rather than making one.
+# "This is why Japan should …" gives a reason for a point of its own.
 _COMMENT_RE = re.compile(
-    r"(?:this|that)\s+(?:is|was|would|will|could|may|might|means|meant|has|had|remains|seems)"
-    r"(?![^\W_])|(?:these|those)\s+(?:are|were|would|will|could|may|might|mean|have|had|remain)"
-    r"(?![^\W_])")
+    r"(?:(?:this|that)\s+(?:is|was|would|will|could|may|might|means|meant|has|had|remains|seems)"
+    r"|(?:these|those)\s+(?:are|were|would|will|could|may|might|mean|have|had|remain))"
+    r"(?![^\W_])(?!\s+(?:why|how|because|where|when)\b)")
 
 
 def comments_on_previous(sentence: str) -> bool:
@@ -306,9 +307,24 @@ _OVERCOME_RE = re.compile(r"\b(?:circumvent\w*|overcom\w*|get(?:ting)?\s+around|
 # A cue whose object is only a pronoun ending the sentence ("voices in Japan are calling for
 # it.") names nothing: the point is made elsewhere.
 _BARE_OBJECT_RE = re.compile(r"[\s,]+(?:it|this|that|them|so)[\s'\".!;:)]*$")
+# The world at large as the one a call is addressed to: "the international community must
+# …", "called on other democracies to …". Such a call asks no one in particular to act, so it
+# is a point only weakly (see ``cue_strength``).
+_AUDIENCE = (r"(?:the\s+)?(?:international\s+community|(?:whole\s+|rest\s+of\s+the\s+)?world"
+             r"|(?:other|all|like-minded|fellow)\s+(?:countries|nations|democracies|governments"
+             r"|states)|everyone|everybody|democracies)")
+# The audience as the subject just before the cue ("the international community must now …").
+_AUDIENCE_BEFORE_RE = re.compile(rf"(?<![^\W_]){_AUDIENCE}(?:\s+[^\W_]+)?\s+$")
+_NEAR = 48  # characters before a cue that can hold its subject
+# The quoted title of a work ("an interview titled “Japan calls for greater attention …”")
+# names it: a cue inside makes no point of the sentence's.
+_TITLE_RE = re.compile(r"(?<![^\W_])(?:titled|entitled|headlined)\s+\"[^\"]*\"?")
+# The audience as the object just after it ("called on the international community to …").
+_AUDIENCE_AFTER_RE = re.compile(rf"\s+{_AUDIENCE}(?![^\W_])")
 #: Score of a sentence by how many places hold a cue: one, or two and more (a proposal that
-#: "calls for … and urges …" says so more firmly).
-_PLACE_SCORE = (0.0, 0.75, 1.0)
+#: "calls for … and urges …" says so more firmly, though not much: the score scales the
+#: whole relevance of a point, see ``facets``).
+_PLACE_SCORE = (0.0, 0.75, 0.85)
 _WEAK_SCORE = 0.5
 
 
@@ -319,7 +335,9 @@ def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
     (a topic's ``weak_cues``: "could", "pressure") counts half; a modal that speculates, a
     negated cue, one inside an embedded question ("whether … should"), one whose object is a
     bare pronoun ending the sentence ("calling for it.") and one named as what to get past
-    ("ways to circumvent diplomatic restrictions") count for nothing.
+    ("ways to circumvent diplomatic restrictions") count for nothing; a call on the world at
+    large ("the international community must …", "called on other democracies to …") counts
+    as a weak cue, and only when the sentence has no other.
     """
     folded = normalise(sentence)
     words = cue_words(folded)
@@ -327,6 +345,7 @@ def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
     if not present:
         return 0.0
     speculative = [(m.start(), m.end()) for m in _EPISTEMIC_RE.finditer(folded)]
+    speculative += [(m.start(), m.end()) for m in _TITLE_RE.finditer(folded)]
     regions = []
     for cue in present:
         for match in cue.pattern.finditer(folded):
@@ -338,12 +357,17 @@ def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
             if _BARE_OBJECT_RE.match(folded, match.end()) or \
                     _OVERCOME_RE.search(folded, 0, match.start()):
                 continue
-            regions.append((match.start(), match.end(), cue.weak))
+            aside = bool(_AUDIENCE_BEFORE_RE.search(folded, max(0, match.start() - _NEAR),
+                                                    match.start())
+                         or _AUDIENCE_AFTER_RE.match(folded, match.end()))
+            regions.append((match.start(), match.end(), cue.weak or aside, aside))
     if not regions:
         return 0.0
+    # A call on the world at large adds nothing to a sentence's other cues.
+    regions = [r for r in regions if not r[3]] or regions
     regions.sort()
     places, end, strong = 0, -1, False
-    for start, stop, weak in regions:
+    for start, stop, weak, _aside in regions:
         if start >= end:
             places += 1
         end = max(end, stop)
