@@ -8,15 +8,14 @@ import re
 from pathlib import Path
 
 from bot.corpus import BUNDLED_KNOWLEDGE, load_corpus
-from bot.people import directory
-from bot.people.directory import KEPT, PeopleDirectory
+from bot.people.directory import KEPT, PeopleDirectory, scan
 from bot.people.matcher import NameMatcher, form_key
 
 _GROUP_AFTER_RE = re.compile(r"\s+(?:faction|camp|wing|bloc|doctrine|group|era|line)\b")
 
 
 def reference(forms: list[tuple[str, ...]], text: str, lo: int, hi: int
-              ) -> list[tuple[tuple[int, ...], int, int]]:
+              ) -> list[tuple[frozenset[int], int, int]]:
     """The matcher's rule as one alternation of every form, longest first."""
     owners: dict[str, list[int]] = {}
     for index, names in enumerate(forms):
@@ -27,7 +26,7 @@ def reference(forms: list[tuple[str, ...]], text: str, lo: int, hi: int
                     for f in sorted({f for names in forms for f in names if len(f) >= 2},
                                     key=len, reverse=True)]
     pattern = re.compile(rf"(?<![^\W_])(?:{'|'.join(alternatives)})(?![^\W_])")
-    return [(tuple(owners[form_key(m.group())]), m.start(), m.end())
+    return [(frozenset(owners[form_key(m.group())]), m.start(), m.end())
             for m in pattern.finditer(text, lo, hi) if not _GROUP_AFTER_RE.match(text, m.end())]
 
 
@@ -36,9 +35,9 @@ def test_longest_form_case_rules_and_groups() -> None:
                               ("Lai Ching-te", "Lai"), ("Tsai Ing-wen", "Tsai", "Ing-wen")])
     text = ("NOBUO KISHI met Kishi; the Abe faction met Abe. lai said Lai, "
             "and tsai ing-wen (Ing-wen) left. Kishiro and Abed are other people.")
-    found = [(owners, text[start:end]) for owners, start, end in matcher.finditer(text)]
-    assert found == [((0,), "NOBUO KISHI"), ((0,), "Kishi"), ((1,), "Abe"), ((2,), "Lai"),
-                     ((3,), "tsai ing-wen"), ((3,), "Ing-wen")]
+    found = [(sorted(owners), text[start:end]) for owners, start, end in matcher.finditer(text)]
+    assert found == [([0], "NOBUO KISHI"), ([0], "Kishi"), ([1], "Abe"), ([2], "Lai"),
+                     ([3], "tsai ing-wen"), ([3], "Ing-wen")]
 
 
 def test_agrees_with_one_regex_of_every_form() -> None:
@@ -79,9 +78,30 @@ def test_skipping_paragraphs_at_the_cap_keeps_what_a_full_scan_keeps(monkeypatch
     # With a cap of 2, most of the bundled corpus's paragraphs are skipped unsplit; the
     # directory must still hold exactly the first 2 mentions and quotes a full scan finds.
     corpus = load_corpus(BUNDLED_KNOWLEDGE)
-    monkeypatch.setattr(directory, "KEPT", 10**9)
+    monkeypatch.setattr(scan, "KEPT", 10**9)
     full = PeopleDirectory.build(corpus)
-    monkeypatch.setattr(directory, "KEPT", 2)
+    monkeypatch.setattr(scan, "KEPT", 2)
     capped = PeopleDirectory.build(corpus)
     assert [(p.name, p.roles, p.mentions[:2], p.quotes[:2]) for p in full] == [
         (p.name, p.roles, p.mentions, p.quotes) for p in capped]
+
+
+def test_a_surname_many_authors_share_means_the_one_named_before(tmp_path: Path) -> None:
+    # Fifty authors called Kato: the paragraph's "Kato" is the one it named in full, and
+    # elsewhere the one the document names (here, its author), never a guess among fifty.
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for number in range(50):
+        given = "".join(chr(ord("a") + int(d)) for d in f"{number:02d}").capitalize() + "ko"
+        body = ("Governor Rina Kato spoke first. Later, Kato said the port would open."
+                if number == 0 else "The harbour stayed shut all week.")
+        (articles / f"a{number}.md").write_text(
+            f"---\nid: a{number}\ntitle: A{number}\nauthor: {given} Kato\npublisher: P\n"
+            f"published: 2024-01-01\n---\n{body}\n\nKato wrote this report.\n",
+            encoding="utf-8")
+    directory = PeopleDirectory.build(load_corpus(tmp_path))
+    text = "Governor Rina Kato spoke first. Later, Kato said the port would open."
+    assert [n.who for n in directory.named(text, doc="a0") if n.kind == "person"] == [
+        "Rina Kato", "Rina Kato"]
+    assert [n.who for n in directory.named("Kato wrote this report.", doc="a7")] == ["Ahko Kato"]
+    assert directory.named("Kato wrote this report.") == []

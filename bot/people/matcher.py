@@ -37,13 +37,14 @@ def _pattern(form: str) -> str:
 
 @dataclass
 class NameMatcher:
-    """Every form of every person's name; ``owners`` maps a form to the people it may mean.
+    """Every form of every person's name; ``owners`` maps a form to the people it may mean
+    (a set, so that whether someone owns a form shared by thousands costs one look-up).
 
     ``starts`` maps the first word of each form (as written for a bare surname, in lower
     case for a multi-word form, which matches in any case) to its forms, longest first.
     """
 
-    owners: dict[str, tuple[int, ...]]
+    owners: dict[str, frozenset[int]]
     starts: dict[str, tuple[str, ...]]
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False,
                                                          compare=False)
@@ -68,7 +69,7 @@ class NameMatcher:
                 continue
             word = first.group()
             starts.setdefault(word.lower() if " " in form else word, []).append(form)
-        return cls({k: tuple(v) for k, v in owners.items()},
+        return cls({k: frozenset(v) for k, v in owners.items()},
                    {k: tuple(v) for k, v in starts.items()})
 
     def __getstate__(self) -> dict[str, object]:
@@ -86,7 +87,7 @@ class NameMatcher:
         return pattern
 
     def finditer(self, text: str, lo: int = 0, hi: int | None = None
-                 ) -> Iterator[tuple[tuple[int, ...], int, int]]:
+                 ) -> Iterator[tuple[frozenset[int], int, int]]:
         """``(possible owners, start, end)`` of each name in ``text[lo:hi]``."""
         if not self.starts:
             return
@@ -103,6 +104,6 @@ class NameMatcher:
             resume = match.end()
             if _GROUP_AFTER_RE.match(text, match.end()):
                 continue
-            owners = self.owners.get(form_key(match.group()), ())
+            owners = self.owners.get(form_key(match.group()))
             if owners:
                 yield owners, match.start(), match.end()
