@@ -109,6 +109,12 @@ def test_a_cue_denied_to_exist_or_in_an_idiom_of_doubt_makes_no_point():
     assert cue_strength(cues, "One reason is business exposure.") == 0.75
 
 
+def test_declining_to_comment_is_no_reason():
+    cues = [compile_cue("declin*", weak=True)]
+    assert cue_strength(cues, "A spokesperson for the ministry declined to comment.") == 0.0
+    assert cue_strength(cues, "Abe's administration declined to respond.") == 0.375
+
+
 def test_a_call_whose_object_is_a_bare_pronoun_proposes_nothing():
     cues = [compile_cue("calling for"), compile_cue("urge*")]
     assert cue_strength(cues, "Authoritative voices in Japan are calling for it.") == 0.0

@@ -306,7 +306,9 @@ _OVERCOME_RE = re.compile(r"\b(?:circumvent\w*|overcom\w*|get(?:ting)?\s+around|
                           r"|break(?:ing)?\s+through)(?:\s+[^\W_]+){0,2}\s+$")
 # A cue whose object is only a pronoun ending the sentence ("voices in Japan are calling for
 # it.") names nothing: the point is made elsewhere.
-_BARE_OBJECT_RE = re.compile(r"[\s,]+(?:it|this|that|them|so)[\s'\".!;:)]*$")
+_BARE_OBJECT_RE = re.compile(r"[\s,]+(?:it|this|that|them|so)[\s'\".!;:)]*$"
+                             # "… declined to comment": a reporter's formula, no point
+                             r"|\s+(?:to\s+)?comment(?![^\W_])")
 # The world at large as the one a call is addressed to: "the international community must
 # …", "called on other democracies to …". Such a call asks no one in particular to act, so it
 # is a point only weakly (see ``cue_strength``).
@@ -334,7 +336,8 @@ def cue_strength(cues: Sequence[Cue], sentence: str) -> float:
     Cues found in two places count more than in one; a sentence whose only cues are weak ones
     (a topic's ``weak_cues``: "could", "pressure") counts half; a modal that speculates, a
     negated cue, one inside an embedded question ("whether … should"), one whose object is a
-    bare pronoun ending the sentence ("calling for it.") and one named as what to get past
+    bare pronoun ending the sentence ("calling for it.") or a comment ("declined to comment"),
+    and one named as what to get past
     ("ways to circumvent diplomatic restrictions") count for nothing; a call on the world at
     large ("the international community must …", "called on other democracies to …") counts
     as a weak cue, and only when the sentence has no other.
