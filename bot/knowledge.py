@@ -61,7 +61,6 @@ ARTIFACTS: dict[str, Artifact] = {
     "people": Artifact("bot.people.directory:build_directory"),
     "vocabulary": Artifact("bot.answers.suggest:build_vocabulary", version=2),
     "brief-facets": Artifact("bot.answers.brief.facets:build_facets"),
-    "arguments": Artifact("bot.answers.arguments:build_arguments"),
 }
 
 

@@ -302,11 +302,10 @@ def test_a_new_articles_organisations_places_and_factions(make_knowledge):
         "Kato said Yonaguni needs a port."]
 
 
-def test_arguments_are_found_when_the_index_is_built_and_read_on_a_warm_start(
-        make_knowledge, tmp_path, monkeypatch):
+def test_an_authors_card_argues_their_latest_articles_cold_and_warm(
+        make_knowledge, tmp_path):
     import dataclasses
 
-    from bot.answers import arguments
     from bot.config import load_settings
 
     opinion = ("Japan should open a coast guard hotline with Taiwan before the next crisis "
@@ -325,11 +324,6 @@ def test_arguments_are_found_when_the_index_is_built_and_read_on_a_warm_start(
     assert [a.doc for a in cold.arguments] == ["op3", "op4", "op5"]
     assert len(cold.authored) == 5
     assert cold.arguments[0].sentences[0].text.startswith("Japan should open")
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("who found an argument at question time")
-
-    monkeypatch.setattr(arguments, "argument", refuse)
     warm = who(KnowledgeBase.open(settings), "Ann Writer")
     assert to_json(warm)["arguments"] == to_json(cold)["arguments"]
 
@@ -350,18 +344,6 @@ def test_the_counts_on_a_card_are_true_beyond_the_mentions_kept(make_knowledge):
     assert f"…and at least {KEPT - 3} more quotes" in text
     shown = {m.passage for m in card.shown_mentions} | {q.passage for q in card.shown_quotes}
     assert f"…and {KEPT + 50 - len(shown)} more paragraphs" in text
-
-
-def test_arguments_found_on_both_cores_are_those_of_one(monkeypatch):
-    from bot import parallel
-    from bot.answers import arguments
-    from bot.answers.arguments import build_arguments
-
-    kb = KnowledgeBase.from_corpus(load_corpus(BUNDLED_KNOWLEDGE))
-    one = build_arguments(kb)
-    monkeypatch.setattr(parallel, "PARALLEL_PASSAGES", 0)
-    monkeypatch.setattr(arguments, "ARGUMENT_CHUNK", 1)  # an article per worker's task
-    assert build_arguments(kb) == one and one
 
 
 def test_an_argument_never_takes_a_quotation_that_continues_an_earlier_speaker(

@@ -15,12 +15,13 @@ or answer to a question) and is a statement of reasonable length. Each candidate
 The best are picked greedily, skipping one too similar to a sentence already picked, and shown
 in reading order. Nothing is generated: each is a verbatim sentence with its citation.
 
-Arguments are found when the index is built (the ``arguments`` artifact) for the articles an
-author's card shows, so ``who`` only reads them. Each sentence is split and analysed once;
-whether it may be quoted alone, its cues and its attribution (the costly steps) are decided
-only while it can still be among the best, which picks exactly what deciding every sentence
-in full would. Attribution reads the article's earlier paragraphs only for a sentence that
-overlaps a quotation: only through one can they take a sentence from its author.
+Arguments are found when a card asks for them, for the few articles it shows (milliseconds
+each), rather than for every article when the index is built: at a million passages that
+would be some 30,000 articles and minutes of a build. Each sentence is split and analysed
+once; whether it may be quoted alone, its cues and its attribution (the costly steps) are
+decided only while it can still be among the best, which picks exactly what deciding every
+sentence in full would. Attribution reads the article's earlier paragraphs only for a sentence
+that overlaps a quotation: only through one can they take a sentence from its author.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from typing import TYPE_CHECKING
 
 from bot.answers.brief.spans import cue_strength, is_question, needs_antecedent, topic_cues
 from bot.corpus import Document
-from bot.parallel import map_forked
 from bot.people.attribution import attribute
 from bot.people.speech import quotations
 from bot.text import split_sentences
@@ -46,8 +46,6 @@ if TYPE_CHECKING:
 ARGUMENT_SENTENCES = 3
 #: Articles of one author whose argument the card shows: the most recently published.
 ARGUMENT_ARTICLES = 3
-#: Articles argued per unit of work when a build uses both cores.
-ARGUMENT_CHUNK = 64
 #: Sentences shorter or longer than this (in words) rarely state an argument quotably.
 MIN_WORDS, MAX_WORDS = 8, 70
 #: Two picked sentences at least this similar say the same thing.
@@ -76,21 +74,6 @@ def argued_documents(kb: KnowledgeBase, person: Person) -> list[Document]:
     return [written[i] for i in sorted(newest[:ARGUMENT_ARTICLES])]
 
 
-def build_arguments(kb: KnowledgeBase) -> dict[str, tuple[ArgumentSentence, ...]]:
-    """The ``arguments`` artifact: the argument of every article an author's card shows,
-    by document id (registered in ``bot.knowledge``). A large corpus's articles are argued
-    on both cores, :data:`ARGUMENT_CHUNK` at a time."""
-    docs = list({d.id: d for p in kb.people for d in argued_documents(kb, p)}.values())
-    chunks = [docs[i:i + ARGUMENT_CHUNK] for i in range(0, len(docs), ARGUMENT_CHUNK)]
-    found: dict[str, tuple[ArgumentSentence, ...]] = {}
-    scorer = _Scorer(kb)  # made before the fork, so its memo of IDFs starts shared
-    argued = map_forked(lambda chunk: [tuple(scorer.argument(d)) for d in chunk], chunks,
-                        sum(len(d.passages) for d in docs))
-    for chunk, arguments in zip(chunks, argued, strict=True):
-        found.update(zip((d.id for d in chunk), arguments, strict=True))
-    return found
-
-
 def argument(kb: KnowledgeBase, doc: Document, limit: int = ARGUMENT_SENTENCES
              ) -> list[ArgumentSentence]:
     """The sentences that carry ``doc``'s argument in its author's voice, in reading order."""
@@ -99,7 +82,7 @@ def argument(kb: KnowledgeBase, doc: Document, limit: int = ARGUMENT_SENTENCES
 
 class _Scorer:
     """Finds arguments over one knowledge base: its cues compiled once, each term's IDF
-    looked up once."""
+    looked up once per card."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb

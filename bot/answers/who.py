@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.answers.arguments import ArgumentSentence, argued_documents
+from bot.answers.arguments import argued_documents, argument
 from bot.answers.results import Cited
 from bot.corpus import Document
 from bot.errors import UsageError
@@ -223,11 +223,9 @@ def card(kb: KnowledgeBase, query: str, person: Person) -> WhoResult:
 
 def _arguments(kb: KnowledgeBase, person: Person, cite: Callable[[str, str], Cited]
                ) -> list[ArticleArgument]:
-    """The argument of each article of ``person``'s that their card shows, found when the
-    index was built (the ``arguments`` artifact)."""
-    found: dict[str, tuple[ArgumentSentence, ...]] = kb.artifact("arguments")
+    """The argument of each article of ``person``'s that their card shows."""
     return [ArticleArgument(doc.id, doc.label, [cite(s.passage, s.sentence) for s in argued])
-            for doc in argued_documents(kb, person) if (argued := found.get(doc.id))]
+            for doc in argued_documents(kb, person) if (argued := argument(kb, doc))]
 
 
 def _credit_role(doc: Document, credit: str) -> str:
