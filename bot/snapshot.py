@@ -33,6 +33,8 @@ import tempfile
 import time
 from array import array
 from collections.abc import Iterable
+from itertools import accumulate, islice, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,7 @@ from bot.corpus import Corpus
 from bot.corpus.stored import StoredDocuments, StoredPassages, document_row
 from bot.index import PassageIndex
 from bot.index.bm25 import PostingsEngine
+from bot.parallel import bulk
 from bot.text import ANALYZER_VERSION, Analyzer
 
 log = logging.getLogger(__name__)
@@ -57,6 +60,7 @@ _ARRAYS = {"indptr": "q", "docs": "i", "scores": "d", "maxscore": "d", "bestptr"
            "bounds": "q"}
 #: A temporary snapshot directory older than this was left by a crashed save.
 TEMPORARY_LIFETIME_S = 3600
+_TEXT, _NUMBER, _LINE = attrgetter("text"), attrgetter("number"), attrgetter("line")
 _ENGINE_ARRAYS = ("indptr", "docs", "scores", "maxscore", "bestptr", "best")
 #: What may go wrong reading a damaged snapshot: each means "rebuild it".
 _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, KeyError, IndexError, ValueError,
@@ -187,7 +191,8 @@ class Snapshot:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(dir=self.path.parent, prefix=".snapshot-"))
             try:
-                self._write(tmp, corpus, index, engine)
+                with bulk():  # a row or array per document: collections would walk them all
+                    self._write(tmp, corpus, index, engine)
                 os.rename(tmp, self.path)
             except OSError:
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -280,17 +285,16 @@ def _write_texts(path: Path, corpus: Corpus) -> dict[str, array[int]]:
     """Write every passage's text to ``path``; return the passages' arrays."""
     starts, bounds = array("q", [0]), array("q", [0])
     docs, numbers, lines = array("i"), array("i"), array("i")
-    end = 0
     with open(path, "wb") as handle:
+        # A document at a time, each step in C: a million passages take about a second.
         for d, doc in enumerate(corpus.documents.values()):
-            for passage in doc.passages:
-                data = passage.text.encode("utf-8")
-                handle.write(data)
-                end += len(data)
-                starts.append(end)
-                docs.append(d)
-                numbers.append(passage.number)
-                lines.append(passage.line)
+            passages = doc.passages
+            data = [text.encode("utf-8") for text in map(_TEXT, passages)]
+            handle.write(b"".join(data))
+            starts.extend(islice(accumulate(map(len, data), initial=starts[-1]), 1, None))
+            docs.extend(repeat(d, len(data)))
+            numbers.extend(map(_NUMBER, passages))
+            lines.extend(map(_LINE, passages))
             bounds.append(len(numbers))
     return {"starts": starts, "passage_doc": docs, "numbers": numbers, "lines": lines,
             "bounds": bounds}

@@ -125,6 +125,10 @@ TRICKY = [
     "",
     "defense defence air defense air defence Defense of Japan white paper, Taipei-Tokyo",
     "Tsai Ing-wen, 蔡英文 and Xi Jinping met a coast guard and coast guards.",
+    "no\u00a0break\u3000wide\tspaced\x1cwords\u2009thin 🙂 emoji 🙂",
+    "a-word-far-longer-than-forty-eight-bytes-which-is-looked-up-by-its-text-alone "
+    "a-word-far-longer-than-forty-eight-bytes-which-is-looked-up-by-its-text-alone! "
+    "a-word-far-longer-than-forty-eight-bytes-which-is-looked-up-by-its-text-alone",
 ]
 
 
@@ -177,3 +181,25 @@ def test_the_index_holds_exactly_the_terms_the_analyzer_gives_each_passage(
         assert held.tolist() == passages[term], term
         assert postings.scores[postings.indptr[t]:postings.indptr[t + 1]].tolist() == \
             model.get_scores([term])[held].tolist(), term
+
+
+def test_words_are_what_str_split_gives_and_get_the_ids_a_dictionary_gives():
+    """Word ids are found in numpy from the bytes: the same words as ``split`` (every
+    whitespace character), numbered in order of first occurrence, across calls that grow the
+    table; text that is not UTF-8 is left to the caller."""
+    import sys
+
+    from bot.index.words import WIDE_SPACES, WordHashes
+
+    assert set(WIDE_SPACES) == {chr(c) for c in range(128, sys.maxunicode + 1)
+                                if chr(c).isspace()}
+    ids: dict[str, int] = {}
+    hashes = WordHashes(lambda word: ids.setdefault(word, len(ids) + 1))
+    texts = [" ".join(f"w{i * 7 + j}{WIDE_SPACES[j % len(WIDE_SPACES)]}x{j}" for j in range(40))
+             for i in range(3000)] + TRICKY
+    for start in (0, 1000, 500, 2500):  # growing, then seen before, then both
+        run = texts[start:start + 1500]
+        found = hashes.ids(run, 0)
+        expected = [i for text in run for i in [*map(ids.__getitem__, text.split()), 0]]
+        assert found is not None and found.tolist() == expected
+    assert hashes.ids(["lone \ud800 surrogate"], 0) is None

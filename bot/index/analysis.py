@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.index.words import WordHashes
 from bot.text import Analyzer, fold
 
 #: A table past this many distinct words starts afresh (a few hundred bytes a word).
@@ -92,6 +93,7 @@ class WordTable:
 
     def _start(self) -> None:
         self.words = _Words(self)
+        self.hashes = WordHashes(self.words.__getitem__)
         self.terms = _Ids()
         self.surface = _Ids()
         self.term_parts, self.extra_parts, self.full_parts, self.surface_parts = (
@@ -179,12 +181,14 @@ def analyse_run(table: WordTable, texts: Sequence[str]) -> Run:
         raise ValueError("a run holds at most 65,536 passages")
     table.renew_if_full()
     known = table.term_parts.size()  # words analysed before this run
-    ids = array("i")
-    extend, end, lookup = ids.extend, ids.append, table.words.__getitem__
-    for text in texts:
-        extend(map(lookup, text.split()))
-        end(_END)
-    words = np.frombuffer(ids, dtype=np.int32)
+    words = table.hashes.ids(texts, _END)
+    if words is None:  # not UTF-8: each word looked up by its text
+        ids = array("i")
+        extend, end, lookup = ids.extend, ids.append, table.words.__getitem__
+        for text in texts:
+            extend(map(lookup, text.split()))
+            end(_END)
+        words = np.frombuffer(ids, dtype=np.int32)
     passage_of = np.cumsum(words == _END) - (words == _END)  # each word's passage
     terms, term_counts, term_at = table.term_parts.gather(words)
     extras, extra_counts, extra_at = table.extra_parts.gather(words)
