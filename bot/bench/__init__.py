@@ -34,7 +34,8 @@ COLUMNS = [("engine", "engine"), ("passages", "passages"), ("build_s", "build s"
            ("who_p95_ms", "who p95 ms"),
            ("did_you_mean_ms", "did-you-mean ms"), ("fresh_search_s", "fresh search s"),
            ("fresh_brief_s", "fresh brief s"), ("peak_rss_mb", "peak MB"),
-           ("top10_agreement", "top-10 agree"), ("speedup", "query ×")]
+           ("top10_agreement", "top-10 agree"), ("agreement_with", "agreed with"),
+           ("speedup", "query ×")]
 
 
 def corpus_for(size: int, seed: int, workdir: Path) -> Path:
