@@ -1,17 +1,18 @@
-"""Finding the people of a directory in text: every form of every name, by a dictionary of words.
+"""Finding the people of a directory in text: every form of every name, by two tries.
 
 Multi-word forms match in any case; a bare surname only as written ("Lai", not "lai"). A name
 used as the name of a group ("the Abe faction", "the Kishi camp") is not a mention of the
-person. The matcher is plain data (patterns are compiled on first use), so a directory that
-holds one pickles into the index snapshot.
+person. The matcher is plain data (its patterns are compiled on first use), so a directory
+that holds one pickles into the index snapshot.
 
-Why not one regex of every form: Python's ``re`` tries each alternative of an alternation at
-each position, so scanning a passage cost time in proportion to the number of names (minutes
-for a 100,000-passage archive naming thousands of people). Here each word that starts at a
-word boundary is looked up in a dictionary of the forms' first words, and only the few forms
-starting with that word are tried there, with the same rule as the single regex had (the
-longest form that ends at a word boundary wins; matches do not overlap). Scanning is linear
-in the text, whatever the number of names.
+Why tries: Python's ``re`` tries each alternative of an alternation at each position, so one
+regex of every form cost time in proportion to the number of names, and a loop over every word
+of every passage in Python cost most of a large build. Here the forms are two regexes shaped
+as tries (one character per branch, so a position costs the same whatever the number of
+names): the bare forms, matched as written, and the multi-word forms, matched in the
+lower-cased text. ``re`` scans for both in C; Python only sees the names found. The rule is
+the one a single regex of every form would apply (at a word start the longest form that ends
+at a word boundary wins; matches do not overlap).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from dataclasses import dataclass, field
 
 # A name followed by one of these names a group, not the person: "the Abe faction".
 _GROUP_AFTER_RE = re.compile(r"\s+(?:faction|camp|wing|bloc|doctrine|group|era|line)\b")
-# A run of letters and digits that starts at a word boundary: where a name may start.
-_WORD_RE = re.compile(r"(?<![^\W_])[^\W_]+")
 
 
 def form_key(form: str) -> str:
@@ -31,8 +30,28 @@ def form_key(form: str) -> str:
     return form.casefold() if " " in form else form
 
 
-def _pattern(form: str) -> str:
-    return f"(?i:{re.escape(form)})" if " " in form else re.escape(form)
+#: A trie of forms: each character to the rest; ``""`` marks where a form ends.
+_Trie = dict[str, "_Trie"]
+
+
+def _trie(forms: Sequence[str]) -> str:
+    """A regex matching exactly ``forms``, longest first, branching one character at a time."""
+    root: _Trie = {}
+    for form in forms:
+        node = root
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: _Trie) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items())
+                    if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer form first
+
+    return emit(root)
 
 
 @dataclass
@@ -40,14 +59,14 @@ class NameMatcher:
     """Every form of every person's name; ``owners`` maps a form to the people it may mean
     (a set, so that whether someone owns a form shared by thousands costs one look-up).
 
-    ``starts`` maps the first word of each form (as written for a bare surname, in lower
-    case for a multi-word form, which matches in any case) to its forms, longest first.
+    ``bare`` are the one-word forms as written, ``spaced`` the multi-word forms in lower case.
     """
 
     owners: dict[str, frozenset[int]]
-    starts: dict[str, tuple[str, ...]]
+    bare: tuple[str, ...]
+    spaced: tuple[str, ...]
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False,
-                                                         compare=False)
+                                                  compare=False)
 
     @classmethod
     def of(cls, forms: Sequence[Sequence[str]]) -> NameMatcher:
@@ -59,51 +78,76 @@ class NameMatcher:
                     found = owners.setdefault(form_key(form), [])
                     if index not in found:
                         found.append(index)
-        starts: dict[str, list[str]] = {}
-        for form in sorted({f for names in forms for f in names if len(f) >= 2},
-                           key=len, reverse=True):
-            first = _WORD_RE.match(form)
-            if first is None:
-                # A form that does not start with a letter or digit ("’t Hooft") would need
-                # another notion of "starts a word"; names never look like that.
-                continue
-            word = first.group()
-            starts.setdefault(word.lower() if " " in form else word, []).append(form)
+        # A form that does not start with a letter or digit ("’t Hooft") would need another
+        # notion of "starts a word"; names never look like that.
+        every = {f for names in forms for f in names if len(f) >= 2 and f[0].isalnum()}
         return cls({k: frozenset(v) for k, v in owners.items()},
-                   {k: tuple(v) for k, v in starts.items()})
+                   tuple(sorted(f for f in every if " " not in f)),
+                   tuple(sorted({f.lower() for f in every if " " in f})))
 
     def __getstate__(self) -> dict[str, object]:
-        return {"owners": self.owners, "starts": self.starts, "_compiled": {}}
+        return {**self.__dict__, "_compiled": {}}
 
-    def _at(self, word: str) -> re.Pattern[str]:
-        """The forms that may start with ``word`` (one of ``starts``), as one pattern."""
-        pattern = self._compiled.get(word)
+    def _pattern(self, name: str) -> re.Pattern[str]:
+        """``bare``: a bare form, anywhere (its start is checked by the caller); ``spaced``:
+        a multi-word form after a character that is no letter or digit (consumed, so ``re``
+        can skip the letters in C); ``first``: one at the very position searched;
+        ``anycase``: one in text whose lower case changes its length (rare)."""
+        pattern = self._compiled.get(name)
         if pattern is None:
-            forms = [*dict.fromkeys((*self.starts.get(word, ()),
-                                     *self.starts.get(word.lower(), ())))]
-            forms.sort(key=len, reverse=True)
-            pattern = re.compile(rf"(?:{'|'.join(map(_pattern, forms))})(?![^\W_])")
-            self._compiled[word] = pattern
+            trie = _trie(self.bare) if name == "bare" else _trie(self.spaced)
+            source = {"bare": f"(?:{trie})(?![^\\W_])",
+                      "spaced": f"[\\W_]({trie})(?![^\\W_])",
+                      "first": f"({trie})(?![^\\W_])",
+                      "anycase": f"(?<![^\\W_])({trie})(?![^\\W_])"}[name]
+            pattern = re.compile(source, re.IGNORECASE if name == "anycase" else 0)
+            self._compiled[name] = pattern
         return pattern
+
+    def _bare_at(self, text: str, pos: int, hi: int) -> tuple[int, int] | None:
+        """The first bare form in ``text[pos:hi]`` that starts a word, as ``(start, end)``."""
+        pattern = self._pattern("bare")
+        match = pattern.search(text, pos, hi)
+        while match is not None and match.start() and text[match.start() - 1].isalnum():
+            match = pattern.search(text, match.end(), hi)  # inside a word: the word ends there
+        return match.span() if match else None
+
+    def _spaced_at(self, lowered: str, pos: int, hi: int) -> tuple[int, int] | None:
+        """The first multi-word form in ``lowered[pos:hi]`` (``pos`` and ``hi`` as in the
+        original text: the lower case has its length)."""
+        if pos == 0 and (first := self._pattern("first").match(lowered, 0, hi)):
+            return first.span(1)
+        match = self._pattern("spaced").search(lowered, max(pos - 1, 0), hi)
+        return match.span(1) if match else None
+
+    def _hits(self, text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` of the names of ``text[lo:hi]``: at each word start from the end
+        of the last one, the longest form that matches there."""
+        if len(text.lower()) != len(text):  # rare: a letter whose lower case is longer
+            for match in self._pattern("anycase").finditer(text, lo, hi):
+                yield match.span(1)
+            return
+        lowered = text.lower() if self.spaced else ""
+        bare = self._bare_at(text, lo, hi) if self.bare else None
+        spaced = self._spaced_at(lowered, lo, hi) if self.spaced else None
+        while bare or spaced:
+            # the earlier; where both start together, the multi-word form (the longer)
+            hit = spaced if spaced and (not bare or spaced[0] <= bare[0]) else bare
+            assert hit is not None
+            yield hit
+            # What started before the end of this name is passed over: look again after it.
+            if bare and bare[0] < hit[1]:
+                bare = self._bare_at(text, hit[1], hi)
+            if spaced and spaced[0] < hit[1]:
+                spaced = self._spaced_at(lowered, hit[1], hi)
 
     def finditer(self, text: str, lo: int = 0, hi: int | None = None
                  ) -> Iterator[tuple[frozenset[int], int, int]]:
         """``(possible owners, start, end)`` of each name in ``text[lo:hi]``."""
-        if not self.starts:
-            return
         hi = len(text) if hi is None else hi
-        starts = self.starts
-        resume = lo  # matches do not overlap: the next one starts after the last
-        for word in _WORD_RE.finditer(text, lo, hi):
-            start, found = word.start(), word.group()
-            if start < resume or (found not in starts and found.lower() not in starts):
+        for start, end in self._hits(text, lo, hi):
+            if _GROUP_AFTER_RE.match(text, end):
                 continue
-            match = self._at(found).match(text, start, hi)
-            if match is None:
-                continue
-            resume = match.end()
-            if _GROUP_AFTER_RE.match(text, match.end()):
-                continue
-            owners = self.owners.get(form_key(match.group()))
+            owners = self.owners.get(form_key(text[start:end]))
             if owners:
-                yield owners, match.start(), match.end()
+                yield owners, start, end
