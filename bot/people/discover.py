@@ -69,6 +69,7 @@ _JOINERS = frozenset({"of", "for", "and", "at", "/"})
 # "Dr. Mari Ueda", "Gen. Ken Ito": an abbreviated title keeps its full stop.
 _ABBREVIATED_TITLE_RE = re.compile(r"^(?:Dr|Prof|Gen|Adm|Col|Lt|Rep|Gov)\.$")
 _PREFIXED_RE = re.compile(r"^(?:then|ex|former|late)-", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"\S+")
 
 _MONTHS_DAYS_TEXT = """january february march april may june july august september october
     november december monday tuesday wednesday thursday friday saturday sunday"""
@@ -168,6 +169,11 @@ def has_title_word(phrase: str) -> bool:
     return any(w.strip(".,") in TITLE_WORDS for w in words)
 
 
+#: Characters before a name that :func:`title_before` reads first: twelve words of a title fit
+#: many times over, so a long paragraph costs no more than a short one.
+_TITLE_WINDOW = 300
+
+
 def title_before(text: str, start: int, floor: int = 0) -> tuple[int, int] | None:
     """The span of a title that ends right before ``start`` ("Japanese Minister of Defense").
 
@@ -175,17 +181,35 @@ def title_before(text: str, start: int, floor: int = 0) -> tuple[int, int] | Non
     "of") within the sentence starting at ``floor``; stops at punctuation, digits and other
     words. Leading joiners, function words, months and days are trimmed.
     """
-    head = text[floor:start]
-    if not head.endswith(" "):
+    if not text.endswith(" ", floor, start):
         return None
+    window = max(floor, start - _TITLE_WINDOW)
+    chosen = _title_words(text, window, start, window > floor)
+    if chosen is None:  # the scan reached the window's edge: read back to the floor
+        chosen = _title_words(text, floor, start, False) or []
+    while chosen and (chosen[0].group().lower() in _JOINERS | set(_FUNCTION_WORDS)
+                      or chosen[0].group().lower() in _MONTHS_DAYS):
+        chosen.pop(0)
+    while chosen and chosen[-1].group().lower() in _JOINERS:
+        chosen.pop()
+    if not chosen or not has_title_word(" ".join(m.group() for m in chosen)):
+        return None
+    return chosen[0].start(), chosen[-1].end()
+
+
+def _title_words(text: str, lo: int, start: int, cut: bool) -> list[re.Match[str]] | None:
+    """The words of ``text[lo:start]`` a title before ``start`` may be, in order; ``None``
+    if ``lo`` is a ``cut`` (it may fall inside a word) and the scan back reached it."""
     chosen: list[re.Match[str]] = []
-    tokens = list(re.finditer(r"\S+", head))
+    tokens = list(_TOKEN_RE.finditer(text, lo, start))
     for i in range(len(tokens) - 1, -1, -1):
         token = tokens[i].group()
         bare = token.lower()
         if ((token[-1] in ",;:.!?)]”’\"'" and not _ABBREVIATED_TITLE_RE.match(token))
                 or len(chosen) >= 12):
             break
+        if i == 0 and cut:
+            return None
         if bare in _JOINERS:
             # "Minister of Defense", never "the party of President": the word before a
             # joiner must itself belong to a title.
@@ -197,14 +221,7 @@ def title_before(text: str, start: int, floor: int = 0) -> tuple[int, int] | Non
             break
         chosen.append(tokens[i])
     chosen.reverse()
-    while chosen and (chosen[0].group().lower() in _JOINERS | set(_FUNCTION_WORDS)
-                      or chosen[0].group().lower() in _MONTHS_DAYS):
-        chosen.pop(0)
-    while chosen and chosen[-1].group().lower() in _JOINERS:
-        chosen.pop()
-    if not chosen or not has_title_word(" ".join(m.group() for m in chosen)):
-        return None
-    return floor + chosen[0].start(), floor + chosen[-1].end()
+    return chosen
 
 
 def _after_parenthesis(text: str, end: int) -> int:

@@ -162,6 +162,7 @@ def _run_entities(run: str) -> tuple[tuple[int, int, str], ...]:
                  if (kind := classify(run[start:end])))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few thousand names, in every passage
 def entity_key(name: str) -> str:
     """The lookup key of an entity name: "the LDP", "LDP’s" and "ldp" agree."""
     return name_key(re.sub(r"^(?:the|The)\s+", "", name.strip()))
