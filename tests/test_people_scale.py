@@ -105,3 +105,14 @@ def test_a_surname_many_authors_share_means_the_one_named_before(tmp_path: Path)
         "Rina Kato", "Rina Kato"]
     assert [n.who for n in directory.named("Kato wrote this report.", doc="a7")] == ["Ahko Kato"]
     assert directory.named("Kato wrote this report.") == []
+
+
+def test_a_saved_directory_answers_as_the_built_one() -> None:
+    import pickle
+
+    built = PeopleDirectory.build(load_corpus(BUNDLED_KNOWLEDGE))
+    loaded = pickle.loads(pickle.dumps(built))
+    assert loaded.names() == built.names()
+    assert loaded.find("Kishi") == built.find("Kishi")
+    assert loaded.closest("Kishy") == built.closest("Kishy")
+    assert list(loaded) == list(built)

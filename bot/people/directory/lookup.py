@@ -19,6 +19,7 @@ from bot.corpus import Corpus
 from bot.people.attribution import Named, officials_mentions
 from bot.people.directory.drafts import bylines, drafts
 from bot.people.directory.scan import Found, Scan, scan_part
+from bot.people.directory.stored import StoredPeople
 from bot.people.discourse import Context
 from bot.people.discover import discover
 from bot.people.entities import DEMONYM_PLACES, Entity, EntityRegistry, entities_in, entity_key
@@ -45,7 +46,8 @@ def build_directory(kb: KnowledgeBase) -> PeopleDirectory:
 class PeopleDirectory:
     """Everyone the corpus names, with roles, quotes and mentions, looked up by any alias."""
 
-    people: tuple[Person, ...] = ()
+    #: Everyone, by index (each card's data decoded when first asked for, once loaded).
+    people: StoredPeople = field(default_factory=StoredPeople)
     _by_key: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     #: Organisations and places by each key of their names ("ldp", "liberaldemocraticparty").
     entities: dict[str, Entity] = field(default_factory=dict, repr=False)
@@ -109,7 +111,7 @@ class PeopleDirectory:
         for index, docs in enumerate(scan.documents):
             for doc in (*docs, *(b.doc for b in credits[index])):
                 in_documents.setdefault(doc, set()).add(index)
-        return cls(tuple(people), {k: tuple(v) for k, v in by_key.items()}, entities,
+        return cls(StoredPeople(people), {k: tuple(v) for k, v in by_key.items()}, entities,
                    scan.matcher, {d: frozenset(p) for d, p in in_documents.items()})
 
     # -- queries
@@ -122,7 +124,7 @@ class PeopleDirectory:
 
     def names(self) -> list[str]:
         """Canonical names, sorted: for autocomplete and "who is in the corpus"."""
-        return sorted((p.name for p in self.people), key=fold)
+        return sorted(self.people.names, key=fold)
 
     def find(self, query: str) -> list[Person]:
         """The people ``query`` names exactly (case, spaces and hyphens aside).
@@ -178,7 +180,7 @@ class PeopleDirectory:
             if len(owners) > 1:
                 owners = self._resolved(owners, names[:at], doc)
             if len(owners) == 1:
-                found.append(Named(self.people[next(iter(owners))].name, "person", start, end))
+                found.append(Named(self.people.names[next(iter(owners))], "person", start, end))
         taken = [(n.start, n.end) for n in found]
         for start, end, word in officials_mentions(text, lo, hi):
             place = self.entity(DEMONYM_PLACES.get(word.lower(), word))
@@ -227,8 +229,7 @@ class PeopleDirectory:
         if not key:
             return []
         scored = []
-        for person in self.people:
-            score = max(fuzz.ratio(key, k) for k in person.keys)
-            scored.append((person.name, round(score, 1)))
+        for name, keys in zip(self.people.names, self.people.keys, strict=True):
+            scored.append((name, round(max(fuzz.ratio(key, k) for k in keys), 1)))
         scored.sort(key=lambda item: (-item[1], fold(item[0])))
         return scored[:limit]
