@@ -169,7 +169,7 @@ def test_the_index_holds_exactly_the_terms_the_analyzer_gives_each_passage(
     monkeypatch.setattr("bot.index.build.CHUNK_PASSAGES", run)
     monkeypatch.setattr("bot.index.analysis.TABLE_WORDS", table_words)
     analyzer = Analyzer(load_corpus().synonyms)  # the bundled synonym groups
-    texts = TRICKY * 2 + [t.upper() for t in TRICKY]
+    texts = TRICKY * 2 + [t.upper() for t in TRICKY] + ["a lone \ud800 surrogate"]
     postings = build_postings(texts, analyzer, 1.2, 0.75)
     vocabulary, passages, surface = _reference(texts, analyzer)
     assert list(postings.vocabulary) == vocabulary
@@ -189,7 +189,7 @@ def test_words_are_what_str_split_gives_and_get_the_ids_a_dictionary_gives():
     table; text that is not UTF-8 is left to the caller."""
     import sys
 
-    from bot.index.words import WIDE_SPACES, WordHashes
+    from bot.index.words import WIDE_SPACES, WordHashes, encode
 
     assert set(WIDE_SPACES) == {chr(c) for c in range(128, sys.maxunicode + 1)
                                 if chr(c).isspace()}
@@ -199,7 +199,9 @@ def test_words_are_what_str_split_gives_and_get_the_ids_a_dictionary_gives():
              for i in range(3000)] + TRICKY
     for start in (0, 1000, 500, 2500):  # growing, then seen before, then both
         run = texts[start:start + 1500]
-        found = hashes.ids(run, 0)
+        encoded = encode(run)
+        assert encoded is not None
+        found = hashes.ids(encoded, 0)
         expected = [i for text in run for i in [*map(ids.__getitem__, text.split()), 0]]
-        assert found is not None and found.tolist() == expected
-    assert hashes.ids(["lone \ud800 surrogate"], 0) is None
+        assert found.tolist() == expected
+    assert encode(["lone \ud800 surrogate"]) is None

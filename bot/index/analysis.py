@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.index.words import WordHashes
+from bot.index.words import WordHashes, encode
 from bot.text import Analyzer, fold
 
 #: A table past this many distinct words starts afresh (a few hundred bytes a word).
@@ -181,8 +181,9 @@ def analyse_run(table: WordTable, texts: Sequence[str]) -> Run:
         raise ValueError("a run holds at most 65,536 passages")
     table.renew_if_full()
     known = table.term_parts.size()  # words analysed before this run
-    words = table.hashes.ids(texts, _END)
-    if words is None:  # not UTF-8: each word looked up by its text
+    if (encoded := encode(texts)) is not None:
+        words = table.hashes.ids(encoded, _END)
+    else:  # not UTF-8: each word looked up by its text
         ids = array("i")
         extend, end, lookup = ids.extend, ids.append, table.words.__getitem__
         for text in texts:

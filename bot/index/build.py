@@ -91,8 +91,9 @@ class _Merger:
     def postings(self, size: int, k1: float, b: float) -> Postings:
         """Pairs grouped by term (passages ascending), and their scores.
 
-        Run by run into arrays of the final size, each run's memory given back once placed,
-        so the merge never holds a sort of all the pairs (gigabytes at a million passages).
+        Run by run into arrays of the final size, each pair scored as it is placed and each
+        run's memory given back, so the merge never holds a sort of all the pairs (gigabytes
+        at a million passages) nor their term frequencies.
         """
         runs, vocabulary = self.runs, self.vocabulary
         lengths = np.concatenate([run.lengths for run in runs])
@@ -104,8 +105,7 @@ class _Merger:
         indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(frequencies, out=indptr[1:])
         docs = np.empty(int(indptr[-1]), dtype=np.int32)
-        tfs = np.empty(int(indptr[-1]), dtype=np.uint16 if all(
-            run.counts.dtype != np.int32 for run in runs) else np.int32)
+        scores = np.empty(int(indptr[-1]), dtype=np.float64)
         cursor = indptr[:-1].copy()  # where each term's next pair goes
         offset = 0
         for run in runs:  # in passage order, so each term's passages stay ascending
@@ -113,13 +113,16 @@ class _Merger:
             at = np.repeat(cursor[run.terms] - (ends - run.sizes), run.sizes) + np.arange(
                 int(ends[-1]) if len(ends) else 0, dtype=np.int64)
             docs[at] = run.docs.astype(np.int32) + offset
-            tfs[at] = run.counts
+            # rank-bm25's expression, operation for operation (k1 * norm once a passage), so
+            # every score is bit-identical.
+            tf = run.counts.astype(np.float64)
+            k1_norm = k1 * ((1 - b) + (b * run.lengths) / avgdl)
+            scores[at] = np.repeat(idf[run.terms], run.sizes) * (
+                tf * (k1 + 1) / (tf + k1_norm[run.docs]))
             cursor[run.terms] += run.sizes
             offset += len(run.lengths)
             run.docs = run.counts = np.zeros(0, dtype=np.uint16)  # memory back
         self.runs = []
-        scores = _scores(indptr, docs, tfs, idf, lengths, avgdl, k1, b)
-        del tfs
         maxscore = (np.maximum.reduceat(scores, indptr[:-1]) if len(vocabulary)
                     else np.zeros(0))
         order = np.argsort(-self.surface_counts, kind="stable")  # Counter.most_common's
@@ -128,28 +131,6 @@ class _Merger:
             order.tolist(), self.surface_counts[order].tolist(), strict=True)}
         return Postings(vocabulary, size, indptr, docs, scores, maxscore,
                         *best_postings(indptr, docs, scores), surface)
-
-
-#: Pairs scored at once: bounds the merge's temporary arrays.
-_SCORE_BLOCK = 1 << 22
-
-
-def _scores(indptr: np.ndarray, docs: np.ndarray, tfs: np.ndarray, idf: np.ndarray,
-            lengths: np.ndarray, avgdl: float, k1: float, b: float) -> np.ndarray:
-    """Each pair's Okapi score, block by block of terms."""
-    scores = np.empty(len(docs), dtype=np.float64)
-    term = 0
-    while term < len(idf):
-        last = int(np.searchsorted(indptr, indptr[term] + _SCORE_BLOCK, side="right")) - 1
-        last = min(max(last, term + 1), len(idf))
-        lo, hi = int(indptr[term]), int(indptr[last])
-        terms = np.repeat(np.arange(term, last), np.diff(indptr[term:last + 1]))
-        tf = tfs[lo:hi].astype(np.float64)
-        # rank-bm25's expression, operation for operation, so every score is bit-identical.
-        norm = (1 - b) + (b * lengths[docs[lo:hi]]) / avgdl
-        scores[lo:hi] = idf[terms] * (tf * (k1 + 1) / (tf + k1 * norm))
-        term = last
-    return scores
 
 
 def _assign(mapping: np.ndarray, new: list[tuple[int, str]], ids: dict[str, int]

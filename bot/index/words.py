@@ -13,6 +13,7 @@ hashes are not trusted.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,6 +30,28 @@ _MIX = np.uint64(0xC2B2AE3D27D4EB4F)
 _SPREAD = np.uint64(0x9E3779B97F4A7C15)
 
 
+@dataclass(frozen=True)
+class EncodedRun:
+    """A run of passages as UTF-8, each followed by a newline."""
+
+    blob: bytes
+    ends: np.ndarray  # int64: where each passage's bytes (and its newline) end
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+
+def encode(texts: Sequence[str]) -> EncodedRun | None:
+    """``texts`` as an :class:`EncodedRun`; ``None`` if one is not UTF-8 (a lone
+    surrogate)."""
+    try:
+        parts = [text.encode("utf-8") for text in texts]
+    except UnicodeEncodeError:
+        return None
+    ends = np.cumsum([len(part) + 1 for part in parts], dtype=np.int64)
+    return EncodedRun(b"\n".join(parts) + b"\n", ends)
+
+
 class WordHashes:
     """Words seen before by their hashes -> id; ``lookup(word)`` gives the id of any other."""
 
@@ -39,16 +62,9 @@ class WordHashes:
         self._values = np.zeros(1 << self._bits, dtype=np.int32)
         self._held = 0
 
-    def ids(self, texts: Sequence[str], end: int) -> np.ndarray | None:
-        """The id of every word of ``texts`` in order, ``end`` after each passage (``None``
-        if the texts cannot be encoded: the caller looks words up itself)."""
-        try:
-            parts = [text.encode("utf-8") for text in texts]
-        except UnicodeEncodeError:  # a lone surrogate: no UTF-8 for it
-            return None
-        blob = np.frombuffer(b"\n".join(parts), dtype=np.uint8)
-        offsets = np.zeros(len(parts), dtype=np.int64)
-        np.cumsum([len(part) + 1 for part in parts[:-1]], out=offsets[1:])
+    def ids(self, run: EncodedRun, end: int) -> np.ndarray:
+        """The id of every word of ``run`` in order, ``end`` after each passage."""
+        blob = np.frombuffer(run.blob, dtype=np.uint8)
         space = _ASCII_SPACE[blob]
         _mark_wide_spaces(blob, space)
         edges = np.diff(np.concatenate(([0], (~space).view(np.int8), [0])))
@@ -58,9 +74,9 @@ class WordHashes:
         lengths = ends - starts
         unknown = np.flatnonzero((ids < 0) | (lengths > LONG))
         if len(unknown):
-            self._learn(ids, unknown, blob, starts, ends, first, second, lengths)
-        passages = np.searchsorted(offsets, starts, side="right") - 1
-        breaks = np.cumsum(np.bincount(passages, minlength=len(parts)))
+            self._learn(ids, unknown, run.blob, starts, ends, first, second, lengths)
+        passages = np.searchsorted(run.ends, starts, side="right")
+        breaks = np.cumsum(np.bincount(passages, minlength=len(run.ends)))
         return np.insert(ids, breaks, end)
 
     def _hashes(self, blob: np.ndarray, starts: np.ndarray, ends: np.ndarray
@@ -109,12 +125,11 @@ class WordHashes:
             pending, slots = pending[going], (slots[going] + 1) & mask
         return ids
 
-    def _learn(self, ids: np.ndarray, unknown: np.ndarray, blob: np.ndarray,
+    def _learn(self, ids: np.ndarray, unknown: np.ndarray, data: bytes,
                starts: np.ndarray, ends: np.ndarray, first: np.ndarray, second: np.ndarray,
                lengths: np.ndarray) -> None:
         """Fill in ``ids`` at ``unknown`` words from their text, in order (the dictionary
         gives a new word the next id), and hold the short ones."""
-        data = blob.tobytes()
         learnt: dict[tuple[int, int], int] = {}
         for i, a, b, h1, h2, n in zip(unknown.tolist(), starts[unknown].tolist(),
                                       ends[unknown].tolist(), first[unknown].tolist(),
