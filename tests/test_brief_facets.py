@@ -4,21 +4,21 @@ sources balanced."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from bot.answers.brief.facets import Statement, group_statements
-from bot.answers.brief.select import order_groups
-from bot.answers.brief.spans import (
-    candidate_spans,
-    comments_on_previous,
+from bot.answers.brief.cues import (
     compile_cue,
+    cue_objects,
     cue_strength,
     matched_cues,
-    needs_antecedent,
     topic_cues,
 )
+from bot.answers.brief.facets import Statement, group_statements
+from bot.answers.brief.select import order_groups
+from bot.answers.brief.spans import candidate_spans, comments_on_previous, needs_antecedent
 from bot.brief_eval import heldout_knowledge
 from bot.corpus import Passage, load_corpus
 from bot.knowledge import KnowledgeBase
@@ -144,6 +144,60 @@ def test_an_obstacle_named_as_what_to_get_past_gives_no_reason():
         == 0.0
     assert cue_strength(cues, "It would help them break through the barriers.") == 0.0
     assert cue_strength(cues, "Japan faces constitutional restrictions.") == 0.75
+
+
+def test_a_cue_in_a_relative_clause_is_background_not_the_point():
+    """", which … restricts China's access" says something of the island chain: a weak cue,
+    adding nothing to another; ", which is a good starting point" judges the clause before."""
+    cues = [compile_cue(c) for c in ("restrict*", "constitutional", "starting point")]
+    assert cue_strength(cues, "Seizure of Taiwan would mean China would own part of the first "
+                              "island chain, which stretches from Japan to Indonesia and "
+                              "restricts China's access to the Pacific.") == 0.375
+    assert cue_strength(cues, "Japan, which faces constitutional limits, waits.") == 0.375
+    assert cue_strength(cues, "Japan faces constitutional limits.") == 0.75
+    assert cue_strength(cues, "Cyber cooperation has a lower threshold, which is a good "
+                              "starting point.") == 0.75
+
+
+def test_a_refusal_shows_the_stall_and_is_only_a_weak_reason(kb):
+    """"Japan was indifferent", "Japan has still rejected Taiwanese requests" say that it
+    stalls, not why: weak obstacle cues in the bundled topics, as "declined" is."""
+    cues = topic_cues(kb.corpus.topics["obstacles"])
+    assert cue_strength(cues, "Japan was indifferent to the request.") == 0.375
+    assert cue_strength(cues, "Japan has still rejected Taiwanese requests.") == 0.375
+    assert cue_strength(cues, "Tokyo rejected it, fearing Beijing's response for fear of "
+                              "retaliation.") == 0.85
+
+
+def test_the_object_of_a_cue_is_what_a_one_point_sentence_is_about():
+    cues = [compile_cue(c) for c in ("no formal", "should", "rejected", "lack*")]
+    assert cue_objects(cues, "Although both face the same threat, there is no formal military "
+                             "exchange between the two countries.") == \
+        (("no formal", "military exchange between the two countries"),)
+    # adverbs are left out; after a modal the object is an action, shared by distinct points
+    assert cue_objects(cues, "Japan rejected outright the hotline plan, officials say.") == \
+        (("rejected", "outright the hotline plan"),)
+    assert cue_objects(cues, "Japan should open a direct hotline.") == ()
+    # a sentence with two cue places may make two points; a weak cue's object says nothing
+    assert cue_objects(cues, "Abe rejected the proposal, saying there are no formal ties.") \
+        == ()
+    assert cue_objects([compile_cue("lack*", weak=True)], "A lack of trust.") == ()
+
+
+def test_one_cue_on_one_thing_is_one_point_in_whatever_other_words():
+    """"there is no formal diplomatic relationship or direct military cooperation between …"
+    and "there is no formal military exchange between …" share few words, one cue and its
+    object's "military": one point. Other points stay apart."""
+    a = replace(_statement("a", 1, 0.9, "diplomat", "relationship", "direct", "militari",
+                           "threaten", "law"),
+                objects=frozenset({("no formal", "diplomat"), ("no formal", "militari")}))
+    b = replace(_statement("b", 1, 0.8, "militari", "exchang", "threat", "ccp", "face"),
+                objects=frozenset({("no formal", "militari"), ("no formal", "exchang")}))
+    c = replace(_statement("c", 1, 0.7, "militari", "constitut", "action"),
+                objects=frozenset({("constitutional", "restrict")}))
+    groups = group_statements([a, b, c])
+    assert sorted(len(g.statements) for g in groups) == [1, 2]
+    assert next(g for g in groups if len(g.statements) == 2).documents == ("a", "b")
 
 
 def test_a_need_named_as_a_noun_proposes_only_weakly(kb):

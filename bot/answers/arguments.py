@@ -32,7 +32,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.answers.brief.spans import cue_strength, is_question, needs_antecedent, topic_cues
+from bot.answers.brief.cues import cue_strength, topic_cues
+from bot.answers.brief.spans import is_question, needs_antecedent
 from bot.corpus import Document
 from bot.people.attribution import attribute
 from bot.people.speech import quotations

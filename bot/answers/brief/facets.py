@@ -26,15 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from bot.answers.brief.cues import cue_objects, cue_strength, matched_cues, topic_cues
 from bot.answers.brief.select import TermWeights, order_groups
-from bot.answers.brief.spans import (
-    Span,
-    candidate_spans,
-    comments_on_previous,
-    cue_strength,
-    matched_cues,
-    topic_cues,
-)
+from bot.answers.brief.spans import Span, candidate_spans, comments_on_previous
 from bot.corpus import Passage, Topic
 from bot.index import Hit
 from bot.people.attribution import attribute
@@ -108,6 +102,9 @@ class Statement:
     starts: tuple[int, ...] = ()
     point: int = -1
     own_cues: tuple[str, ...] = ()
+    #: What its sentence makes a point about, as (cue phrase, salient term of the cue's
+    #: object) pairs (see :func:`~bot.answers.brief.cues.cue_objects`), for grouping.
+    objects: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -181,6 +178,7 @@ class _Found:
     subject: float  # IDF-weighted seed-query terms in its own sentence (ad hoc: the span)
     passage: float  # its passage's BM25 score over the best passage's
     terms: frozenset[str]  # salient terms of its own sentence
+    objects: frozenset[tuple[str, str]]  # (cue, salient term of its object)
 
 
 def _with_neighbours(kb: KnowledgeBase, hits: Sequence[Hit]) -> list[tuple[Passage, float]]:
@@ -228,14 +226,16 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
                 about = own & query
                 span_cues = tuple(matched_cues(cues, span.text))
                 own_cues = tuple(matched_cues(cues, span.own))
+                objects = frozenset((phrase, term) for phrase, text in cue_objects(cues, span.own)
+                                    for term in _tokens(kb.analyzer, text) if term not in generic)
             else:
                 about = frozenset(_tokens(kb.analyzer, span.text)) & query
                 if not about:
                     continue
-                strength, span_cues, own_cues = 1.0, (), ()
+                strength, span_cues, own_cues, objects = 1.0, (), (), frozenset()
             found.append(_Found(span, span_cues, own_cues, strength,
                                 _subject(weights, about, bool(cues)), passage_score / top,
-                                _point_terms(kb, span) - generic))
+                                _point_terms(kb, span) - generic, objects))
     most = _subject(weights, query, bool(cues)) or 1.0  # the share of the query it holds
     w_cue, w_subject, w_passage = (_W_CUE, _W_SUBJECT, _W_PASSAGE) if cues else \
         (0.0, _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC)
@@ -258,7 +258,8 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
         statements.append(Statement(
             f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
             context, None, False, None, None, f.cues,
-            round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues))
+            round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues,
+            f.objects))
         said[f.span.passage.id, f.span.start, f.span.end, f.span.point] = f.span.up_to_point
     return statements, said
 
@@ -312,12 +313,15 @@ def group_statements(statements: Sequence[Statement]) -> list[Group]:
     """Statements grouped by average-linkage clustering of their salient terms.
 
     Average linkage (rather than single) keeps a chain of loosely related statements from
-    becoming one group: every member must resemble the group on average. Statements without
-    salient terms stay alone.
+    becoming one group: every member must resemble the group on average. Two statements that
+    use one cue on one thing ("there is no formal diplomatic relationship or direct military
+    cooperation between …", "there is no formal military exchange between …") make one point
+    however little else of their sentences agrees. Statements without salient terms stay
+    alone.
     """
     if not statements:
         return []
-    labels = _cluster([s.terms for s in statements])
+    labels = _cluster([s.terms for s in statements], [s.objects for s in statements])
     members: dict[int, list[Statement]] = {}
     for label, statement in zip(labels, statements, strict=True):
         members.setdefault(label, []).append(statement)
@@ -328,10 +332,12 @@ def group_statements(statements: Sequence[Statement]) -> list[Group]:
     return groups
 
 
-def _cluster(term_sets: Sequence[frozenset[str]]) -> list[int]:
+def _cluster(term_sets: Sequence[frozenset[str]],
+             objects: Sequence[frozenset[tuple[str, str]]]) -> list[int]:
     """A cluster label per term set: scipy hierarchical clustering, average linkage, over the
     cosine of term vectors weighted by IDF among these statements (a term most statements of
-    the topic share, "China", says little about which point one makes)."""
+    the topic share, "China", says little about which point one makes); two statements
+    sharing a (cue, object term) pair of ``objects`` are at distance 0."""
     if len(term_sets) == 1:
         return [0]
     # scipy ships no type stubs; its two calls here are checked by the tests.
@@ -356,6 +362,14 @@ def _cluster(term_sets: Sequence[frozenset[str]]) -> list[int]:
     norms[norms == 0] = 1.0
     unit = csr_matrix(matrix.multiply(1 / norms[:, None]))
     distance = np.clip(1.0 - (unit @ unit.T).toarray(), 0.0, 1.0)
+    about: dict[tuple[str, str], list[int]] = {}
+    for row, pairs in enumerate(objects):
+        for pair in pairs:
+            about.setdefault(pair, []).append(row)
+    for rows_about in about.values():
+        for i in rows_about:
+            distance[i, rows_about] = 0.0
+    np.fill_diagonal(distance, 0.0)
     tree = linkage(distance[np.triu_indices(n, k=1)], method="average")
     return [int(label) for label in fcluster(tree, t=1.0 - GROUP_SIMILARITY, criterion="distance")]
 
