@@ -67,6 +67,7 @@ class NameMatcher:
     spaced: tuple[str, ...]
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False,
                                                   compare=False)
+    _tries: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, forms: Sequence[Sequence[str]]) -> NameMatcher:
@@ -86,7 +87,7 @@ class NameMatcher:
                    tuple(sorted({f.lower() for f in every if " " in f})))
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_compiled": {}}
+        return {**self.__dict__, "_compiled": {}, "_tries": {}}
 
     def _pattern(self, name: str) -> re.Pattern[str]:
         """``bare``: a bare form, anywhere (its start is checked by the caller); ``spaced``:
@@ -95,7 +96,7 @@ class NameMatcher:
         ``anycase``: one in text whose lower case changes its length (rare)."""
         pattern = self._compiled.get(name)
         if pattern is None:
-            trie = _trie(self.bare) if name == "bare" else _trie(self.spaced)
+            trie = _trie(self.bare) if name == "bare" else self._spaced_trie()
             source = {"bare": f"(?:{trie})(?![^\\W_])",
                       "spaced": f"[\\W_]({trie})(?![^\\W_])",
                       "first": f"({trie})(?![^\\W_])",
@@ -103,6 +104,12 @@ class NameMatcher:
             pattern = re.compile(source, re.IGNORECASE if name == "anycase" else 0)
             self._compiled[name] = pattern
         return pattern
+
+    def _spaced_trie(self) -> str:
+        """The multi-word forms' trie, built once for the three patterns that use it."""
+        if "trie" not in self._tries:
+            self._tries["trie"] = _trie(self.spaced)
+        return self._tries["trie"]
 
     def _bare_at(self, text: str, pos: int, hi: int) -> tuple[int, int] | None:
         """The first bare form in ``text[pos:hi]`` that starts a word, as ``(start, end)``."""
