@@ -156,7 +156,9 @@ def brief(kb: KnowledgeBase, topic: str, limit: int | None = None) -> BriefResul
     groups = facets.groups[:MAX_POINTS]
     points = [_point(kb, g) for g in groups[:limit or DEFAULT_POINTS]]
     documents = kb.corpus.documents
-    every = [BriefSource(d.id, d.label, d.author, 0) for d in documents.values()]
+    # Only the cited documents: an archive holds tens of thousands, a briefing cites a few.
+    cited = dict.fromkeys(doc for point in points for doc in point.documents)
+    every = [BriefSource(doc, documents[doc].label, documents[doc].author, 0) for doc in cited]
     return BriefResult(
         topic=resolution.topic.name, query=text, found=True, status=resolution.status,
         description=resolution.topic.description or None, points=points,
