@@ -136,6 +136,11 @@ def test_a_call_on_the_world_at_large_proposes_only_weakly():
         == 0.75
     assert cue_strength(cues, "Japan must open a hotline with the world's busiest port.") == 0.75
     assert cue_strength(cues, "Taipei and Tokyo should act.") == 0.75
+    # The world at large as the partner of the action called for.
+    assert cue_strength(cues, "Japan should “closely cooperate with countries that share the "
+                              "same fundamental values.”") == 0.375
+    assert cue_strength(cues, "Japan should work with like-minded democracies.") == 0.375
+    assert cue_strength(cues, "Japan should work with Taiwan's coast guard.") == 0.75
 
 
 def test_an_obstacle_named_as_what_to_get_past_gives_no_reason():

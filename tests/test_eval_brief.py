@@ -28,7 +28,7 @@ from bot.knowledge import KnowledgeBase
 from bot.text import fold
 
 #: run label prefix -> (minimum core items covered, minimum named, most duplicates)
-BUNDLED_FLOOR = {"proposals": (12, 11, 1), "obstacles": (12, 4, 1)}
+BUNDLED_FLOOR = {"proposals": (13, 11, 1), "obstacles": (12, 4, 1)}
 HELDOUT_FLOOR = {"proposals": (9, 8, 1), "obstacles": (9, 9, 1)}
 #: The held-out articles alone, at the bundled run's limits (the comparable figures).
 HELDOUT_ALONE_FLOOR = {"proposals": (12, 11, 1), "obstacles": (9, 9, 1)}

@@ -107,19 +107,24 @@ _BARE_OBJECT_RE = re.compile(r"[\s,]+(?:it|this|that|them|so)[\s'\".!;:)]*$"
                              # "… declined to comment": a reporter's formula, no point
                              r"|\s+(?:to\s+)?comment(?![^\W_])")
 # The world at large as the one a call is addressed to: "the international community must
-# …", "called on other democracies to …". Such a call asks no one in particular to act, so it
-# is a point only weakly (see ``cue_strength``).
+# …", "called on other democracies to …", "should cooperate with countries that share its
+# values". Such a call asks no one in particular to act, so it is a point only weakly (see
+# ``cue_strength``).
+_NATIONS = r"(?:countries|nations|democracies|governments|states|partners)"
 _AUDIENCE = (r"(?:the\s+)?(?:international\s+community|(?:whole\s+|rest\s+of\s+the\s+)?world"
-             r"|(?:other|all|like-minded|fellow)\s+(?:countries|nations|democracies|governments"
-             r"|states)|everyone|everybody|democracies)")
+             rf"|(?:other|all|like-minded|fellow)\s+{_NATIONS}|{_NATIONS}\s+(?:that|which|who)"
+             r"\s+share|everyone|everybody|democracies)")
 # The audience as the subject just before the cue ("the international community must now …").
 _AUDIENCE_BEFORE_RE = re.compile(rf"(?<![^\W_]){_AUDIENCE}(?:\s+[^\W_]+)?\s+$")
 _NEAR = 48  # characters before a cue that can hold its subject
 # The quoted title of a work ("an interview titled “Japan calls for greater attention …”")
 # names it: a cue inside makes no point of the sentence's.
 _TITLE_RE = re.compile(r"(?<![^\W_])(?:titled|entitled|headlined)\s+\"[^\"]*\"?")
-# The audience as the object just after it ("called on the international community to …").
-_AUDIENCE_AFTER_RE = re.compile(rf"\s+{_AUDIENCE}(?![^\W_])")
+# The audience as the object just after it ("called on the international community to …"), or
+# as the partner of the action it calls for ("should closely cooperate with countries that
+# share …").
+_AUDIENCE_AFTER_RE = re.compile(
+    rf"(?:[\s\"']+[^\W_]+ly)?(?:[\s\"']+[^\W_]+\s+with)?[\s\"']+{_AUDIENCE}(?![^\W_])")
 # A non-restrictive relative clause (", which stretches from Japan to Indonesia and restricts
 # China's access") says something of the noun before it: a cue in it is background to the
 # sentence's claim, not the claim. ", which is a good starting point" judges the clause
