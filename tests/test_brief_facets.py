@@ -143,6 +143,16 @@ def test_a_call_on_the_world_at_large_proposes_only_weakly():
     assert cue_strength(cues, "Japan should work with Taiwan's coast guard.") == 0.75
 
 
+def test_an_obligation_inside_a_difficulty_states_a_constraint_not_a_proposal():
+    cues = [compile_cue(c) for c in ("must", "should", "the main problem")]
+    assert cue_strength(cues, "The main problem is that every step must be taken without a "
+                              "treaty.") == 0.75  # the difficulty's own cue, not "must"
+    assert cue_strength([cues[0]], "The main problem is that every step must be taken "
+                                   "without a treaty.") == 0.0
+    assert cue_strength([cues[1]], "The problem is that Japan should act first.") == 0.0
+    assert cue_strength([cues[1]], "Japan should act first.") == 0.75
+
+
 def test_an_obstacle_named_as_what_to_get_past_gives_no_reason():
     cues = [compile_cue("restrict*"), compile_cue("barrier*")]
     assert cue_strength(cues, "They might think of ways to circumvent diplomatic restrictions.") \

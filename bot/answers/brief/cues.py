@@ -97,6 +97,12 @@ _EPISTEMIC_RE = re.compile(
 # Japan should …") makes no point. ("Japan has no legal basis" does: the lack is the point.)
 _NEGATED_RE = re.compile(r"(?:\bnot|\bnever|n't|\bnor|\bwhether(?:\s+[^\W_]+){0,6}"
                          r"|\bthere\s+(?:is|are|was|were)\s+no(?:\s+[^\W_]+){0,2})\s+$")
+# A modal of obligation in what a difficulty "is that …" ("The main problem is that every
+# step must be taken without a treaty") states a constraint, not a proposal.
+_CONSTRAINT_RE = re.compile(
+    r"\b(?:problem|difficulty|obstacle|hurdle|trouble|catch|snag|drawback|challenge)s?"
+    r"\s+(?:is|are|was|were|remains?)\s+that(?:\s+[^\W_]+){0,8}\s+$")
+_OBLIGATION_RE = re.compile(r"(?:must|should|ought to|ha(?:s|ve) to|needs? to)")
 # A cue named as what to get past ("ways to circumvent diplomatic restrictions", "to break
 # through the barriers") belongs to a proposal: the sentence is not giving a reason.
 _OVERCOME_RE = re.compile(r"\b(?:circumvent\w*|overcom\w*|get(?:ting)?\s+around|bypass\w*"
@@ -167,7 +173,9 @@ def _places(cues: Sequence[Cue], folded: str) -> list[_Place]:
                     _NEGATED_RE.search(folded, 0, match.start()):
                 continue
             if _BARE_OBJECT_RE.match(folded, match.end()) or \
-                    _OVERCOME_RE.search(folded, 0, match.start()):
+                    _OVERCOME_RE.search(folded, 0, match.start()) or \
+                    (_OBLIGATION_RE.fullmatch(cue.phrase)
+                     and _CONSTRAINT_RE.search(folded, 0, match.start())):
                 continue
             aside = bool(_RELATIVE_RE.search(folded, 0, match.start())
                          or _AUDIENCE_BEFORE_RE.search(folded, max(0, match.start() - _NEAR),
