@@ -313,3 +313,15 @@ def test_a_point_whose_other_sources_are_quoted_already_loses_their_support():
     groups = order_groups(group_statements([taken, *pair, single]), 10)
     assert [g.statements[0].doc for g in groups] == ["a", "c", "b"]
     assert groups[2].documents == ("b",)
+
+
+def test_who_makes_a_point_is_not_what_it_is_about(kb):
+    """The people and organisations a sentence names say who acts or speaks: two statements
+    sharing only "the Japanese Ministry of Defense" are not one point."""
+    from bot.answers.brief.facets import _point_terms
+
+    passage = Passage("d", 1, "Officials at the Japanese Ministry of Defense argue that joint "
+                              "planning would violate the spirit of the Joint Communique.")
+    terms = _point_terms(kb, candidate_spans(passage)[0])
+    assert {"joint", "communiqu"} <= terms
+    assert not {"ministri", "japanes"} & terms

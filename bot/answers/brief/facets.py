@@ -290,7 +290,7 @@ def _point_terms(kb: KnowledgeBase, span: Span) -> frozenset[str]:
     end = start + len(span.own)
     kept, at = [], start
     for named in kb.people.named(text, start, end):
-        if named.kind == "person":
+        if named.kind in ("person", "organisation"):
             kept.append(text[at:named.start])
             at = named.end
     kept.append(text[at:end])
