@@ -31,17 +31,14 @@ import pickle
 import shutil
 import tempfile
 import time
-from array import array
 from collections.abc import Iterable
-from itertools import accumulate, islice, repeat
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import snowballstemmer
 
 from bot.corpus import Corpus
-from bot.corpus.stored import StoredDocuments, StoredPassages, document_row
+from bot.corpus.stored import StoredDocuments, StoredPassages, packed
 from bot.index import PassageIndex
 from bot.index.bm25 import PostingsEngine
 from bot.parallel import bulk
@@ -60,7 +57,6 @@ _ARRAYS = {"indptr": "q", "docs": "i", "scores": "d", "maxscore": "d", "bestptr"
            "bounds": "q"}
 #: A temporary snapshot directory older than this was left by a crashed save.
 TEMPORARY_LIFETIME_S = 3600
-_TEXT, _NUMBER, _LINE = attrgetter("text"), attrgetter("number"), attrgetter("line")
 _ENGINE_ARRAYS = ("indptr", "docs", "scores", "maxscore", "bestptr", "best")
 #: What may go wrong reading a damaged snapshot: each means "rebuild it".
 _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, KeyError, IndexError, ValueError,
@@ -225,7 +221,11 @@ class Snapshot:
 
     @staticmethod
     def _write(tmp: Path, corpus: Corpus, index: PassageIndex, engine: PostingsEngine) -> None:
-        arrays = {**engine.arrays(), **_write_texts(tmp / "texts.bin", corpus)}
+        documents = packed(corpus.documents)
+        texts, stored = documents.arrays()
+        with open(tmp / "texts.bin", "wb") as handle:
+            handle.write(texts)
+        arrays = {**engine.arrays(), **stored}
         if len(arrays["numbers"]) != len(index.passages):
             raise ValueError("the index does not hold the corpus's passages in order")
         layout: dict[str, tuple[int, int]] = {}
@@ -244,9 +244,7 @@ class Snapshot:
         with open(tmp / "corpus.pickle", "wb") as handle:
             # Plain tuples and strings: the quickest things to unpickle.
             pickle.dump({"root": corpus.root, "people": corpus.people, "topics": corpus.topics,
-                         "synonyms": corpus.synonyms,
-                         "documents": [document_row(doc)
-                                       for doc in corpus.documents.values()]},
+                         "synonyms": corpus.synonyms, "documents": list(documents.rows())},
                         handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     # -- artifacts
@@ -279,22 +277,3 @@ class Snapshot:
 
 def _width(code: str) -> int:
     return 8 if code in "qd" else 4
-
-
-def _write_texts(path: Path, corpus: Corpus) -> dict[str, array[int]]:
-    """Write every passage's text to ``path``; return the passages' arrays."""
-    starts, bounds = array("q", [0]), array("q", [0])
-    docs, numbers, lines = array("i"), array("i"), array("i")
-    with open(path, "wb") as handle:
-        # A document at a time, each step in C: a million passages take about a second.
-        for d, doc in enumerate(corpus.documents.values()):
-            passages = doc.passages
-            data = [text.encode("utf-8") for text in map(_TEXT, passages)]
-            handle.write(b"".join(data))
-            starts.extend(islice(accumulate(map(len, data), initial=starts[-1]), 1, None))
-            docs.extend(repeat(d, len(data)))
-            numbers.extend(map(_NUMBER, passages))
-            lines.extend(map(_LINE, passages))
-            bounds.append(len(numbers))
-    return {"starts": starts, "passage_doc": docs, "numbers": numbers, "lines": lines,
-            "bounds": bounds}

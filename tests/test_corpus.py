@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.corpus import check_knowledge, load_corpus
+from bot.corpus import check_knowledge, load_corpus, parse_article
 from bot.errors import KnowledgeError
 from tests.conftest import article
 
@@ -17,8 +17,21 @@ def test_articles_become_passages_with_stable_ids(make_knowledge):
     doc = corpus.documents["alpha"]
     assert [p.id for p in doc.passages] == ["alpha#p1", "alpha#p2"]
     assert doc.passages[1].text == "Second paragraph wrapped on two lines."
-    assert corpus.passage("alpha#p2") is doc.passages[1]
+    assert corpus.passage("alpha#p2") == doc.passages[1]
     assert doc.author == "A. Writer" and doc.published is None
+
+
+def test_a_loaded_corpus_holds_each_articles_paragraphs_verbatim_in_order(make_knowledge):
+    texts = {"b.md": article("b", "Tokyo’s “quiet” line — 日本と台湾.", "Ça va 🌊", "Plain."),
+             "a.md": GOOD, "c.md": article("c", "Only one.", byline="By Łukasz Ōta")}
+    root = make_knowledge(texts)
+    corpus = load_corpus(root)
+    parsed = {d.id: d for d in (parse_article(root / "articles" / n) for n in sorted(texts))}
+    assert list(corpus.documents) == ["alpha", "b", "c"]  # file order
+    assert dict(corpus.documents) == parsed
+    assert list(corpus.passages()) == [p for d in parsed.values() for p in d.passages]
+    assert corpus.passage("b#p2").text == "Ça va 🌊"
+    assert corpus.passage("c#byline").text == "By Łukasz Ōta"
 
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from bot.bundled import bundled_path
 from bot.corpus.articles import parse_article
 from bot.corpus.curated import parse_people, parse_synonyms, parse_topics
-from bot.corpus.model import Corpus, Document
+from bot.corpus.model import Corpus
+from bot.corpus.stored import CorpusPacker
 from bot.errors import KnowledgeError
 from bot.parallel import bulk
 
@@ -67,7 +68,8 @@ def _load(root: Path) -> tuple[Corpus, list[KnowledgeError]]:
         problems.append(KnowledgeError(root, "no 'articles/' directory: not a knowledge directory"))
         return Corpus(root, {}), problems
 
-    documents: dict[str, Document] = {}
+    packer = CorpusPacker()  # each article packed as it is parsed (see ``stored``)
+    seen: dict[str, Path | None] = {}
     paths = sorted(articles_dir.glob("*.md"))
     if not paths:
         problems.append(KnowledgeError(articles_dir, "no articles (*.md) found"))
@@ -75,13 +77,14 @@ def _load(root: Path) -> tuple[Corpus, list[KnowledgeError]]:
         doc = parse_article(path, problems=problems)
         if doc is None:
             continue
-        if doc.id in documents:
-            first = documents[doc.id].path
-            problems.append(KnowledgeError(path, f"duplicate id {doc.id!r} (also in {first})", 2))
+        if doc.id in seen:
+            problems.append(KnowledgeError(
+                path, f"duplicate id {doc.id!r} (also in {seen[doc.id]})", 2))
             continue
-        documents[doc.id] = doc
+        seen[doc.id] = doc.path
+        packer.add(doc)
 
-    corpus = Corpus(root, documents)
+    corpus = Corpus(root, packer.documents())
     if (root / "people.yaml").exists():
         corpus.people = parse_people(root / "people.yaml", problems)
     if (root / "topics.yaml").exists():

@@ -43,7 +43,8 @@ class Document:
     publisher: str | None
     published: dt.date | None
     origin: str | None
-    #: A tuple when parsed; a lazy run of the stored passages when read from a snapshot.
+    #: A tuple when parsed from one file; in a loaded corpus, a lazy run of its stored passages
+    #: (:mod:`bot.corpus.stored`).
     passages: Sequence[Passage]
     path: Path | None = None
     #: The author line or bio printed with the article, verbatim. Not part of the body (it is
@@ -126,7 +127,8 @@ class Corpus:
     """Everything loaded from one knowledge directory."""
 
     root: Path
-    #: A dict when parsed; read from a snapshot, a mapping that makes each document on lookup.
+    #: Loaded (or read from a snapshot), a mapping that makes each document on lookup from the
+    #: packed passages (:mod:`bot.corpus.stored`); any mapping will do.
     documents: Mapping[str, Document]
     people: list[PersonEntry] = field(default_factory=list)
     topics: dict[str, Topic] = field(default_factory=dict)

@@ -1,12 +1,16 @@
-"""A corpus read back from a snapshot, whose passages are made only when asked for.
+"""A corpus held compactly, whose passages are made only when asked for.
 
-A warm start must not unpickle a million passages to answer one query. The snapshot keeps
-every passage text in one UTF-8 blob with typed arrays of offsets, paragraph numbers and
-lines (all memory-mapped), and a small table of document metadata. :class:`StoredPassages`
-makes a :class:`~bot.corpus.model.Passage` from them when it is indexed, and
-:class:`StoredDocuments` makes a :class:`~bot.corpus.model.Document` (whose passages are a
-:class:`PassageRun` of the same store) when it is looked up. The text comes back exactly as
-it was written, so whatever is shown is still the passage verbatim.
+A warm start must not unpickle a million passages to answer one query, and a cold one should
+not hold a million passage objects: as ``str`` most texts (any curly quote makes a text two
+bytes a character) and their objects took 0.9 GB at a million passages, and forked workers
+that merely read them wrote to every object's reference count, copying every page. So a
+corpus keeps every passage text in one UTF-8 blob with typed arrays of offsets, paragraph
+numbers and lines, and a small table of document metadata: built as the articles are parsed
+(:class:`CorpusPacker`), and memory-mapped from a snapshot, which stores the same arrays.
+:class:`StoredPassages` makes a :class:`~bot.corpus.model.Passage` from them when it is
+indexed, and :class:`StoredDocuments` makes a :class:`~bot.corpus.model.Document` (whose
+passages are a :class:`PassageRun` of the same store) when it is looked up. The text comes
+back exactly as it was written, so whatever is shown is still the passage verbatim.
 
 Each pickles as the plain tuple, list or dict it stands for: an artifact that keeps a
 document never tries to pickle a memory map.
@@ -15,7 +19,10 @@ document never tries to pickle a memory map.
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import accumulate, islice, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, overload
 
@@ -24,6 +31,7 @@ from bot.corpus.model import Document, Passage
 #: The fields of a :class:`Document` a snapshot keeps as its row, in order: all but the
 #: passages, which come from the arrays. Derived, so a new metadata field needs no edit here.
 ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "passages")
+_TEXT, _NUMBER, _LINE = attrgetter("text"), attrgetter("number"), attrgetter("line")
 
 
 def document_row(doc: Document) -> tuple[Any, ...]:
@@ -70,11 +78,45 @@ class StoredPassages(Sequence[Passage]):
         return (self._make(i) for i in range(len(self)))
 
     def _make(self, i: int) -> Passage:
-        text = str(self._texts[self._starts[i]:self._starts[i + 1]], "utf-8")
-        return Passage(self._doc_ids[self._docs[i]], self._numbers[i], text, self._lines[i])
+        return Passage(self._doc_ids[self._docs[i]], self._numbers[i], self._text(i),
+                       self._lines[i])
+
+    def _text(self, i: int) -> str:
+        return str(self._texts[self._starts[i]:self._starts[i + 1]], "utf-8")
+
+    def texts(self) -> Sequence[str]:
+        """The passages' texts alone, each decoded when indexed (what an index build reads:
+        a worker decodes its own share and touches no object of the parent's)."""
+        return _Texts(self)
+
+    def arrays(self) -> tuple[Any, dict[str, Any]]:
+        """The UTF-8 blob and the arrays by their snapshot names, for saving."""
+        return self._texts, {"starts": self._starts, "passage_doc": self._docs,
+                             "numbers": self._numbers, "lines": self._lines}
 
     def __reduce__(self) -> tuple[Any, ...]:
         return list, (list(self),)
+
+
+class _Texts(Sequence[str]):
+    """The texts of a :class:`StoredPassages` (see :meth:`StoredPassages.texts`)."""
+
+    def __init__(self, store: StoredPassages) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self._store._text(j) for j in range(*i.indices(len(self)))]
+        return self._store._text(range(len(self))[i])
 
 
 class PassageRun(Sequence[Passage]):
@@ -154,5 +196,60 @@ class StoredDocuments(Mapping[str, Document]):
     def __len__(self) -> int:
         return len(self._rows)
 
+    @property
+    def passages(self) -> StoredPassages:
+        """Every passage of every document, in order."""
+        return self._store
+
+    def rows(self) -> Sequence[tuple[Any, ...]]:
+        """The documents' :func:`document_row` tuples, in order."""
+        return self._rows
+
+    def arrays(self) -> tuple[Any, dict[str, Any]]:
+        """The UTF-8 blob and every array by its snapshot name (``bounds`` too)."""
+        texts, arrays = self._store.arrays()
+        return texts, {**arrays, "bounds": self._bounds}
+
     def __reduce__(self) -> tuple[Any, ...]:
         return dict, (dict(self),)
+
+
+class CorpusPacker:
+    """Documents packed into :class:`StoredDocuments` one by one, as they are parsed, so
+    their passage objects never outlive their article."""
+
+    def __init__(self) -> None:
+        self._texts = bytearray()
+        self._starts, self._bounds = array("q", [0]), array("q", [0])
+        self._docs, self._numbers, self._lines = array("i"), array("i"), array("i")
+        self._rows: list[tuple[Any, ...]] = []
+
+    def add(self, doc: Document) -> None:
+        """Append ``doc`` (its passages in order) to the store."""
+        passages = doc.passages
+        # Each step in C: a million passages take about a second.
+        data = [text.encode("utf-8") for text in map(_TEXT, passages)]
+        self._texts += b"".join(data)
+        self._starts.extend(islice(accumulate(map(len, data), initial=self._starts[-1]), 1,
+                                   None))
+        self._docs.extend(repeat(len(self._rows), len(data)))
+        self._numbers.extend(map(_NUMBER, passages))
+        self._lines.extend(map(_LINE, passages))
+        self._bounds.append(len(self._numbers))
+        self._rows.append(document_row(doc))
+
+    def documents(self) -> StoredDocuments:
+        """The documents added, in order (the packer is done with)."""
+        store = StoredPassages([row[0] for row in self._rows], memoryview(self._texts),
+                               self._starts, self._docs, self._numbers, self._lines)
+        return StoredDocuments(self._rows, store, self._bounds)
+
+
+def packed(documents: Mapping[str, Document]) -> StoredDocuments:
+    """``documents`` as :class:`StoredDocuments` (themselves if they are already)."""
+    if isinstance(documents, StoredDocuments):
+        return documents
+    packer = CorpusPacker()
+    for doc in documents.values():
+        packer.add(doc)
+    return packer.documents()

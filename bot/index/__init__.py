@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.corpus import Corpus, Passage
+from bot.corpus.stored import packed
 from bot.index.bm25 import PostingsEngine
 from bot.text import Analyzer
 
@@ -68,8 +69,9 @@ class PassageIndex:
         """Analyse every passage and index it."""
         from bot.index.build import build_postings  # numpy: only when building
 
-        passages = list(corpus.passages())
-        postings = build_postings([p.text for p in passages], analyzer, k1, b, progress)
+        # The corpus's own store (packed if it is not yet): no passage object is made.
+        passages = packed(corpus.documents).passages
+        postings = build_postings(passages.texts(), analyzer, k1, b, progress)
         engine = PostingsEngine(postings.vocabulary, postings.size, postings.indptr,
                                 postings.docs, postings.scores, postings.maxscore,
                                 postings.bestptr, postings.best)
