@@ -140,6 +140,7 @@ def test_a_call_on_the_world_at_large_proposes_only_weakly():
     assert cue_strength(cues, "Japan should “closely cooperate with countries that share the "
                               "same fundamental values.”") == 0.375
     assert cue_strength(cues, "Japan should work with like-minded democracies.") == 0.375
+    assert cue_strength(cues, "Japan should also work with like-minded democracies.") == 0.375
     assert cue_strength(cues, "Japan should work with Taiwan's coast guard.") == 0.75
 
 
@@ -222,6 +223,10 @@ def test_a_need_named_as_a_noun_proposes_only_weakly(kb):
     assert cue_strength(cues, "Such a pressing need to support Taiwan has not been a constant.") \
         == 0.375
     assert cue_strength(cues, "Japan needs to fund joint research.") == 0.75
+    # after its subject, "need to" is the verb
+    assert cue_strength(cues, "Beyond that, the two governments need to share radar tracks.") \
+        == 0.75
+    assert cue_strength(cues, "There is an urgent need to share radar tracks.") == 0.375
 
 
 def _statement(doc: str, number: int, relevance: float, *terms: str) -> Statement:

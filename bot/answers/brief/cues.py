@@ -97,6 +97,13 @@ _EPISTEMIC_RE = re.compile(
 # Japan should …") makes no point. ("Japan has no legal basis" does: the lack is the point.)
 _NEGATED_RE = re.compile(r"(?:\bnot|\bnever|n't|\bnor|\bwhether(?:\s+[^\W_]+){0,6}"
                          r"|\bthere\s+(?:is|are|was|were)\s+no(?:\s+[^\W_]+){0,2})\s+$")
+# "need to" after a determiner or an adjective is the noun, which describes as often as it
+# proposes ("a pressing need to support Taiwan has not been a constant"); after its subject
+# it is the verb, which proposes ("the two governments need to share radar tracks").
+_NOUN_NEED_RE = re.compile(
+    r"(?<![^\W_])(?:(?:a|an|the|this|that|such|no|any|its|their|our|his|her|whose)\s+"
+    r"(?:[^\W_]+(?:ing|ent|al|ous|ic|ive)\s+)?"
+    r"|(?:pressing|urgent|growing|clear|real|obvious|great|strong|acute)\s+)$")
 # A modal of obligation in what a difficulty "is that …" ("The main problem is that every
 # step must be taken without a treaty") states a constraint, not a proposal.
 _CONSTRAINT_RE = re.compile(
@@ -130,7 +137,8 @@ _TITLE_RE = re.compile(r"(?<![^\W_])(?:titled|entitled|headlined)\s+\"[^\"]*\"?"
 # as the partner of the action it calls for ("should closely cooperate with countries that
 # share …").
 _AUDIENCE_AFTER_RE = re.compile(
-    rf"(?:[\s\"']+[^\W_]+ly)?(?:[\s\"']+[^\W_]+\s+with)?[\s\"']+{_AUDIENCE}(?![^\W_])")
+    rf"(?:[\s\"']+(?:also|then|now|too|further|[^\W_]+ly))?(?:[\s\"']+[^\W_]+\s+with)?"
+    rf"[\s\"']+{_AUDIENCE}(?![^\W_])")
 # A non-restrictive relative clause (", which stretches from Japan to Indonesia and restricts
 # China's access") says something of the noun before it: a cue in it is background to the
 # sentence's claim, not the claim. ", which is a good starting point" judges the clause
@@ -177,12 +185,14 @@ def _places(cues: Sequence[Cue], folded: str) -> list[_Place]:
                     (_OBLIGATION_RE.fullmatch(cue.phrase)
                      and _CONSTRAINT_RE.search(folded, 0, match.start())):
                 continue
+            noun = cue.phrase.startswith("need ") and \
+                _NOUN_NEED_RE.search(folded, 0, match.start()) is not None
             aside = bool(_RELATIVE_RE.search(folded, 0, match.start())
                          or _AUDIENCE_BEFORE_RE.search(folded, max(0, match.start() - _NEAR),
                                                        match.start())
                          or _AUDIENCE_AFTER_RE.match(folded, match.end()))
-            places.append(_Place(match.start(), match.end(), cue.phrase, cue.weak or aside,
-                                 aside))
+            places.append(_Place(match.start(), match.end(), cue.phrase,
+                                 cue.weak or aside or noun, aside))
     # A cue aside adds nothing to a sentence's other cues.
     return sorted([p for p in places if not p.aside] or places,
                   key=lambda p: (p.start, p.end))
