@@ -18,10 +18,19 @@ from bot.index.build import build_postings
 from bot.people import PeopleDirectory, discover
 from bot.text import Analyzer
 
+#: The synthetic text draws its capitalised words from the bundled articles, whose people it
+#: then names everywhere; its random bylines credit no one, so the people are listed.
+PEOPLE = ["Nobuo Kishi", "Shinzo Abe", "Taro Aso", "Yoshihide Suga", "Lloyd Austin",
+          "Tsai Ing-wen", "Lai Ching-te", "Lii Wen", "Xi Jinping", "Yao Chung-yuan",
+          "Huynh Tam Sang", "Yu-Shih Liao"]
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return load_corpus(write_corpus(tmp_path_factory.mktemp("synthetic") / "k", 1500, seed=2))
+    root = write_corpus(tmp_path_factory.mktemp("synthetic") / "k", 1500, seed=2)
+    (root / "people.yaml").write_text(
+        "people:\n" + "".join(f"  - name: {name}\n" for name in PEOPLE), encoding="utf-8")
+    return load_corpus(root)
 
 
 def _forked(monkeypatch: pytest.MonkeyPatch, forked: bool) -> None:

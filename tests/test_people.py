@@ -88,6 +88,17 @@ def test_discovery_reads_bylines_and_translators_from_front_matter(candidates):
     assert "author:security-japan-taiwan" in evidence["Yu-Shih Liao"]
 
 
+def test_a_credit_naming_a_place_or_an_organisation_is_no_person(make_knowledge):
+    articles = {f"{n}.md": article(f"a{n}", "The talks went on.", author=credit)
+                for n, credit in enumerate(["Taiwan Taipei", "Reuters", "Abe’s Japanese",
+                                            "SDF Staff", "Harriet Sumner and June King",
+                                            "Mark Young"])}
+    corpus = load_corpus(make_knowledge(articles))
+    assert {c.name for c in discover(corpus)} == {"Harriet Sumner", "June King", "Mark Young"}
+    directory = PeopleDirectory.build(corpus)
+    assert directory.find("Taiwan Taipei") == [] and directory.find("Taipei") == []
+
+
 def test_curated_yaml_covers_everyone_discovery_finds(kb):
     curated = {entry.name for entry in parse_people(BUNDLED_KNOWLEDGE / "people.yaml")}
     assert curated == EXPECTED

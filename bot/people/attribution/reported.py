@@ -22,7 +22,7 @@ from bot.people.attribution.quoted import (
     quote_speaker,
 )
 from bot.people.discourse import Context
-from bot.people.discover import title_before
+from bot.people.roles import title_before
 from bot.people.speech import (
     AFFILIATION,
     PLURAL_VERBS,

@@ -16,11 +16,11 @@ from bot.people.attribution import Named, quote_speaker
 from bot.people.attribution.quoted import someone_speaks
 from bot.people.directory.drafts import Draft
 from bot.people.discourse import Context
-from bot.people.discover import roles_at
 from bot.people.entities import EntityRegistry
 from bot.people.matcher import NameMatcher
 from bot.people.model import Mention, PersonRole, Quote
 from bot.people.referents import referent
+from bot.people.roles import roles_at
 from bot.people.speech import SPEECH_AFTER_RE, quotations, quoted_units
 from bot.text import Sentence
 
