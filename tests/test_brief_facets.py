@@ -80,6 +80,23 @@ def test_a_short_sentence_that_names_a_point_brings_the_one_that_spells_it_out()
     turned = candidate_spans(Passage("d", 2, "Another hurdle is legal. But the courts have "
                                              "not ruled on the question so far."))
     assert turned[0].text == "Another hurdle is legal." and turned[0].point == -1
+    # a longer sentence of few words that are not function words names its point too
+    named = candidate_spans(Passage("d", 8, (
+        "Manufacturers have reasons of their own for hesitation. Several large Japanese "
+        "machine builders sell machine tools in China and are afraid of losing them.")))
+    assert named[0].point == -2 and named[0].text.endswith("afraid of losing them.")
+
+
+def test_the_point_of_a_sentence_that_names_it_is_what_the_next_spells_out(kb):
+    """Two statements grouped by what they say: for "There is also a problem of people.", what
+    the sentence after it says."""
+    from bot.answers.brief.facets import _point_terms
+
+    span = candidate_spans(Passage("d", 6, (
+        "There is also a problem of people. Few officers of the Self-Defense Forces speak "
+        "Mandarin, and fewer still have ever set foot in Taiwan.")))[0]
+    assert span.own == "There is also a problem of people."
+    assert {"peopl", "mandarin", "offic"} <= _point_terms(kb, span)
 
 
 def test_cues_match_whole_words_and_count_places_once():
@@ -194,6 +211,9 @@ def test_the_object_of_a_cue_is_what_a_one_point_sentence_is_about():
     assert cue_objects(cues, "Japan rejected outright the hotline plan, officials say.") == \
         (("rejected", "outright the hotline plan"),)
     assert cue_objects(cues, "Japan should open a direct hotline.") == ()
+    # nor after a cue that opens a clause: "Beijing would …" recurs in distinct fears
+    assert cue_objects([compile_cue("fear* that")],
+                       "Officials fear that Beijing would answer with coercion.") == ()
     # a sentence with two cue places may make two points; a weak cue's object says nothing
     assert cue_objects(cues, "Abe rejected the proposal, saying there are no formal ties.") \
         == ()

@@ -234,9 +234,11 @@ _OBJECT_END_RE = re.compile(
     r"|so|if|when|although|though|whereas)(?![^\W_])")
 #: Words after a cue read as its object.
 OBJECT_WORDS = 6
-# A cue followed by a verb ("should establish …", "needs to …"): its object is an action,
-# and the words of actions ("set up", "share", "hold", "regular") recur in distinct points.
-_VERB_NEXT_RE = re.compile(r"(?<![^\W_])(?:should|must|to|could|might|would|can|will|shall)$")
+# A cue followed by a verb ("should establish …", "needs to …") or a clause ("fear that …"):
+# its object is an action or an event, and their words ("set up", "share", "Beijing would")
+# recur in distinct points.
+_VERB_NEXT_RE = re.compile(
+    r"(?<![^\W_])(?:should|must|to|could|might|would|can|will|shall|that)$")
 
 
 def cue_objects(cues: Sequence[Cue], sentence: str) -> tuple[tuple[str, str], ...]:

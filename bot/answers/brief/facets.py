@@ -287,7 +287,8 @@ def _point_terms(kb: KnowledgeBase, span: Span) -> frozenset[str]:
     make one point if the rest agrees)."""
     text = span.passage.text
     start = text.find(span.own, span.start)
-    end = start + len(span.own)
+    # A sentence that only names its point brings the one spelling it out: both say what it is.
+    end = start + len(span.own) if span.point == -1 else span.end
     kept, at = [], start
     for named in kb.people.named(text, start, end):
         if named.kind in ("person", "organisation"):

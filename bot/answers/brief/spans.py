@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.corpus import Passage
 from bot.people.speech import REPORTING_VERBS
-from bot.text import Sentence, fold, split_sentences
+from bot.text import STOPWORDS, Sentence, fold, split_sentences
 
 #: How many sentences back a span may reach for an antecedent.
 MAX_ANTECEDENTS = 2
@@ -32,6 +32,8 @@ _BACK_POINTERS = frozenset({
 _SHORT_SENTENCE = 6
 #: A sentence of fewer words than this, followed by another, announces what that one says.
 _ANNOUNCING = 7
+#: ... or of at most this many words that are not function words.
+_ANNOUNCING_CONTENT = 3
 _BACK_PHRASES = ("one possibility", "one option", "the latter", "the former")
 # Connectives that answer or qualify the sentence before: "However, Abe's administration
 # rejected the proposal" is only half a point without what it rejects.
@@ -208,10 +210,17 @@ def candidate_spans(passage: Passage, sentences: Sequence[Sentence] | None = Non
 
 def _announces(sentence: str, following: str) -> bool:
     """Whether ``sentence`` only names what ``following`` spells out: a sentence of a few
-    words ("Another difficulty is bureaucratic.", "The real problem is political will.")
-    followed by one that neither asks nor turns to something else ("But …")."""
-    words = _WORD_RE.findall(fold(sentence))
-    if not words or len(words) >= _ANNOUNCING or is_question(following):
+    words ("Another difficulty is bureaucratic.", "The real problem is political will."), or
+    of a few words that are not function words ("Manufacturers have reasons of their own for
+    hesitation.", "There is also a problem of people."), followed by one that neither asks
+    nor turns to something else ("But …")."""
+    words = _COMPOUND_WORD_RE.findall(fold(sentence))
+    if not words or is_question(following):
+        return False
+    # One that points back ("This opens …") goes on with the sentence before instead.
+    content = [w for w in words if w not in STOPWORDS]
+    if len(words) >= _ANNOUNCING and (len(content) > _ANNOUNCING_CONTENT
+                                      or words[0] in _BACK_POINTERS):
         return False
     opening = _WORD_RE.findall(fold(following).lstrip(_OPENING_QUOTES + " "))[:1]
     return bool(opening) and opening[0] not in _CONNECTIVES
