@@ -202,6 +202,18 @@ def test_a_refusal_shows_the_stall_and_is_only_a_weak_reason(kb):
                               "retaliation.") == 0.85
 
 
+def test_a_fear_held_is_a_reason_and_a_fear_named_only_a_weak_one(kb):
+    cues = topic_cues(kb.corpus.topics["obstacles"])
+    assert cue_strength(cues, "Japanese officials also fear that Beijing would answer with "
+                              "economic coercion.") == 0.75
+    assert cue_strength(cues, "Some in Tokyo also worry that a joint project would hand "
+                              "Beijing a pretext.") == 0.75
+    assert cue_strength(cues, "Officers trained inside the alliance hesitate to improvise a "
+                              "second channel.") == 0.75
+    assert cue_strength(cues, "There is also a problem of people.") == 0.75
+    assert cue_strength(cues, "Japan has growing worries about China's rearmament.") == 0.375
+
+
 def test_the_object_of_a_cue_is_what_a_one_point_sentence_is_about():
     cues = [compile_cue(c) for c in ("no formal", "should", "rejected", "lack*")]
     assert cue_objects(cues, "Although both face the same threat, there is no formal military "

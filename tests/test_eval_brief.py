@@ -29,7 +29,7 @@ from bot.text import fold
 
 #: run label prefix -> (minimum core items covered, minimum named, most duplicates)
 BUNDLED_FLOOR = {"proposals": (13, 11, 1), "obstacles": (12, 4, 1)}
-HELDOUT_FLOOR = {"proposals": (9, 8, 1), "obstacles": (9, 9, 1)}
+HELDOUT_FLOOR = {"proposals": (9, 8, 1), "obstacles": (10, 9, 1)}
 #: The held-out articles alone, at the bundled run's limits (the comparable figures).
 HELDOUT_ALONE_FLOOR = {"proposals": (12, 11, 1), "obstacles": (9, 9, 1)}
 #: Least share of points that state some gold item (bundled).
@@ -103,7 +103,7 @@ TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
 TUNING_FLOOR = {"proposals": 15, "obstacles": 10}
 #: The same articles ingested beside the bundled five, at the held-out run's limits: where
 #: a change of ranking shows first.
-TUNING_MIXED_FLOOR = {"proposals": 13, "obstacles": 12}
+TUNING_MIXED_FLOOR = {"proposals": 13, "obstacles": 15}
 
 
 @pytest.mark.parametrize("topic", sorted(TUNING_FLOOR))
