@@ -96,11 +96,17 @@ class KnowledgeBase:
             kb = cls(corpus, index.analyzer, index, snapshot)
         else:
             corpus = load_corpus(root)
-            analyzer = Analyzer(corpus.synonyms)
-            index = PassageIndex.build(corpus, analyzer, k1=k1, b=b, progress=progress)
+            index = PassageIndex.build(corpus, Analyzer(corpus.synonyms), k1=k1, b=b,
+                                       progress=progress)
             if snapshot is not None:
                 snapshot.save(corpus, index)
-            kb = cls(corpus, analyzer, index, snapshot)
+                # The artifacts are built over the snapshot just saved, as a warm start would
+                # read it: the build's arrays and texts (over 1 GB at a million passages) are
+                # given back first, and only the pages a builder reads are mapped in.
+                if (saved := snapshot.load()) is not None:
+                    corpus, index = saved
+                    index.loaded_from_cache = False
+            kb = cls(corpus, index.analyzer, index, snapshot)
             for name in ARTIFACTS:  # built with the index, so no start pays for them
                 kb.artifact(name)
         log.info("knowledge base %s: %d documents, %d passages (%s)",
