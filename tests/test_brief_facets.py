@@ -171,6 +171,16 @@ def test_an_obligation_inside_a_difficulty_states_a_constraint_not_a_proposal():
     assert cue_strength([cues[1]], "Japan should act first.") == 0.75
 
 
+def test_an_obligation_of_fact_proposes_nothing():
+    cues = [compile_cue(c) for c in ("must", "has to")]
+    assert cue_strength(cues, "Taiwan has to import almost all of its energy, and most tankers "
+                              "bound for the island must pass through waters Japan patrols.") \
+        == 0.0
+    assert cue_strength(cues, "Chinese aircraft must regularly cross the Miyako Strait.") == 0.0
+    assert cue_strength(cues, "Japan must pass a law.") == 0.75  # a law, not a strait
+    assert cue_strength(cues, "Japan has to share radar tracks.") == 0.75
+
+
 def test_an_obstacle_named_as_what_to_get_past_gives_no_reason():
     cues = [compile_cue("restrict*"), compile_cue("barrier*")]
     assert cue_strength(cues, "They might think of ways to circumvent diplomatic restrictions.") \

@@ -110,6 +110,12 @@ _CONSTRAINT_RE = re.compile(
     r"\b(?:problem|difficulty|obstacle|hurdle|trouble|catch|snag|drawback|challenge)s?"
     r"\s+(?:is|are|was|were|remains?)\s+that(?:\s+[^\W_]+){0,8}\s+$")
 _OBLIGATION_RE = re.compile(r"(?:must|should|ought to|ha(?:s|ve) to|needs? to)")
+# An obligation of fact rather than of duty: what a route or a supply forces ("most tankers
+# bound for the island must pass through waters that Japan patrols", "Taiwan has to import
+# almost all of its energy") proposes nothing.
+_OF_FACT_RE = re.compile(
+    r"(?:\s+[^\W_]+ly)?\s+(?:pass\s+(?:through|by|near|close|over)|cross|transit|travel|sail"
+    r"|fly|import)(?![^\W_])")
 # A cue named as what to get past ("ways to circumvent diplomatic restrictions", "to break
 # through the barriers") belongs to a proposal: the sentence is not giving a reason.
 _OVERCOME_RE = re.compile(r"\b(?:circumvent\w*|overcom\w*|get(?:ting)?\s+around|bypass\w*"
@@ -183,7 +189,8 @@ def _places(cues: Sequence[Cue], folded: str) -> list[_Place]:
             if _BARE_OBJECT_RE.match(folded, match.end()) or \
                     _OVERCOME_RE.search(folded, 0, match.start()) or \
                     (_OBLIGATION_RE.fullmatch(cue.phrase)
-                     and _CONSTRAINT_RE.search(folded, 0, match.start())):
+                     and (_CONSTRAINT_RE.search(folded, 0, match.start())
+                          or _OF_FACT_RE.match(folded, match.end()))):
                 continue
             noun = cue.phrase.startswith("need ") and \
                 _NOUN_NEED_RE.search(folded, 0, match.start()) is not None
