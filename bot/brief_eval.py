@@ -80,6 +80,9 @@ class Coverage:
     #: Core items some statement of any group states (shown or "also made by", whatever its
     #: rank): what was found, as against what the briefing's first points show.
     found: tuple[str, ...] | None = None
+    #: Groups, shown or not, whose statements state different items of the gold lists: two
+    #: distinct points taken for one, the second hidden in the first's "also made by".
+    merged: int | None = None
 
     @property
     def core_covered(self) -> list[str]:
@@ -104,6 +107,7 @@ class Coverage:
                 "duplicates": len(self.duplicates),
                 "repeated_sentences": len(self.repeated_sentences),
                 "found_in_any_group": None if self.found is None else len(self.found),
+                "groups_merging_items": self.merged,
                 "missing": [i for i in self.core if i not in self.core_covered]}
 
     def summary(self) -> str:
@@ -115,6 +119,7 @@ class Coverage:
                 f"{len(self.repeated_sentences)}"
                 + (f"; found in any group {len(self.found)}/{len(self.core)}"
                    if self.found is not None else "")
+                + (f"; groups merging items {self.merged}" if self.merged is not None else "")
                 + (f"; missing: {', '.join(missing)}" if missing else ""))
 
 
@@ -158,13 +163,21 @@ def point_statements(kb: KnowledgeBase, point: BriefPoint) -> list[Statement]:
             *(Statement(a.text, a.passage, documents[a.doc].origin, a.by) for a in point.also)]
 
 
-def grouped_statements(kb: KnowledgeBase, topic: str) -> list[Statement]:
-    """Every statement of every group ``topic`` has (the ones no briefing reaches too)."""
+def grouped_statements(kb: KnowledgeBase, topic: str) -> list[list[Statement]]:
+    """Every group ``topic`` has (the ones no briefing reaches too), as its statements."""
     documents = kb.corpus.documents
-    return [Statement(kb.corpus.passage(s.passage).text[s.start:s.end], s.passage,
-                      documents[s.doc].origin, s.by)
-            for group in topic_facets(kb, kb.corpus.topics[topic]).groups
-            for s in group.statements]
+    return [[Statement(kb.corpus.passage(s.passage).text[s.start:s.end], s.passage,
+                       documents[s.doc].origin, s.by) for s in group.statements]
+            for group in topic_facets(kb, kb.corpus.topics[topic]).groups]
+
+
+def _merges(items: Sequence[Item], group: Sequence[Statement]) -> bool:
+    """Whether ``group`` puts together statements of different items: two statements that
+    each state some item, none of them the same (one point hiding another in its "also made
+    by")."""
+    stated = [frozenset(i.id for i in items if covers(i, s)) for s in group]
+    stated = [ids for ids in stated if ids]
+    return any(a.isdisjoint(b) for n, a in enumerate(stated) for b in stated[n + 1:])
 
 
 def baseline_points(kb: KnowledgeBase, topic: str, limit: int) -> list[list[Statement]]:
@@ -179,13 +192,13 @@ def baseline_points(kb: KnowledgeBase, topic: str, limit: int) -> list[list[Stat
 
 
 def measure(label: str, points: Sequence[Sequence[Statement]], items: Sequence[Item],
-            other_items: Sequence[Item] = (), grouped: Sequence[Statement] | None = None
-            ) -> Coverage:
+            other_items: Sequence[Item] = (),
+            grouped: Sequence[Sequence[Statement]] | None = None) -> Coverage:
     """Score ``points`` (each a list of statements) against ``items``.
 
     A point covering only ``other_items`` (the other gold list of a mixed corpus) is not
-    noise, though it counts for nothing here. ``grouped``, every statement of every group,
-    gives :attr:`Coverage.found`.
+    noise, though it counts for nothing here. ``grouped``, every group as its statements,
+    gives :attr:`Coverage.found` and :attr:`Coverage.merged`.
     """
     covered: dict[str, list[int]] = {}
     named: set[str] = set()
@@ -207,10 +220,14 @@ def measure(label: str, points: Sequence[Sequence[Statement]], items: Sequence[I
             if key in seen:
                 repeated.append(sentence.text)
             seen.add(key)
-    found = None if grouped is None else tuple(
-        i.id for i in items if i.core and any(covers(i, s) for s in grouped))
+    found = merged = None
+    if grouped is not None:
+        found = tuple(i.id for i in items if i.core
+                      and any(covers(i, s) for group in grouped for s in group))
+        every = [*items, *other_items]
+        merged = sum(_merges(every, group) for group in grouped)
     return Coverage(label, len(points), tuple(i.id for i in items if i.core), covered,
-                    tuple(sorted(named)), tuple(noise), tuple(repeated), found)
+                    tuple(sorted(named)), tuple(noise), tuple(repeated), found, merged)
 
 
 def bundled_report(kb: KnowledgeBase | None = None) -> list[Coverage]:

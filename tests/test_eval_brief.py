@@ -69,6 +69,7 @@ def test_bundled_briefing_covers_the_distinct_items_and_beats_the_baseline(bundl
     assert len(ours.named) >= named, ours.summary()
     assert len(ours.duplicates) <= duplicates, ours.summary()
     assert ours.repeated_sentences == (), ours.summary()
+    assert ours.merged == 0, ours.summary()  # no group hides one item under another
     assert len(ours.core_covered) > len(plain.core_covered), plain.summary()
     assert ours.precision >= BUNDLED_PRECISION[topic], ours.summary()
 
