@@ -181,6 +181,20 @@ def test_an_obligation_of_fact_proposes_nothing():
     assert cue_strength(cues, "Japan has to share radar tracks.") == 0.75
 
 
+def test_a_protest_or_a_requirement_proposes_nothing():
+    """A call that someone stop protests an action; an obligation that follows from something
+    else ("would have to be approved") states a requirement."""
+    cues = [compile_cue(c) for c in ("urged", "called on", "have to", "need to")]
+    assert cue_strength(cues, "China's foreign ministry urged Japan to stop sending lawmakers "
+                              "to Taiwan.") == 0.0
+    assert cue_strength(cues, "Beijing called on Tokyo not to receive the delegation.") == 0.0
+    assert cue_strength(cues, "Any such step would have to be approved by Japan's cabinet.") \
+        == 0.0
+    assert cue_strength(cues, "Japan will also need to amend its laws.") == 0.0
+    assert cue_strength(cues, "Huang urged Tokyo to allow Taiwanese officers to attend.") == 0.75
+    assert cue_strength(cues, "The two governments need to share radar tracks.") == 0.75
+
+
 def test_an_obstacle_named_as_what_to_get_past_gives_no_reason():
     cues = [compile_cue("restrict*"), compile_cue("barrier*")]
     assert cue_strength(cues, "They might think of ways to circumvent diplomatic restrictions.") \

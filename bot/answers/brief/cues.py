@@ -116,6 +116,14 @@ _OBLIGATION_RE = re.compile(r"(?:must|should|ought to|ha(?:s|ve) to|needs? to)")
 _OF_FACT_RE = re.compile(
     r"(?:\s+[^\W_]+ly)?\s+(?:pass\s+(?:through|by|near|close|over)|cross|transit|travel|sail"
     r"|fly|import)(?![^\W_])")
+# A call that someone stop or refrain ("urged Japan to stop sending lawmakers to Taiwan",
+# "called on Tokyo not to …") protests an action rather than proposing one.
+_CALL_RE = re.compile(r"(?:urg|call|ask|press|advocat|recommend)")
+_PROTEST_RE = re.compile(r"(?:\s+[^\W_]+){0,3}?\s+(?:not\s+to|to\s+(?:stop|cease|refrain|halt|end))"
+                         r"(?![^\W_])")
+# An obligation that follows from something else ("any such step would have to be approved
+# by the cabinet", "Japan will need to amend its laws") states a requirement, not a proposal.
+_CONSEQUENCE_RE = re.compile(r"(?<![^\W_])(?:would|will)(?:\s+(?:also|still|then|[^\W_]+ly))?\s+$")
 # A cue named as what to get past ("ways to circumvent diplomatic restrictions", "to break
 # through the barriers") belongs to a proposal: the sentence is not giving a reason.
 _OVERCOME_RE = re.compile(r"\b(?:circumvent\w*|overcom\w*|get(?:ting)?\s+around|bypass\w*"
@@ -190,7 +198,9 @@ def _places(cues: Sequence[Cue], folded: str) -> list[_Place]:
                     _OVERCOME_RE.search(folded, 0, match.start()) or \
                     (_OBLIGATION_RE.fullmatch(cue.phrase)
                      and (_CONSTRAINT_RE.search(folded, 0, match.start())
-                          or _OF_FACT_RE.match(folded, match.end()))):
+                          or _CONSEQUENCE_RE.search(folded, 0, match.start())
+                          or _OF_FACT_RE.match(folded, match.end()))) or \
+                    (_CALL_RE.match(cue.phrase) and _PROTEST_RE.match(folded, match.end())):
                 continue
             noun = cue.phrase.startswith("need ") and \
                 _NOUN_NEED_RE.search(folded, 0, match.start()) is not None
