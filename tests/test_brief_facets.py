@@ -386,3 +386,14 @@ def test_who_makes_a_point_is_not_what_it_is_about(kb):
     terms = _point_terms(kb, candidate_spans(passage)[0])
     assert {"joint", "communiqu"} <= terms
     assert not {"ministri", "japanes"} & terms
+
+
+def test_a_speculation_names_a_point_but_lends_it_no_support():
+    """"Tokyo might pass laws …" beside "it is necessary … to pass a law": one point, still
+    shown with both sources, but supported by the one that makes it."""
+    firm = _statement("a", 1, 0.7, "drill", "annual", "pass")
+    speculation = replace(_statement("b", 1, 0.4, "drill", "joint", "pass"), firm=False)
+    other = _statement("c", 1, 0.8, "export")
+    groups = order_groups(group_statements([firm, speculation, other]), 10)
+    assert [g.statements[0].doc for g in groups] == ["c", "a"]
+    assert groups[1].documents == ("a", "b")

@@ -64,6 +64,8 @@ NEIGHBOUR_SCORE = 0.5
 # 1), and their words count by IDF.
 _W_CUE, _W_SUBJECT, _W_PASSAGE = 0.45, 0.35, 0.1
 _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC = 0.65, 0.35
+# Cue strength of a firm point: one strong cue (see ``cues.cue_strength``).
+_FIRM = 0.75
 # A span of this many characters or more loses _LENGTH_PENALTY of its relevance.
 _LONG_SPAN = 450
 _LENGTH_PENALTY = 0.15
@@ -105,6 +107,9 @@ class Statement:
     #: What its sentence makes a point about, as (cue phrase, salient term of the cue's
     #: object) pairs (see :func:`~bot.answers.brief.cues.cue_objects`), for grouping.
     objects: frozenset[tuple[str, str]] = frozenset()
+    #: Whether its sentence makes the point firmly (a strong cue), not only "might" or
+    #: "could": a speculation names a point without making it, and lends it no support.
+    firm: bool = True
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,12 @@ class Group:
     def documents(self) -> tuple[str, ...]:
         """The documents that make the point, in order of their best statement."""
         return tuple(dict.fromkeys(s.doc for s in self.statements))
+
+    @property
+    def supporters(self) -> tuple[str, ...]:
+        """The documents that make the point firmly, and the one shown, whatever its cue."""
+        return tuple(dict.fromkeys([self.statements[0].doc,
+                                    *(s.doc for s in self.statements if s.firm)]))
 
 
 @dataclass(frozen=True)
@@ -259,7 +270,7 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
             f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
             context, None, False, None, None, f.cues,
             round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues,
-            f.objects))
+            f.objects, f.strength >= _FIRM))
         said[f.span.passage.id, f.span.start, f.span.end, f.span.point] = f.span.up_to_point
     return statements, said
 

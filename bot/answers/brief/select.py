@@ -1,7 +1,7 @@
 """Ordering the points of a briefing: the best first, sources balanced.
 
 The points are the groups of :mod:`.facets`. A group's score is its best statement's
-relevance plus its support — how many documents make the point — since a proposal three
+relevance plus its support — how many documents make the point firmly — since a proposal three
 articles make matters more to a reader than one made in passing once. The order is greedy: at
 each step the group with the highest score, less :data:`SOURCE_PENALTY` for every point its
 document already has beyond its fair share, so that one article does not fill a briefing
@@ -83,11 +83,11 @@ def order_groups(groups: Sequence[Group], limit: int) -> list[Group]:
     """
     if not groups:
         return []
-    widest = max(len(g.documents) for g in groups)
+    widest = max(len(g.supporters) for g in groups)
 
     def supported(group: Group) -> Group:
         """``group`` scored: its shown statement's relevance plus its support."""
-        support = W_SUPPORT * (len(group.documents) - 1) / (widest - 1) if widest > 1 else 0.0
+        support = W_SUPPORT * (len(group.supporters) - 1) / (widest - 1) if widest > 1 else 0.0
         return replace(group, score=round(group.statements[0].relevance + support, 4))
 
     scored = [supported(g) for g in groups]
