@@ -16,7 +16,7 @@ from bot.answers.brief.cues import (
     matched_cues,
     topic_cues,
 )
-from bot.answers.brief.facets import Statement, group_statements
+from bot.answers.brief.grouping import Statement, group_statements
 from bot.answers.brief.select import order_groups
 from bot.answers.brief.spans import candidate_spans, comments_on_previous, needs_antecedent
 from bot.brief_eval import heldout_knowledge

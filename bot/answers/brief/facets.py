@@ -8,9 +8,8 @@ it never lists the points. When the index is built, :func:`build_facets`:
    slow sentence splitter only sees passages that can yield a point);
 3. offers every quotable span whose own sentence holds a cue (see :mod:`.spans`), scored by
    its cues and its passage's BM25 score;
-4. groups the spans that make one point in other words — average-linkage clustering of their
-   salient terms (IDF-weighted cosine), from scipy — so that a proposal three articles make
-   is one group with three sources;
+4. groups the spans that make one point in other words (see :mod:`.grouping`), so that a
+   proposal three articles make is one group with three sources;
 5. orders the groups best first, balancing sources (see :mod:`.select`).
 
 The result is plain picklable data, saved with the index, so a briefing on a named topic
@@ -20,13 +19,13 @@ only reads it. An ad-hoc topic (free text) runs the same steps on its query at q
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.answers.brief.cues import cue_objects, cue_strength, matched_cues, topic_cues
+from bot.answers.brief.grouping import Group, Statement, TopicFacets, group_statements
 from bot.answers.brief.select import TermWeights, order_groups
 from bot.answers.brief.spans import Span, candidate_spans, comments_on_previous
 from bot.corpus import Passage, Topic
@@ -38,15 +37,16 @@ from bot.text import Analyzer, split_sentences
 if TYPE_CHECKING:
     from bot.knowledge import KnowledgeBase
 
+# The points' data live in .grouping; briefs, snapshots and the ordering take them from here.
+__all__ = ["FACET_POOL", "MAX_GROUPS", "Group", "Statement", "TopicFacets", "build_facets",
+           "find_facets", "group_statements"]
+
 #: Passages on a topic's subject examined for its points: a briefing shows at most
 #: :data:`MAX_GROUPS` points, and the best statements of them are among the passages that
 #: are most about the subject, however large the archive.
 FACET_POOL = 200
 #: Groups kept per topic, best first (``brief --limit`` gives at most this many).
 MAX_GROUPS = 80
-#: Two statements whose salient terms are at least this similar on average (IDF-weighted
-#: cosine) make one point.
-GROUP_SIMILARITY = 0.2
 #: Paragraphs either side of a passage on the subject that are examined too: an article on
 #: the subject states a point in a paragraph that need not repeat the subject's words ("The
 #: real problem is political will. Business leaders remain dependent on …").
@@ -75,68 +75,6 @@ _LENGTH_PENALTY = 0.15
 _NOT_THE_POINT_RE = re.compile(
     rf"\b(?:{REPORTING_VERBS}|last|this|next|year|month|week|ago|\d+)\b",
     re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One statement of a point: a verbatim span of a passage and who makes it."""
-
-    passage: str  # passage id, doc#pN
-    doc: str
-    start: int
-    end: int
-    sentences: int  # how many sentences the span quotes (more than 1 with antecedents)
-    #: (passage id, start, end) of the sentence it leans on, the previous paragraph's last,
-    #: when its first sentence opens with "However, …" or the like (or, once ordered, the
-    #: antecedents an earlier point quotes: see ``select``).
-    context: tuple[str, int, int] | None
-    by: str | None
-    by_author: bool
-    #: How ``by`` was decided (:class:`bot.people.attribution.Attribution`): ``by_kind`` is
-    #: "person" or "organisation", ``by_rule`` the rule ("name-verb", "reported", "author"…).
-    by_kind: str | None
-    by_rule: str | None
-    cues: tuple[str, ...]
-    relevance: float  # 0..1 within its topic, 1 for the best statement
-    terms: frozenset[str]  # salient index terms of its own sentence, for grouping
-    #: Where each quoted sentence starts, which of them makes the point (its index), and
-    #: the cues of that sentence.
-    starts: tuple[int, ...] = ()
-    point: int = -1
-    own_cues: tuple[str, ...] = ()
-    #: What its sentence makes a point about, as (cue phrase, salient term of the cue's
-    #: object) pairs (see :func:`~bot.answers.brief.cues.cue_objects`), for grouping.
-    objects: frozenset[tuple[str, str]] = frozenset()
-    #: Whether its sentence makes the point firmly (a strong cue), not only "might" or
-    #: "could": a speculation names a point without making it, and lends it no support.
-    firm: bool = True
-
-
-@dataclass(frozen=True)
-class Group:
-    """A distinct point: its statements, best first (the first is the one shown)."""
-
-    statements: tuple[Statement, ...]
-    score: float  # the best statement's relevance plus support (see ``select``)
-
-    @property
-    def documents(self) -> tuple[str, ...]:
-        """The documents that make the point, in order of their best statement."""
-        return tuple(dict.fromkeys(s.doc for s in self.statements))
-
-    @property
-    def supporters(self) -> tuple[str, ...]:
-        """The documents that make the point firmly, and the one shown, whatever its cue."""
-        return tuple(dict.fromkeys([self.statements[0].doc,
-                                    *(s.doc for s in self.statements if s.firm)]))
-
-
-@dataclass(frozen=True)
-class TopicFacets:
-    """The grouped points of one topic, best first, and the documents that discuss it."""
-
-    groups: tuple[Group, ...]
-    discussed_in: int  # documents with at least one statement on the topic
 
 
 def build_facets(kb: KnowledgeBase) -> dict[str, TopicFacets]:
@@ -319,71 +257,6 @@ def _context_passage(kb: KnowledgeBase, span: Span) -> tuple[str, int, int] | No
     if not sentences:
         return None
     return previous.id, sentences[-1].start, sentences[-1].end
-
-
-def group_statements(statements: Sequence[Statement]) -> list[Group]:
-    """Statements grouped by average-linkage clustering of their salient terms.
-
-    Average linkage (rather than single) keeps a chain of loosely related statements from
-    becoming one group: every member must resemble the group on average. Two statements that
-    use one cue on one thing ("there is no formal diplomatic relationship or direct military
-    cooperation between …", "there is no formal military exchange between …") make one point
-    however little else of their sentences agrees. Statements without salient terms stay
-    alone.
-    """
-    if not statements:
-        return []
-    labels = _cluster([s.terms for s in statements], [s.objects for s in statements])
-    members: dict[int, list[Statement]] = {}
-    for label, statement in zip(labels, statements, strict=True):
-        members.setdefault(label, []).append(statement)
-    groups = []
-    for group in members.values():
-        group.sort(key=lambda s: (-s.relevance, s.passage, s.start))
-        groups.append(Group(tuple(group), group[0].relevance))
-    return groups
-
-
-def _cluster(term_sets: Sequence[frozenset[str]],
-             objects: Sequence[frozenset[tuple[str, str]]]) -> list[int]:
-    """A cluster label per term set: scipy hierarchical clustering, average linkage, over the
-    cosine of term vectors weighted by IDF among these statements (a term most statements of
-    the topic share, "China", says little about which point one makes); two statements
-    sharing a (cue, object term) pair of ``objects`` are at distance 0."""
-    if len(term_sets) == 1:
-        return [0]
-    # scipy ships no type stubs; its two calls here are checked by the tests.
-    import numpy as np
-    from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
-
-    frequency: dict[str, int] = {}
-    for terms in term_sets:
-        for term in terms:
-            frequency[term] = frequency.get(term, 0) + 1
-    n = len(term_sets)
-    vocabulary: dict[str, int] = {}
-    rows, cols, values = [], [], []
-    for row, terms in enumerate(term_sets):
-        for term in sorted(terms):
-            rows.append(row)
-            cols.append(vocabulary.setdefault(term, len(vocabulary)))
-            values.append(math.log((n + 1) / frequency[term]))
-    matrix = csr_matrix((values, (rows, cols)), shape=(n, max(len(vocabulary), 1)))
-    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
-    norms[norms == 0] = 1.0
-    unit = csr_matrix(matrix.multiply(1 / norms[:, None]))
-    distance = np.clip(1.0 - (unit @ unit.T).toarray(), 0.0, 1.0)
-    about: dict[tuple[str, str], list[int]] = {}
-    for row, pairs in enumerate(objects):
-        for pair in pairs:
-            about.setdefault(pair, []).append(row)
-    for rows_about in about.values():
-        for i in rows_about:
-            distance[i, rows_about] = 0.0
-    np.fill_diagonal(distance, 0.0)
-    tree = linkage(distance[np.triu_indices(n, k=1)], method="average")
-    return [int(label) for label in fcluster(tree, t=1.0 - GROUP_SIMILARITY, criterion="distance")]
 
 
 def _prefilter(cues: Sequence[str]) -> re.Pattern[str] | None:
