@@ -15,6 +15,9 @@ To register one, add a line to :data:`ARTIFACTS`::
   module is imported only when the artifact is built, so a start that does not need it never
   pays for its imports. It may read ``kb.corpus``, ``kb.analyzer``, ``kb.index`` and other
   artifacts through ``kb.artifact(name)`` (no cycles).
+* ``reports``: the builder also takes ``progress``, a ``report(done, total)`` callback (or
+  ``None``), and reports what it counts; a terminal then shows a bar. Every build shows at
+  least a line saying which artifact is being built.
 * ``version``: bump it when the data's shape changes. Any change to the code under ``bot/``
   also rebuilds artifacts, so a stale directory never survives an upgrade.
 * Answers read it with ``kb.artifact("people")`` (or a typed property such as
@@ -24,15 +27,17 @@ To register one, add a line to :data:`ARTIFACTS`::
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.corpus import Corpus, load_corpus
 from bot.index import PassageIndex, Progress
+from bot.progress import Reporter
 from bot.snapshot import Snapshot, snapshot_key
 from bot.text import Analyzer
 
@@ -49,8 +54,9 @@ class Artifact:
 
     build: str
     version: int = 1
+    reports: bool = False
 
-    def builder(self) -> Callable[[KnowledgeBase], Any]:
+    def builder(self) -> Callable[..., Any]:
         """Import and return the build function."""
         module, _, function = self.build.partition(":")
         return getattr(importlib.import_module(module), function)
@@ -73,6 +79,8 @@ class KnowledgeBase:
     index: PassageIndex
     #: Where artifacts are saved and looked for; ``None`` keeps them in memory only.
     snapshot: Snapshot | None = None
+    #: Where a build reports its steps (see :meth:`open`); ``None`` shows nothing.
+    progress: Reporter | None = field(default=None, repr=False)
     _artifacts: dict[str, Any] = field(default_factory=dict, repr=False)
     _building: set[str] = field(default_factory=set, repr=False)
 
@@ -80,7 +88,9 @@ class KnowledgeBase:
     def open(cls, settings: Settings, progress: Progress | None = None) -> KnowledgeBase:
         """Open ``settings.knowledge_dir``: its snapshot if current, else load, validate,
         index and snapshot it (building every registered artifact), reporting ``progress``
-        while passages are analysed.
+        while passages are analysed. A :class:`~bot.progress.Reporter` (``reporter(…)``)
+        also shows a line for every later step, a bar where it counts, for as long as the
+        knowledge base builds artifacts.
 
         Raises
         ------
@@ -90,23 +100,26 @@ class KnowledgeBase:
         root, k1, b = settings.knowledge_dir, settings.bm25_k1, settings.bm25_b
         snapshot = (Snapshot(settings.cache_dir, snapshot_key(root, k1, b))
                     if settings.cache_dir is not None else None)
+        steps = progress if isinstance(progress, Reporter) else None
         loaded = snapshot.load() if snapshot is not None else None
         if loaded is not None:
             corpus, index = loaded
-            kb = cls(corpus, index.analyzer, index, snapshot)
         else:
-            corpus = load_corpus(root)
+            with _step(steps, "reading articles"):
+                corpus = load_corpus(root)
             index = PassageIndex.build(corpus, Analyzer(corpus.synonyms), k1=k1, b=b,
                                        progress=progress)
             if snapshot is not None:
-                snapshot.save(corpus, index)
-                # The artifacts are built over the snapshot just saved, as a warm start would
-                # read it: the build's arrays and texts (over 1 GB at a million passages) are
-                # given back first, and only the pages a builder reads are mapped in.
-                if (saved := snapshot.load()) is not None:
-                    corpus, index = saved
-                    index.loaded_from_cache = False
-            kb = cls(corpus, index.analyzer, index, snapshot)
+                with _step(steps, "saving the index"):
+                    snapshot.save(corpus, index)
+                    # The artifacts are built over the snapshot just saved, as a warm start
+                    # reads it: the build's arrays and texts (over 1 GB at a million passages)
+                    # are given back first, and only the pages a builder reads are mapped in.
+                    if (saved := snapshot.load()) is not None:
+                        corpus, index = saved
+                        index.loaded_from_cache = False
+        kb = cls(corpus, index.analyzer, index, snapshot, steps)
+        if loaded is None:
             for name in ARTIFACTS:  # built with the index, so no start pays for them
                 kb.artifact(name)
         log.info("knowledge base %s: %d documents, %d passages (%s)",
@@ -135,7 +148,9 @@ class KnowledgeBase:
         if not found:
             self._building.add(name)
             try:
-                value = spec.builder()(self)
+                with _step(self.progress, f"building {name}") as step:
+                    build = spec.builder()
+                    value = build(self, progress=step) if spec.reports else build(self)
             finally:
                 self._building.discard(name)
             if self.snapshot is not None:
@@ -158,3 +173,14 @@ class KnowledgeBase:
         """Folded words of the corpus (4+ letters) with their counts, most frequent first,
         for "did you mean"."""
         return self.index.surface_words
+
+
+@contextlib.contextmanager
+def _step(progress: Reporter | None, desc: str) -> Iterator[Reporter | None]:
+    """The next step of a build, on its own progress line (cleared when it is done)."""
+    step = progress.phase(desc) if progress is not None else None
+    try:
+        yield step
+    finally:
+        if step is not None:
+            step.close()

@@ -8,8 +8,8 @@ terminal-rendering framework of which a progress bar would be all we used.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -30,22 +30,49 @@ def progress(iterable: Iterable[T], total: int | None = None, desc: str = "",
                     leave=False, dynamic_ncols=True)
 
 
-def reporter(desc: str, stream: TextIO | None = None) -> Callable[[int, int], None]:
+def reporter(desc: str, stream: TextIO | None = None) -> Reporter:
     """A ``report(done, total)`` callback drawing the same bar, for jobs that count rather
     than iterate (an index build reports passages analysed)."""
-    out = stream if stream is not None else sys.stderr
-    bar: tqdm | None = None
+    return Reporter(desc, stream)
 
-    def report(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = _tqdm()(total=total, desc=desc, file=out, leave=False, dynamic_ncols=True,
-                       disable=not (hasattr(out, "isatty") and out.isatty()))
-        bar.update(done - bar.n)
+
+class Reporter:
+    """``report(done, total)`` draws a bar on ``stream`` (stderr) if it is a terminal, cleared
+    when ``done`` reaches ``total``; :meth:`phase` gives the next step of the same job its own
+    line, for a job of several steps (an index build, then each artifact).
+    """
+
+    def __init__(self, desc: str, stream: TextIO | None = None) -> None:
+        self.desc = desc
+        self._out = stream if stream is not None else sys.stderr
+        self._bar: tqdm | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is not None and self._bar.total != total:
+            self.close()  # the phase line becomes a bar once there is something to count
+        if self._bar is None:
+            self._bar = self._open(total=total)
+        self._bar.update(done - self._bar.n)
         if done >= total:
-            bar.close()
+            self.close()
 
-    return report
+    def phase(self, desc: str) -> Reporter:
+        """A reporter for the next step, ``desc``, its line drawn at once (so a step that
+        counts nothing still says what is being done), a bar once it reports counts."""
+        step = Reporter(desc, self._out)
+        step._bar = step._open(total=None, bar_format="{desc}… {elapsed}")
+        return step
+
+    def close(self) -> None:
+        """Clear the line (the step is done)."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def _open(self, **options: Any) -> tqdm:
+        interactive = hasattr(self._out, "isatty") and self._out.isatty()
+        return _tqdm()(desc=self.desc, file=self._out, leave=False, dynamic_ncols=True,
+                       disable=not interactive, **options)
 
 
 def _tqdm() -> type[tqdm]:

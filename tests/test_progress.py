@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bot.progress import progress
+from bot.progress import progress, reporter
 
 
 class Terminal(io.StringIO):
@@ -24,3 +24,30 @@ def test_a_terminal_sees_the_bar_and_it_is_cleared_at_the_end() -> None:
     drawn = tty.getvalue()
     assert "indexing" in drawn and "/3" in drawn
     assert drawn.endswith("\r") and drawn.split("\r")[-2].strip() == ""  # cleared at the end
+
+
+def test_each_step_of_a_job_gets_its_own_line_then_a_bar_once_it_counts() -> None:
+    tty = Terminal()
+    job = reporter("indexing", stream=tty)
+    job(2, 4)
+    job(4, 4)
+    quiet = job.phase("building people")  # counts nothing: a line saying what is done
+    quiet.close()
+    counting = job.phase("building brief-facets")
+    counting(1, 12)
+    counting(12, 12)
+    lines = [line.strip() for line in tty.getvalue().split("\r")]
+    assert any(line.startswith("indexing") and "/4" in line for line in lines)
+    assert any(line.startswith("building people…") for line in lines)
+    assert any(line.startswith("building brief-facets") and "/12" in line for line in lines)
+    assert lines[-2] == ""  # every line cleared at the end
+
+
+def test_a_pipe_sees_no_step_either() -> None:
+    piped = io.StringIO()
+    job = reporter("indexing", stream=piped)
+    job(1, 1)
+    step = job.phase("building people")
+    step(3, 3)
+    step.close()
+    assert piped.getvalue() == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import pickle
 import subprocess
@@ -16,8 +17,9 @@ from bot.answers.results import to_json
 from bot.config import load_settings
 from bot.corpus import BUNDLED_KNOWLEDGE
 from bot.index import build as build_module
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import ARTIFACTS, KnowledgeBase
 from bot.people.directory import PeopleDirectory
+from bot.progress import reporter
 from bot.text import Analyzer
 from tests.conftest import article
 
@@ -92,6 +94,24 @@ def test_progress_is_reported_while_a_cold_start_analyses(settings):
     seen: list[tuple[int, int]] = []
     KnowledgeBase.open(settings, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(4, 4)]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_cold_start_shows_each_step_and_each_artifact_being_built(settings):
+    tty = Terminal()
+    KnowledgeBase.open(settings, progress=reporter("indexing", stream=tty))
+    drawn = tty.getvalue()
+    steps = ["reading articles", "indexing", "saving the index",
+             *(f"building {name}" for name in ARTIFACTS)]
+    assert all(step in drawn for step in steps), drawn
+    assert sorted(steps, key=drawn.index) == steps  # in the order they are done
+    tty.truncate(0)
+    KnowledgeBase.open(settings, progress=reporter("indexing", stream=tty))
+    assert tty.getvalue() == ""  # a warm start builds nothing
 
 
 @pytest.fixture
