@@ -66,7 +66,7 @@ class Artifact:
 ARTIFACTS: dict[str, Artifact] = {
     "people": Artifact("bot.people.directory:build_directory"),
     "vocabulary": Artifact("bot.answers.suggest:build_vocabulary", version=2),
-    "brief-facets": Artifact("bot.answers.brief.facets:build_facets"),
+    "brief-facets": Artifact("bot.answers.brief.facets:build_facets", reports=True),
 }
 
 

@@ -29,7 +29,8 @@ from bot.answers.brief.grouping import Group, Statement, TopicFacets, group_stat
 from bot.answers.brief.select import TermWeights, order_groups
 from bot.answers.brief.spans import Span, candidate_spans, comments_on_previous
 from bot.corpus import Passage, Topic
-from bot.index import Hit
+from bot.index import Hit, Progress
+from bot.parallel import map_forked
 from bot.people.attribution import attribute
 from bot.people.speech import REPORTING_VERBS
 from bot.text import Analyzer, split_sentences
@@ -77,11 +78,23 @@ _NOT_THE_POINT_RE = re.compile(
     re.IGNORECASE)
 
 
-def build_facets(kb: KnowledgeBase) -> dict[str, TopicFacets]:
-    """The grouped points of every named topic with cues: the snapshot artifact of briefs."""
+def build_facets(kb: KnowledgeBase, progress: Progress | None = None
+                 ) -> dict[str, TopicFacets]:
+    """The grouped points of every named topic with cues: the snapshot artifact of briefs.
+
+    Topics are found one per worker process at a time (see :mod:`bot.parallel`), each
+    reported to ``progress(done, total)`` as it arrives."""
     weights = TermWeights(kb)
-    return {name: find_facets(kb, topic, weights, FACET_POOL)
-            for name, topic in kb.corpus.topics.items() if topic.cues}
+    kb.artifact("people")  # loaded (or built) once, here, rather than in each worker
+    topics = [(name, topic) for name, topic in kb.corpus.topics.items() if topic.cues]
+    facets: dict[str, TopicFacets] = {}
+    for (name, _), found in zip(topics, map_forked(
+            lambda item: find_facets(kb, item[1], weights, FACET_POOL), topics,
+            len(kb.index.passages)), strict=True):
+        facets[name] = found
+        if progress is not None:
+            progress(len(facets), len(topics))
+    return facets
 
 
 def find_facets(kb: KnowledgeBase, topic: Topic, weights: TermWeights, pool: int,
