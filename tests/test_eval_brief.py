@@ -101,10 +101,10 @@ def test_every_point_shown_is_among_the_points_found(request, report):
 
 #: Articles written to tune the rules on (not held out): alone, at the bundled limits.
 TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
-TUNING_FLOOR = {"proposals": 16, "obstacles": 10}
+TUNING_FLOOR = {"proposals": 14, "obstacles": 10}
 #: The same articles ingested beside the bundled five, at the held-out run's limits: where
 #: a change of ranking shows first.
-TUNING_MIXED_FLOOR = {"proposals": 14, "obstacles": 15}
+TUNING_MIXED_FLOOR = {"proposals": 13, "obstacles": 15}
 
 
 @pytest.mark.parametrize("topic", sorted(TUNING_FLOOR))
