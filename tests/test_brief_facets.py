@@ -158,6 +158,8 @@ def test_a_call_on_the_world_at_large_proposes_only_weakly():
                               "same fundamental values.”") == 0.375
     assert cue_strength(cues, "Japan should work with like-minded democracies.") == 0.375
     assert cue_strength(cues, "Japan should also work with like-minded democracies.") == 0.375
+    assert cue_strength(cues, "Japan should also deepen its ties with other democracies in "
+                              "the region.") == 0.375
     assert cue_strength(cues, "Japan should work with Taiwan's coast guard.") == 0.75
 
 
@@ -235,6 +237,7 @@ def test_a_fear_held_is_a_reason_and_a_fear_named_only_a_weak_one(kb):
     assert cue_strength(cues, "Officers trained inside the alliance hesitate to improvise a "
                               "second channel.") == 0.75
     assert cue_strength(cues, "There is also a problem of people.") == 0.75
+    assert cue_strength(cues, "The catch is that any exchange must be funded twice.") == 0.75
     assert cue_strength(cues, "Japan has growing worries about China's rearmament.") == 0.375
 
 
@@ -247,6 +250,9 @@ def test_the_object_of_a_cue_is_what_a_one_point_sentence_is_about():
     assert cue_objects(cues, "Japan rejected outright the hotline plan, officials say.") == \
         (("rejected", "outright the hotline plan"),)
     assert cue_objects(cues, "Japan should open a direct hotline.") == ()
+    # nor after a call on someone to act: whom it is made on, then an action
+    assert cue_objects([compile_cue("urged")],
+                       "Chen urged Tokyo to let Taiwanese companies bid.") == ()
     # nor after a cue that opens a clause: "Beijing would …" recurs in distinct fears
     assert cue_objects([compile_cue("fear* that")],
                        "Officials fear that Beijing would answer with coercion.") == ()
@@ -386,6 +392,10 @@ def test_who_makes_a_point_is_not_what_it_is_about(kb):
     terms = _point_terms(kb, candidate_spans(passage)[0])
     assert {"joint", "communiqu"} <= terms
     assert not {"ministri", "japanes"} & terms
+    # nor are the titles before a speaker's name
+    passage = Passage("d", 2, "The delegation, led by former defense minister Yuki Arakawa, "
+                              "said Taiwanese officers should hold an annual meeting.")
+    assert not {"former", "minist"} & _point_terms(kb, candidate_spans(passage)[0])
 
 
 def test_a_speculation_names_a_point_but_lends_it_no_support():

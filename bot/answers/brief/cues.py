@@ -138,7 +138,7 @@ _BARE_OBJECT_RE = re.compile(r"[\s,]+(?:it|this|that|them|so)[\s'\".!;:)]*$"
 # values". Such a call asks no one in particular to act, so it is a point only weakly (see
 # ``cue_strength``).
 _NATIONS = r"(?:countries|nations|democracies|governments|states|partners)"
-_AUDIENCE = (r"(?:the\s+)?(?:international\s+community|(?:whole\s+|rest\s+of\s+the\s+)?world"
+_AUDIENCE = (r"(?:the\s+)?(?:international\s+community|(?:whole\s+|rest\s+of\s+the\s+)?world(?!')"
              rf"|(?:other|all|like-minded|fellow)\s+{_NATIONS}|{_NATIONS}\s+(?:that|which|who)"
              r"\s+share|everyone|everybody|democracies)")
 # The audience as the subject just before the cue ("the international community must now …").
@@ -149,10 +149,10 @@ _NEAR = 48  # characters before a cue that can hold its subject
 _TITLE_RE = re.compile(r"(?<![^\W_])(?:titled|entitled|headlined)\s+\"[^\"]*\"?")
 # The audience as the object just after it ("called on the international community to …"), or
 # as the partner of the action it calls for ("should closely cooperate with countries that
-# share …").
+# share …", "should also deepen its ties with other democracies").
 _AUDIENCE_AFTER_RE = re.compile(
-    rf"(?:[\s\"']+(?:also|then|now|too|further|[^\W_]+ly))?(?:[\s\"']+[^\W_]+\s+with)?"
-    rf"[\s\"']+{_AUDIENCE}(?![^\W_])")
+    rf"(?:[\s\"']+(?:also|then|now|too|further|[^\W_]+ly))?"
+    rf"(?:(?:[\s\"']+[^\W_]+){{1,3}}?\s+with)?[\s\"']+{_AUDIENCE}(?![^\W_])")
 # A non-restrictive relative clause (", which stretches from Japan to Indonesia and restricts
 # China's access") says something of the noun before it: a cue in it is background to the
 # sentence's claim, not the claim. ", which is a good starting point" judges the clause
@@ -276,6 +276,8 @@ def cue_objects(cues: Sequence[Cue], sentence: str) -> tuple[tuple[str, str], ..
         stop = _OBJECT_END_RE.search(rest)
         words = [w for w in _WORD_RE.findall(rest[:stop.start()] if stop else rest)
                  [:OBJECT_WORDS] if not w.endswith("ly")]
-        if words:
+        # "urged Tokyo to let Taiwanese companies bid …": whom a call is made on, then an
+        # action, like a modal's.
+        if words and "to" not in words:
             objects.append((place.phrase, " ".join(words)))
     return tuple(objects)

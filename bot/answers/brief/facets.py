@@ -65,6 +65,9 @@ NEIGHBOUR_SCORE = 0.5
 # 1), and their words count by IDF.
 _W_CUE, _W_SUBJECT, _W_PASSAGE = 0.45, 0.35, 0.1
 _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC = 0.65, 0.35
+# How the analyzer stems a place's demonym made of its name: "Japanese" (japanes) and
+# "Taiwanese" are the subject's words as much as "Japan" and "Taiwan".
+_DEMONYM_ENDINGS = ("es", "ese", "n", "an", "ian", "ish")
 # Cue strength of a firm point: one strong cue (see ``cues.cue_strength``).
 _FIRM = 0.75
 # A span of this many characters or more loses _LENGTH_PENALTY of its relevance.
@@ -72,9 +75,13 @@ _LONG_SPAN = 450
 _LENGTH_PENALTY = 0.15
 
 
-# Words of a statement that say who makes it and when, not what it says.
+# Words of a statement that say who makes it and when, not what it says: reporting verbs,
+# dates, and the titles before a speaker's name ("former defense minister Yuki Arakawa",
+# "retired Ground Self-Defense Force general").
 _NOT_THE_POINT_RE = re.compile(
-    rf"\b(?:{REPORTING_VERBS}|last|this|next|year|month|week|ago|\d+)\b",
+    rf"\b(?:{REPORTING_VERBS}|last|this|next|year|month|week|ago|\d+|former|retired|deputy"
+    r"|vice|minister|admiral|general|president|legislator|lawmaker|secretary|spokes\w+"
+    r"|commandant|director|chair(?:man|woman)?|researcher|analyst|professor)\b",
     re.IGNORECASE)
 
 
@@ -173,7 +180,8 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
     prefilter = _prefilter(phrases)
     # Terms every statement shares (the subject's words, the cue words) say nothing about
     # which point it makes.
-    generic = query | frozenset(t for c in phrases for t in kb.analyzer.tokens(c))
+    generic = query | frozenset(t for c in phrases for t in kb.analyzer.tokens(c)) | \
+        frozenset(q + ending for q in query for ending in _DEMONYM_ENDINGS)
     top = max(score for _passage, score in passages) or 1.0
     found: list[_Found] = []
     for passage, passage_score in passages:
