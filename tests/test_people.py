@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.corpus import BUNDLED_KNOWLEDGE, check_knowledge, load_corpus, parse_people
+from bot.corpus import BUNDLED_KNOWLEDGE, Corpus, check_knowledge, load_corpus, parse_people
 from bot.knowledge import KnowledgeBase
-from bot.people import PeopleDirectory, discover
+from bot.people import MentionSentence, PeopleDirectory, Person, discover
+from bot.people.directory import mention_sentences
 from bot.people.discover import NOT_NAME
 from bot.people.names import implied_aliases, lookup_keys, name_key, split_credit, split_name
 from bot.people.speech import quotations
@@ -25,6 +26,11 @@ JUNK = ["Taiwan Strait", "Japan Forum", "Defense of Japan", "Sankei Shimbun", "F
         "Liberal Democratic Party", "Democratic Progressive Party", "Taiwan Relations Act",
         "Senkaku Islands", "East China Sea", "Global Cooperation", "Taiwan Brain Trust",
         "Japan Self-Defense Forces", "National Security Strategy", "Ho Chi Minh", "Diet"]
+
+
+def sentences(corpus: Corpus, person: Person) -> list[MentionSentence]:
+    """The sentences of a person's mentions, as a card shows them."""
+    return mention_sentences(person.mentions, lambda pid: corpus.passage(pid).text)
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +139,7 @@ def test_a_new_article_gets_its_people_without_yaml(make_knowledge):
     assert tanaka.aliases == ("Tanaka",)
     assert [q.quoted for q in tanaka.quotes] == [("We will not back down",)]
     # "the Tanaka doctrine" names a doctrine, not the person: no mention, no quote
-    assert not any("Tanaka doctrine" in m.sentence for m in tanaka.mentions)
+    assert not any("Tanaka doctrine" in m.sentence for m in sentences(corpus, tanaka))
     lopez = directory.find("Maria Lopez")[0]
     assert [(q.quoted, q.rule) for q in lopez.quotes] == [(("The window is closing",), "pronoun")]
     assert directory.find("Jan Novak")[0].bylines[0].credit == "author"
@@ -177,13 +183,15 @@ def test_a_shared_surname_is_ambiguous_and_mentions_follow_the_text(make_knowled
         "Chinese leader Xi Jinping praised Wang Yi. Wang said the talks went well.",
         "Later, Linda Wang spoke. Wang said “nothing is agreed.”",
     )})
-    directory = PeopleDirectory.build(load_corpus(root))
+    corpus = load_corpus(root)
+    directory = PeopleDirectory.build(corpus)
     assert {p.name for p in directory.find("Wang")} == {"Wang Yi", "Linda Wang"}
     assert [p.name for p in directory.find("wang yi")] == ["Wang Yi"]
     # "Wang said" means whoever the text named last.
     wang_yi = directory.find("Wang Yi")[0]
     linda_wang = directory.find("Linda Wang")[0]
-    assert any(m.sentence == "Wang said the talks went well." for m in wang_yi.mentions)
+    assert any(m.sentence == "Wang said the talks went well."
+               for m in sentences(corpus, wang_yi))
     assert [q.quoted for q in linda_wang.quotes] == [("nothing is agreed.",)]
     assert not wang_yi.quotes
 

@@ -20,7 +20,7 @@ from bot.corpus import Document
 from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
 from bot.people import Person
-from bot.people.directory import KEPT
+from bot.people.directory import KEPT, mention_sentences
 
 #: Score (0–100, rapidfuzz ratio on folded names) from which a miss is taken for a typo.
 TYPO_SCORE = 75.0
@@ -191,7 +191,7 @@ def card(kb: KnowledgeBase, query: str, person: Person) -> WhoResult:
         quotes.append(QuoteCitation(base.text, base.doc, base.passage, base.title,
                                     base.paragraph, q.quoted, q.rule))
     mentions = []
-    for m in person.mentions:
+    for m in mention_sentences(person.mentions, lambda pid: kb.corpus.passage(pid).text):
         base = cite(m.passage, m.sentence)
         lo, hi = excerpt_span(m.sentence, m.start, len(m.alias))
         mentions.append(MentionCitation(

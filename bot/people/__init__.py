@@ -7,12 +7,13 @@ import it).
 
 from bot.people.directory import PeopleDirectory
 from bot.people.discover import Candidate, discover
-from bot.people.model import Byline, Mention, Person, PersonRole, Quote
+from bot.people.model import Byline, Mention, MentionSentence, Person, PersonRole, Quote
 
 __all__ = [
            "Byline",
            "Candidate",
            "Mention",
+           "MentionSentence",
            "PeopleDirectory",
            "Person",
            "PersonRole",

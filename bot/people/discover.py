@@ -21,6 +21,7 @@ Shimbun", "Financial Times" and "Liberal Democratic Party".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from bot.people.roles import (
     MONTHS_DAYS,
     TITLE_FILLERS,
     TITLE_WORDS,
+    may_have_role,
     roles_at,
 )
 from bot.people.speech import SPEECH_AFTER_RE, SPEECH_BEFORE_RE
@@ -66,8 +68,11 @@ NOT_NAME = frozenset(MONTHS_DAYS + FUNCTION_WORDS + _NOT_NAME_WORDS) | TITLE_WOR
 _NAME_WORD = (r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
               r"(?:['’][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?(?:-[A-Za-zÀ-ÿ][a-zß-öø-ÿ]+)*")
 _NAME_WORD_RE = re.compile(_NAME_WORD)
-# A run of name words separated by single spaces, not glued to a word or hyphen before it.
-_RUN_RE = re.compile(rf"(?<![\w’'-]){_NAME_WORD}(?: {_NAME_WORD})*(?![\w-])")
+# A run of two or more name words separated by single spaces (one word is no name), not
+# glued to a word or hyphen before it: the capital is matched first, so that ``re`` skips to
+# the next capital in C, and the character before it is checked then.
+_RUN_RE = re.compile(rf"[A-ZÀ-ÖØ-Þ](?<![\w’'-].){_NAME_WORD[len('[A-ZÀ-ÖØ-Þ]'):]}"
+                     rf"(?: {_NAME_WORD})+(?![\w-])")
 _CJK_PAREN_RE = re.compile(r"\s*\(([\u3400-\u9fff\uf900-\ufaff]{2,8})\)")
 @dataclass(frozen=True)
 class Candidate:
@@ -134,18 +139,36 @@ def name_runs(text: str, lowercase: frozenset[str], lo: int = 0, hi: int | None 
     Chi-mai"); a run that ends in such a word ("Taiwan Brain Trust") is no name.
     """
     for run in _RUN_RE.finditer(text, lo, len(text) if hi is None else hi):
-        words = list(_NAME_WORD_RE.finditer(run.group()))
-        first = len(words)
-        while first > 0 and is_name_word(words[first - 1].group(), lowercase):
-            first -= 1
-        words = words[first:]
-        if 2 <= len(words) <= 4:
-            yield run.start() + words[0].start(), run.start() + words[-1].end()
+        span = _name_in_run(run.group(), lowercase)
+        if span:
+            yield run.start() + span[0], run.start() + span[1]
+
+
+# A corpus repeats the same runs ("Prime Minister Shinzo Abe") in passage after passage.
+@functools.lru_cache(maxsize=1 << 16)
+def _name_in_run(run: str, lowercase: frozenset[str]) -> tuple[int, int] | None:
+    """The span (within ``run``) of the name a run of name words ends in, if any."""
+    words = list(_NAME_WORD_RE.finditer(run))
+    first = len(words)
+    while first > 0 and is_name_word(words[first - 1].group(), lowercase):
+        first -= 1
+    words = words[first:]
+    return (words[0].start(), words[-1].end()) if 2 <= len(words) <= 4 else None
+
+
+#: Characters before a name read for "said X": the verb and six title words fit; fewer than
+#: twelve spaces in them may not, and then the whole sentence before is read.
+_SAID_WINDOW = 200
 
 
 def _said(text: str, start: int, end: int, floor: int) -> bool:
     """Whether the name at ``text[start:end]`` says something: "X said", "said X"."""
-    return bool(SPEECH_AFTER_RE.match(text, end) or SPEECH_BEFORE_RE.search(text[floor:start]))
+    if SPEECH_AFTER_RE.match(text, end):
+        return True
+    lo = max(floor, start - _SAID_WINDOW)
+    if lo > floor and text.count(" ", lo, start) < 12:
+        lo = floor
+    return bool(SPEECH_BEFORE_RE.search(text, lo, start))
 
 
 def _may_name_someone(text: str, lowercase: frozenset[str]) -> bool:
@@ -155,8 +178,8 @@ def _may_name_someone(text: str, lowercase: frozenset[str]) -> bool:
     the evidence they accept within a sentence is also there in the whole paragraph, so a
     paragraph failing this test yields no one: most paragraphs, tested without splitting.
     """
-    return any(roles_at(text, "", start, end) or _said(text, start, end, 0)
-               for start, end in name_runs(text, lowercase))
+    return any((may_have_role(text, start, end) and roles_at(text, "", start, end))
+               or _said(text, start, end, 0) for start, end in name_runs(text, lowercase))
 
 
 def discover(corpus: Corpus) -> list[Candidate]:
@@ -195,7 +218,8 @@ def _evidence(docs: Sequence[Document], lowercase: frozenset[str]
                 continue
             for sentence in split_sentences(text):
                 for start, end in name_runs(text, lowercase, sentence.start, sentence.end):
-                    roles = roles_at(text, passage.id, start, end, sentence.start)
+                    roles = (roles_at(text, passage.id, start, end, sentence.start)
+                             if may_have_role(text, start, end) else [])
                     kinds = [r.source for r in roles]
                     if _said(text, start, end, sentence.start):
                         kinds.append("said")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -65,7 +66,10 @@ _PLACE_ACRONYMS = frozenset({"us", "usa", "uk", "prc", "roc", "eu"})
 
 # A capitalised word; "of", "for", "and", "on" (optionally with "the") may join two of them.
 _CAP = r"[A-Z][\w’'.&-]*"
-_RUN_RE = re.compile(rf"(?<![\w’'-]){_CAP}(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?{_CAP})*")
+# Not glued to a word before it: the capital is matched first, so that ``re`` skips to the
+# next capital in C, and the character before it is checked then.
+_RUN_RE = re.compile(
+    rf"[A-Z](?<![\w’'-].)[\w’'.&-]*(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?{_CAP})*")
 _ACRONYM_RE = re.compile(r"^[A-Z]{2,6}s?$")
 _ALIAS_RE = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
 _POSSESSIVE_RE = re.compile(r"[’']s?$")
@@ -162,6 +166,13 @@ def _run_entities(run: str) -> tuple[tuple[int, int, str], ...]:
                  if (kind := classify(run[start:end])))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _run_keys(run: str) -> tuple[tuple[str, str, str], ...]:
+    """``(name, key, kind)`` of each entity one capitalised run names."""
+    return tuple((run[start:end], entity_key(run[start:end]), kind)
+                 for start, end, kind in _run_entities(run))
+
+
 @functools.lru_cache(maxsize=1 << 16)  # the same few thousand names, in every passage
 def entity_key(name: str) -> str:
     """The lookup key of an entity name: "the LDP", "LDP’s" and "ldp" agree."""
@@ -175,23 +186,25 @@ class EntityRegistry:
         self._synonyms = [tuple(group) for group in synonyms]
         self._kinds: dict[str, str] = {}
         self._forms: dict[str, str] = {}  # key -> the form first seen
-        self._counts: dict[str, int] = {}
+        self._counts: Counter[str] = Counter()
         self._aliases: list[tuple[str, str]] = []  # (full name, acronym) from the text
 
     def add_text(self, text: str) -> None:
         """Record the entities one passage names (each counted once per passage)."""
         seen: set[str] = set()
-        for start, end, kind in entities_in(text):
-            name = text[start:end]
-            key = entity_key(name)
-            self._kinds.setdefault(key, kind)
-            self._forms.setdefault(key, name)
-            if key not in seen:
-                self._counts[key] = self._counts.get(key, 0) + 1
+        kinds = self._kinds
+        for run in _RUN_RE.findall(text):
+            for name, key, kind in _run_keys(run):
+                if key not in kinds:
+                    kinds[key] = kind
+                    self._forms[key] = name
                 seen.add(key)
-            alias = _ALIAS_RE.match(text, end)
-            if alias and kind == "organisation":
-                self._aliases.append((name, alias[1]))
+        self._counts.update(seen)
+        if "(" in text:  # "Liberal Democratic Party (LDP)": an acronym given in the text
+            for start, end, kind in entities_in(text):
+                alias = _ALIAS_RE.match(text, end)
+                if alias and kind == "organisation":
+                    self._aliases.append((text[start:end], alias[1]))
 
     def merge(self, later: EntityRegistry) -> None:
         """Add what a registry of the passages after this one's recorded, as if this one had
@@ -200,8 +213,7 @@ class EntityRegistry:
             self._kinds.setdefault(key, kind)
         for key, form in later._forms.items():
             self._forms.setdefault(key, form)
-        for key, count in later._counts.items():
-            self._counts[key] = self._counts.get(key, 0) + count
+        self._counts.update(later._counts)
         self._aliases.extend(later._aliases)
 
     def finish(self) -> dict[str, Entity]:

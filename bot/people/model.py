@@ -27,7 +27,18 @@ class Byline:
 
 @dataclass(frozen=True)
 class Mention:
-    """A sentence that names the person (by any alias), verbatim from its passage."""
+    """Where a passage names the person (by any alias): its sentence is found when a card
+    shows it (:func:`bot.people.directory.mention_sentences`), not for every mention a large
+    corpus has."""
+
+    passage: str
+    alias: str  # the form of the name the passage uses
+    at: int  # where ``alias`` is in the passage's text
+
+
+@dataclass(frozen=True)
+class MentionSentence:
+    """A sentence that names the person, verbatim from its passage."""
 
     passage: str
     sentence: str

@@ -103,9 +103,10 @@ def has_title_word(phrase: str) -> bool:
     return any(w.strip(".,") in TITLE_WORDS for w in words)
 
 
-#: Characters before a name that :func:`title_before` reads first: twelve words of a title fit
-#: many times over, so a long paragraph costs no more than a short one.
-_TITLE_WINDOW = 300
+#: Characters before a name that :func:`title_before` reads first (twelve words of a title
+#: mostly fit, and a longer one is read again up to the floor), so a long paragraph costs no
+#: more than a short one.
+_TITLE_WINDOW = 100
 
 
 def title_before(text: str, start: int, floor: int = 0) -> tuple[int, int] | None:
@@ -245,6 +246,34 @@ def apposed_title_before(text: str, start: int, end: int, floor: int = 0
     if phrase is None or phrase["head"].lower() not in TITLE_WORDS:
         return None
     return phrase.start("title"), comma
+
+
+# What must follow a name for a rule after it to apply: a comma or a parenthesis (appositive,
+# age, position, apposed title), a predicate's verb, an affiliation's preposition or a verb of
+# a position held. Each rule's own pattern starts with one of these.
+_AFTER_ROLE_RE = re.compile(
+    r"\s*[,(]|\s+(?:is|was|has|had|remains|became|serves|served|now|also|of|at|from|sits|sat|"
+    + "|".join(v for v in _ROLE_VERBS.split("|") if "\\s" not in v) + r")(?![\w-])")
+
+
+def may_have_role(text: str, start: int, end: int) -> bool:
+    """Whether :func:`roles_at` may find a role at ``text[start:end]``, whatever its floor:
+    the cheap test of what each rule needs next to the name, which most mentions fail."""
+    if _AFTER_ROLE_RE.match(text, end):
+        return True
+    if not start or text[start - 1] != " ":
+        return False  # a title before, the one rule left, ends with a space before the name
+    before = text[max(0, start - 40):start - 1].rsplit(None, 1)
+    if not before:
+        return False
+    token = before[-1]
+    if len(before) == 1 and start - 1 > 40:
+        return True  # a token that may go on past the few characters read: let the rule see
+    if token[-1] in ",;:.!?)]”’\"'" and not _ABBREVIATED_TITLE_RE.match(token):
+        return False
+    bare = token.lower()
+    return (token[0].isupper() or bare in TITLE_FILLERS or bare in TITLE_WORDS
+            or bare in JOINERS or bool(_PREFIXED_RE.match(token)))
 
 
 def roles_at(text: str, passage_id: str, start: int, end: int, floor: int = 0

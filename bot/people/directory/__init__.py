@@ -6,6 +6,6 @@
 """
 
 from bot.people.directory.lookup import PeopleDirectory, build_directory
-from bot.people.directory.scan import KEPT
+from bot.people.directory.scan import KEPT, mention_sentences
 
-__all__ = ["KEPT", "PeopleDirectory", "build_directory"]
+__all__ = ["KEPT", "PeopleDirectory", "build_directory", "mention_sentences"]

@@ -1,15 +1,20 @@
-"""The people cards' pass over the corpus: mentions, roles at each mention, attributed quotes.
+"""The directory's pass over the corpus: each person's mentions, roles and quotes.
 
-Each document is read in order (a shared surname means whoever of its owners the document named
-last), paragraph by paragraph, with the attribution engine's context (:mod:`bot.people.discourse`)
-carried across paragraph breaks. On a large corpus each half of the documents is scanned by a
-worker of its own and the halves merged in corpus order (:meth:`Scan.merge`).
+Documents are read in order (a shared surname means whoever of its owners the document named
+last), paragraph by paragraph. Every name found is recorded where it stands; its sentence is
+found only when a card shows it (:func:`mention_sentences`). Splitting a paragraph into
+sentences costs milliseconds, so only two kinds are split: one that may state a role at a
+name (:func:`bot.people.roles.may_have_role`), whose rules read within the sentence, and one
+read through the attribution engine's context (:mod:`bot.people.discourse`, carried across
+paragraph breaks) because a quotation in it may be kept for someone. On a large corpus each
+half of the documents is scanned by a worker of its own and the halves merged in corpus order
+(:meth:`Scan.merge`).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from bot.corpus import Document, Passage
 from bot.people.attribution import Named, quote_speaker
@@ -18,18 +23,19 @@ from bot.people.directory.drafts import Draft
 from bot.people.discourse import Context
 from bot.people.entities import EntityRegistry
 from bot.people.matcher import NameMatcher
-from bot.people.model import Mention, PersonRole, Quote
+from bot.people.model import Mention, MentionSentence, PersonRole, Quote
 from bot.people.referents import referent
-from bot.people.roles import roles_at
+from bot.people.roles import may_have_role, roles_at
 from bot.people.speech import SPEECH_AFTER_RE, quotations, quoted_units
 from bot.text import Sentence
 
 #: The names found in a text: ``(possible owners, start, end)`` each, in order.
 Found = list[tuple[frozenset[int], int, int]]
+#: The names of a paragraph with the person each means: ``(person, start, end)``.
+_Hits = list[tuple[int, int, int]]
 
 #: Mentions and quotes kept per person: the first in corpus order. A card shows a few; an
-#: archive naming someone in most of its passages would otherwise keep (and split into
-#: sentences, milliseconds a paragraph) every one of them.
+#: archive naming someone in most of its passages would otherwise keep every one of them.
 KEPT = 100
 
 
@@ -44,70 +50,123 @@ class Scan:
         self.quotes: list[list[Quote]] = [[] for _ in drafts]
         #: The documents whose paragraphs mention each person: all of them, beyond KEPT.
         self.documents: list[set[str]] = [set() for _ in drafts]
-        #: How many article paragraphs name each person (all of them, beyond KEPT), and the
-        #: last one counted, so a paragraph counts once.
+        #: How many article paragraphs name each person (all of them, beyond KEPT).
         self.paragraphs: list[int] = [0] * len(drafts)
-        self._counted: list[str | None] = [None] * len(drafts)
         self._order = itertools.count(1)  # stamps each mention, for "named most recently"
-        #: ``(passage id, text)`` of the document being read and the index of the current
-        #: one: where "the group" of a role is looked up (:func:`bot.people.referents.referent`).
-        self._paragraphs: list[tuple[str, str]] = []
+        #: The passages of the document being read and the index of the current one: where
+        #: "the group" of a role is looked up (:func:`bot.people.referents.referent`).
+        self._passages: Sequence[Passage] = ()
         self._current = 0
 
-    def document(self, doc: Document) -> None:
-        """Scan one document in order (a shared surname needs the context).
+    def document(self, doc: Document, passages: Sequence[Passage] | None = None) -> None:
+        """Scan one document in order (a shared surname needs the context); ``passages``
+        are its paragraphs if the caller has them at hand.
 
         The byline comes first: it states the author's role ("Yao Chung-yuan is a professor
         …") but is not a mention in the article's text. Pronouns and bare quotations are
-        resolved as the attribution engine does (:mod:`bot.people.discourse`), across
-        paragraph breaks too. A paragraph that names nobody, and quotes nobody a previous
-        one could resolve, is skipped before the (costly) sentence split, and so is one that
-        can add nothing (see :meth:`_adds_nothing`).
+        resolved as the attribution engine does (:mod:`bot.people.discourse`), but only
+        while someone the document has named may still have a quote kept: until then
+        whoever the context holds has all their quotes, and it cannot hold anyone named
+        later before their own sentence, so it is not read.
         """
         last_seen: dict[int, int] = {}  # person -> order of their latest mention in the doc
         context = Context()
-        passages = (*filter(None, [doc.byline_passage]), *doc.passages)
-        self._paragraphs = [(p.id, p.text) for p in passages]
-        for self._current, passage in enumerate(passages):
+        named_so_far: set[int] = set()
+        read = (*filter(None, [doc.byline_passage]),
+                *(doc.passages if passages is None else passages))
+        self._passages = read
+        for self._current, passage in enumerate(read):
             context = context.next_paragraph() if passage.number > 1 else Context()
-            found = list(self.matcher.finditer(passage.text))
-            quoting = any(mark in passage.text for mark in "“‘\"")
+            text = passage.text
+            found = list(self.matcher.finditer(text))
+            quoting = any(mark in text for mark in "“‘\"")
             if not found and not (context.recent and quoting):
                 continue
+            hits = self._resolved(found, last_seen)
+            kept_all = [len(self.mentions[p]) >= KEPT for p, _, _ in hits]
+            units = self._record(passage, hits)
+            named_so_far.update(p for p, _, _ in hits)
+            if not any(len(self.quotes[p]) < KEPT for p in named_so_far):
+                context = Context()  # see the docstring: whom it holds does not matter
+                continue
             if found and not (quoting and context.recent):
-                inert, people = self._adds_nothing(passage, found, last_seen, quoting)
-                if inert:
+                people = {self.drafts[p].name for p, _, _ in hits}
+                if (all(kept_all) and (len(people) < 2 or quoting)
+                        and not (quoting and any(len(self.quotes[p]) < KEPT
+                                                 for p, _, _ in hits))
+                        and not (units and _states_a_role(text, hits))):
                     context = _context_after(context, people, quoting)
                     continue
-            at = 0  # the passage's names are found once; each sentence takes its own
-            for sentence in quoted_units(passage.text):
-                while at < len(found) and found[at][1] < sentence.start:
-                    at += 1
-                mine = []
-                while at < len(found) and found[at][2] <= sentence.end:
-                    mine.append(found[at])
-                    at += 1
-                named = self._named(passage, sentence, mine, last_seen)
-                quotes = [q for q in quotations(passage.text, sentence.start, sentence.end)
-                          if not q.title]
-                decided = quote_speaker(passage.text, sentence, quotes, named, context)
-                if decided:
-                    kept = self.quotes[self.index[decided[0]]]
-                    if len(kept) < KEPT:
-                        kept.append(Quote(passage.id, sentence.text,
-                                          tuple(q.inner for q in quotes), decided[1]))
-                outside = [n.who for n in named if not any(q.start < n.start < q.end
-                                                           for q in quotes)]
-                speaker = decided[0] if decided else (
-                    "" if not outside and context.recent
-                    and someone_speaks(passage.text, sentence, quotes) else None)
-                context = context.after(outside, speaker, True)
+            context = self._attribute(passage, units or quoted_units(text), hits, context)
+
+    def _resolved(self, found: Found, last_seen: dict[int, int]) -> _Hits:
+        """Who each name of a paragraph means, in order (a shared surname: see
+        :func:`_owner`), stamping each as named most recently."""
+        hits = []
+        for owners, start, end in found:
+            person = _owner(owners, last_seen)
+            if person is not None:
+                last_seen[person] = next(self._order)
+                hits.append((person, start, end))
+        return hits
+
+    def _record(self, passage: Passage, hits: _Hits) -> list[Sentence] | None:
+        """Record the mentions of a paragraph and the roles stated at them; the paragraph's
+        sentences if it had to be split for a role (the rules read within a sentence)."""
+        text = passage.text
+        if passage.number:
+            for person, start, end in hits:
+                self.documents[person].add(passage.doc_id)
+                if len(self.mentions[person]) < KEPT:
+                    self.mentions[person].append(Mention(passage.id, text[start:end], start))
+            for person in {p for p, _, _ in hits}:
+                self.paragraphs[person] += 1
+        roled = [hit for hit in hits if may_have_role(text, hit[1], hit[2])]
+        if not roled:
+            return None
+        units = quoted_units(text)
+        for person, start, end in roled:
+            floor = next((u.start for u in units if u.start <= start and end <= u.end), None)
+            if floor is None:
+                continue  # a name across a sentence break is no mention
+            roles = self.drafts[person].found_roles
+            for role in roles_at(text, passage.id, start, end, floor):
+                # "who leads the group": the organisation meant is an affiliation, cited
+                # where the text names it
+                meant = referent(role.text, [(p.id, p.text) for p in self._passages],
+                                 self._current, start) if role.source == "position" else None
+                for kept in (role, *([PersonRole(*meant, "affiliation")] if meant else [])):
+                    if kept not in roles:
+                        roles.append(kept)
+        return units
+
+    def _attribute(self, passage: Passage, units: list[Sentence], hits: _Hits,
+                   context: Context) -> Context:
+        """Read a paragraph's sentences through the attribution engine: keep the quotes it
+        credits to people with room for more; the context it leaves the next."""
+        text = passage.text
+        for unit in units:
+            named = [Named(self.drafts[p].name, "person", start, end) for p, start, end in hits
+                     if unit.start <= start and end <= unit.end]
+            quotes = [q for q in quotations(text, unit.start, unit.end) if not q.title]
+            decided = quote_speaker(text, unit, quotes, named, context)
+            if decided:
+                kept = self.quotes[self.index[decided[0]]]
+                if len(kept) < KEPT:
+                    kept.append(Quote(passage.id, unit.text, tuple(q.inner for q in quotes),
+                                      decided[1]))
+            outside = [n.who for n in named if not any(q.start < n.start < q.end
+                                                       for q in quotes)]
+            speaker = decided[0] if decided else (
+                "" if not outside and context.recent
+                and someone_speaks(text, unit, quotes) else None)
+            context = context.after(outside, speaker, True)
+        return context
 
     def merge(self, later: Scan, roles: list[list[PersonRole]]) -> None:
         """Add what a scan of the documents after this one's found (and the ``roles`` its
         drafts ended with), as if this scan had read them too: the first :data:`KEPT`
-        mentions and quotes, every document, new roles in order. Skipping paragraphs that
-        add nothing changes none of these, so the merged scan equals a single one."""
+        mentions and quotes, every document, new roles in order."""
         for mentions, more_mentions in zip(self.mentions, later.mentions, strict=True):
             mentions.extend(more_mentions[:KEPT - len(mentions)])
         for quotes, more_quotes in zip(self.quotes, later.quotes, strict=True):
@@ -118,74 +177,6 @@ class Scan:
         for draft, found in zip(self.drafts, roles, strict=True):
             draft.found_roles.extend(r for r in found if r not in draft.found_roles)
 
-    def _named_in(self, person: int, passage: Passage) -> None:
-        """Record that article paragraph ``passage`` names ``person``."""
-        self.documents[person].add(passage.doc_id)
-        if self._counted[person] != passage.id:
-            self._counted[person] = passage.id
-            self.paragraphs[person] += 1
-
-    def _adds_nothing(self, passage: Passage, found: Found,
-                      last_seen: dict[int, int], quoting: bool) -> tuple[bool, set[str]]:
-        """Whether the passage can add nothing, and the people it names.
-
-        It adds nothing when everyone ``found`` in it already has :data:`KEPT` mentions (and
-        quotes, if the passage is ``quoting``), no role is stated at any of the names (looked
-        for in the whole passage, a wider net than its sentences) and, unless it quotes, it
-        names one person at most (then whom it leaves a pronoun in the next paragraph is
-        known without its sentences). Then only the order of its mentions is recorded, for
-        the shared surnames that follow, and it is not split into sentences.
-        """
-        seen = dict(last_seen)
-        named: set[str] = set()
-        for owners, start, end in found:
-            person = _owner(owners, seen)
-            if person is None:
-                continue
-            seen[person] = next(self._order)
-            named.add(self.drafts[person].name)
-            if passage.number:
-                self._named_in(person, passage)
-            if (len(self.mentions[person]) < KEPT
-                    or (quoting and len(self.quotes[person]) < KEPT)
-                    or roles_at(passage.text, passage.id, start, end)
-                    or (len(named) > 1 and not quoting)):
-                return False, named
-        last_seen.update(seen)
-        return True, named
-
-    def _named(self, passage: Passage, sentence: Sentence, found: Found,
-               last_seen: dict[int, int]) -> list[Named]:
-        """The people a sentence names (``found``: its names); records their mentions and
-        the roles stated there."""
-        text = passage.text
-        named: list[Named] = []
-        for owners, start, end in found:
-            person = _owner(owners, last_seen)
-            if person is None:
-                continue
-            last_seen[person] = next(self._order)
-            named.append(Named(self.drafts[person].name, "person", start, end))
-            known = self.mentions[person]
-            if passage.number:
-                self._named_in(person, passage)
-            if passage.number and len(known) < KEPT and not (
-                    known and known[-1].passage == passage.id
-                    and known[-1].sentence == sentence.text):
-                reported = bool(SPEECH_AFTER_RE.match(text, end, sentence.end))
-                known.append(Mention(passage.id, sentence.text, text[start:end],
-                                     start - sentence.start, reported))
-            roles = self.drafts[person].found_roles
-            for role in roles_at(text, passage.id, start, end, sentence.start):
-                # "who leads the group": the organisation meant is an affiliation, cited
-                # where the text names it
-                meant = referent(role.text, self._paragraphs, self._current, start) \
-                    if role.source == "position" else None
-                for kept in (role, *([PersonRole(*meant, "affiliation")] if meant else [])):
-                    if kept not in roles:
-                        roles.append(kept)
-        return named
-
 
 def scan_part(drafts: list[Draft], docs: list[Document], synonyms: Iterable[Sequence[str]]
                ) -> tuple[Scan, list[list[PersonRole]], EntityRegistry]:
@@ -193,17 +184,49 @@ def scan_part(drafts: list[Draft], docs: list[Document], synonyms: Iterable[Sequ
     scan = Scan(drafts)
     registry = EntityRegistry(synonyms)
     for doc in docs:
-        scan.document(doc)
-        for passage in doc.passages:
+        passages = tuple(doc.passages)  # made once for both
+        scan.document(doc, passages)
+        for passage in passages:
             registry.add_text(passage.text)
     return scan, [d.found_roles for d in drafts], registry
 
 
+def mention_sentences(mentions: Iterable[Mention], text_of: Callable[[str], str]
+                      ) -> list[MentionSentence]:
+    """Each mention with the sentence it stands in (a quotation spanning sentences is one,
+    as attribution reads it), ``text_of`` giving a passage's text by id; a second mention
+    in the sentence of the one before adds nothing."""
+    found: list[MentionSentence] = []
+    units: dict[str, tuple[str, list[Sentence]]] = {}
+    for mention in mentions:
+        if mention.passage not in units:
+            text = text_of(mention.passage)
+            units[mention.passage] = (text, quoted_units(text))
+        text, sentences = units[mention.passage]
+        end = mention.at + len(mention.alias)
+        unit = next((u for u in sentences if u.start <= mention.at and end <= u.end), None)
+        if unit is None or (found and found[-1].passage == mention.passage
+                            and found[-1].sentence == unit.text):
+            continue
+        found.append(MentionSentence(mention.passage, unit.text, mention.alias,
+                                     mention.at - unit.start,
+                                     bool(SPEECH_AFTER_RE.match(text, end, unit.end))))
+    return found
+
+
+def _states_a_role(text: str, hits: _Hits) -> bool:
+    """Whether the paragraph states a role at one of its names, read in the whole paragraph
+    (a wider net than its sentences)."""
+    return any(may_have_role(text, start, end) and roles_at(text, "", start, end)
+               for _, start, end in hits)
+
+
 def _context_after(context: Context, named: set[str], quoting: bool) -> Context:
-    """The context a paragraph skipped by :meth:`Scan._adds_nothing` leaves.
+    """The context a paragraph leaves, unsplit, when everyone it names has their mentions
+    (and, if it quotes, their quotes) and no role is stated at them.
 
     Naming nobody, it leaves the context as it was; naming one person without quoting, that
-    person, as any of its sentences would. Quoting (only ever skipped when no one carried
+    person, as any of its sentences would. Quoting (only ever left unread when no one carried
     over from before and everyone it names has their quotes), it is left as no one: whom it
     really leaves is one of the people it names or no one, and a quote of theirs would not
     be kept either way.
