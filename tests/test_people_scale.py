@@ -70,8 +70,8 @@ def test_a_person_named_everywhere_keeps_the_first_mentions(tmp_path: Path) -> N
     assert len(kishi.mentions) == KEPT
     assert [m.passage for m in kishi.mentions[:2]] == ["a0#p1", "a0#p1"]
     assert kishi.roles[0].text == "Prime Minister"
-    # Beyond the kept mentions, every document still counts as mentioning him.
-    assert all(directory._in_document(0, f"a{n}") for n in range(3))
+    # Beyond the kept mentions, every paragraph and document still counts as naming him.
+    assert (kishi.named_in, kishi.named_in_articles) == (3 * KEPT, 3)
 
 
 def test_skipping_paragraphs_at_the_cap_keeps_what_a_full_scan_keeps(monkeypatch) -> None:

@@ -193,15 +193,19 @@ def discover(corpus: Corpus) -> list[Candidate]:
     halves = parallel.halves(docs, lambda d: len(d.passages))
     passages = sum(len(d.passages) for d in docs)
     lowercase = frozenset().union(*parallel.map_forked(_lowercase_in, halves, passages))
-    found: dict[str, Candidate] = {}
+    # name key -> (name as first found, roles, aliases, evidence), each in order, without
+    # repeats: kept as dicts until the end, as a name may have evidence in every article
+    found: dict[str, tuple[str, dict[PersonRole, None], dict[str, None], list[str]]] = {}
     for evidence in parallel.map_forked(lambda run: list(_evidence(run, lowercase)), halves,
                                         passages):
         for name, seen, roles, aliases in evidence:
-            old = found.get(name_key(name), Candidate(name))
-            found[name_key(name)] = Candidate(
-                old.name, tuple(dict.fromkeys((*old.roles, *roles))),
-                tuple(dict.fromkeys((*old.aliases, *aliases))), (*old.evidence, seen))
-    return list(found.values())
+            _name, known_roles, known_aliases, seen_at = found.setdefault(
+                name_key(name), (name, {}, {}, []))
+            known_roles.update(dict.fromkeys(roles))
+            known_aliases.update(dict.fromkeys(aliases))
+            seen_at.append(seen)
+    return [Candidate(name, tuple(roles), tuple(aliases), tuple(seen_at))
+            for name, roles, aliases, seen_at in found.values()]
 
 
 def _evidence(docs: Sequence[Document], lowercase: frozenset[str]

@@ -95,11 +95,11 @@ class Entity:
 
 def classify(name: str) -> str | None:
     """``"organisation"``, ``"place"`` or ``None`` for a capitalised name as written."""
-    words = [_POSSESSIVE_RE.sub("", w) for w in name.split()]
+    words = name.split()
     if not words:
         return None
-    bare = [w.lower().strip(".,") for w in words]
-    if len(words) == 1 and _ACRONYM_RE.match(words[0]):
+    bare = [_bare(w) for w in words]
+    if len(words) == 1 and _ACRONYM_RE.match(_POSSESSIVE_RE.sub("", words[0])):
         return "place" if bare[0].rstrip("s") in _PLACE_ACRONYMS or bare[0] in PLACES \
             else "organisation"
     if any(w in ORG_HEADS for w in bare):
@@ -110,6 +110,12 @@ def classify(name: str) -> str | None:
     if all(part in PLACES for w in bare for part in w.split("-")):  # "Japan-Taiwan"
         return "place"
     return None
+
+
+@functools.lru_cache(maxsize=1 << 17)  # a few thousand words make every run
+def _bare(word: str) -> str:
+    """A word of a name as :func:`classify` compares it: no possessive, lower case."""
+    return _POSSESSIVE_RE.sub("", word).lower().strip(".,")
 
 
 def runs(text: str, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int]]:
@@ -138,6 +144,8 @@ _TRIMMED = _OPENERS | _JOIN_WORDS
 @functools.lru_cache(maxsize=1 << 16)
 def _run_names(run: str) -> tuple[tuple[int, int], ...]:
     """The spans (within ``run``) of the names in one capitalised run."""
+    if "’" not in run and "'" not in run and "  " not in run and run.isprintable():
+        return _plain_run_names(run)
     pieces = list(re.finditer(r"\S+", run))
     names: list[tuple[int, int]] = []
     start = 0
@@ -157,6 +165,25 @@ def _run_names(run: str) -> tuple[tuple[int, int], ...]:
                 names.append((chunk[0].start(), chunk[-1].end() - (len(word) - len(bare))))
             start = i + 1
     return tuple(names)
+
+
+def _plain_run_names(run: str) -> tuple[tuple[int, int], ...]:
+    """:func:`_run_names` of a run without possessives, its words one space apart (most
+    runs): one name, the run less its openers and trailing joiners."""
+    words = run.split(" ")
+    first, last = 0, len(words)
+    while first < last and words[first].lower() in _TRIMMED:
+        first += 1
+    while last > first and words[last - 1].lower() in _JOIN_WORDS:
+        last -= 1
+    if first == last:
+        return ()
+    start = sum(len(w) + 1 for w in words[:first])
+    end = start + sum(len(w) + 1 for w in words[first:last]) - 1
+    word = words[last - 1]
+    if word.endswith(".") and "." not in word[:-1]:  # "Taipei." ends a sentence
+        end -= 1
+    return ((start, end),)
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -19,8 +19,8 @@ from bot.text import Sentence
 if TYPE_CHECKING:
     from bot.people.speech import Quotation
 
-__all__ = ["PRONOUN_AFTER_RE", "PRONOUN_OPENING_RE", "Named", "antecedent", "framed", "inside",
-           "masked", "quote_speaker", "someone_speaks"]
+__all__ = ["PRONOUN_AFTER_RE", "PRONOUN_OPENING_RE", "SPEECH_WORD_RE", "Named", "antecedent",
+           "framed", "inside", "masked", "quote_speaker", "someone_speaks"]
 
 # Between a quotation and the name: nothing but a comma and title words.
 _TITLE_GAP_RE = re.compile(r"^[\s,]*(?:(?:[A-Z][\w’'-]*|of|for)\s+){0,6}$")
@@ -48,7 +48,7 @@ _PRONOUN_COLON_RE = re.compile(r"(?:He|She|His|Her)\s[^:;“”‘\"]{0,100}:\s*
 
 
 # Any word that says someone speaks, outside quotations: for :func:`someone_speaks`.
-_SPEECH_WORD_RE = re.compile(
+SPEECH_WORD_RE = re.compile(
     rf"\b(?:{REPORTING_VERBS}|{SPEECH_PARTICIPLES}|{PLURAL_VERBS}|according\s+to)\b")
 
 
@@ -75,7 +75,7 @@ def someone_speaks(text: str, sentence: Sentence, quotes: Sequence[Quotation]) -
     attribution engine does when it finds the speaker unnamed."""
     if PRONOUN_OPENING_RE.match(text, sentence.start, sentence.end):
         return False
-    return bool(_SPEECH_WORD_RE.search(masked(sentence, quotes)))
+    return bool(SPEECH_WORD_RE.search(masked(sentence, quotes)))
 
 
 def masked(sentence: Sentence, quotes: Sequence[Quotation]) -> str:

@@ -8,7 +8,7 @@ sentence) costs the same however many people share a surname.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,17 @@ def build_directory(kb: KnowledgeBase) -> PeopleDirectory:
     return PeopleDirectory.build(kb.corpus)
 
 
+def _passage_rank(corpus: Corpus) -> Callable[[str], tuple[int, int]]:
+    """The order of passages by id, as :meth:`Corpus.passages` gives them (a byline, which
+    is not among them, ranks with the first), without making every passage."""
+    order = {doc_id: i for i, doc_id in enumerate(corpus.documents)}
+
+    def rank(passage_id: str) -> tuple[int, int]:
+        doc, _, number = passage_id.partition("#p")
+        return (order[doc], int(number)) if number.isdigit() and doc in order else (0, 1)
+    return rank
+
+
 @dataclass
 class PeopleDirectory:
     """Everyone the corpus names, with roles, quotes and mentions, looked up by any alias."""
@@ -52,7 +63,8 @@ class PeopleDirectory:
     #: Organisations and places by each key of their names ("ldp", "liberaldemocraticparty").
     entities: dict[str, Entity] = field(default_factory=dict, repr=False)
     _matcher: NameMatcher = field(default_factory=lambda: NameMatcher.of([]), repr=False)
-    #: The people (by index) each document mentions or credits, every one of them.
+    #: The people (by index) each document mentions or credits, of those who share a name
+    #: with someone: what tells them apart (:meth:`_resolved`).
     _document_people: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
     #: The attribution engine's memo: the context at the start of paragraph ``(doc, n)``,
     #: so attributing any sentence reads each earlier paragraph once. Never pickled.
@@ -85,20 +97,20 @@ class PeopleDirectory:
             scan.merge(part, part_roles)
             registry.merge(part_entities)
         credits = bylines(corpus, people_drafts)
-        rank = {p.id: i for i, p in enumerate(corpus.passages())}
+        rank = _passage_rank(corpus)
         people = []
         for index, draft in enumerate(people_drafts):
             roles = draft.curated_roles or tuple(draft.found_roles)
             people.append(Person(
                 name=draft.name,
                 aliases=draft.aliases,
-                roles=tuple(sorted(roles, key=lambda r: rank.get(r.passage, 0))),
+                roles=tuple(sorted(roles, key=lambda r: rank(r.passage))),
                 bylines=tuple(credits[index]),
                 quotes=tuple(scan.quotes[index]),
                 mentions=tuple(scan.mentions[index]),
                 keys=lookup_keys(draft.name, draft.aliases),
                 named_in=scan.paragraphs[index],
-                named_in_articles=len(scan.documents[index]),
+                named_in_articles=scan.articles[index],
                 curated=draft.curated,
             ))
         by_key: dict[str, list[int]] = {}
@@ -108,7 +120,7 @@ class PeopleDirectory:
         person_keys = {name_key(f) for d in people_drafts for f in (d.name, *d.aliases)}
         entities = {k: e for k, e in registry.finish().items() if k not in person_keys}
         in_documents: dict[str, set[int]] = {}
-        for index, docs in enumerate(scan.documents):
+        for index, docs in scan.documents.items():
             for doc in (*docs, *(b.doc for b in credits[index])):
                 in_documents.setdefault(doc, set()).add(index)
         return cls(StoredPeople(people), {k: tuple(v) for k, v in by_key.items()}, entities,
@@ -214,10 +226,6 @@ class PeopleDirectory:
             return earlier
         # A set intersection walks the smaller set: the document's few people.
         return self._document_people.get(doc, frozenset()) & owners
-
-    def _in_document(self, index: int, doc: str) -> bool:
-        """Whether person ``index`` is mentioned in, or credited with, document ``doc``."""
-        return index in self._document_people.get(doc, ())
 
     def closest(self, query: str, limit: int = 3) -> list[tuple[str, float]]:
         """Canonical names most like ``query`` with their scores (0–100), best first.

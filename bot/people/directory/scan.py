@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from bot.corpus import Document, Passage
 from bot.people.attribution import Named, quote_speaker
-from bot.people.attribution.quoted import someone_speaks
+from bot.people.attribution.quoted import SPEECH_WORD_RE, someone_speaks
 from bot.people.directory.drafts import Draft
 from bot.people.discourse import Context
 from bot.people.entities import EntityRegistry
@@ -48,8 +48,13 @@ class Scan:
         self.index = {d.name: i for i, d in enumerate(drafts)}
         self.mentions: list[list[Mention]] = [[] for _ in drafts]
         self.quotes: list[list[Quote]] = [[] for _ in drafts]
-        #: The documents whose paragraphs mention each person: all of them, beyond KEPT.
-        self.documents: list[set[str]] = [set() for _ in drafts]
+        #: How many documents' paragraphs mention each person (all of them, beyond KEPT),
+        #: and, for each person who shares a name with another, which documents: the one
+        #: the directory tells them apart by (``PeopleDirectory._resolved``).
+        self.articles: list[int] = [0] * len(drafts)
+        self.shared = {p for owners in self.matcher.owners.values() if len(owners) > 1
+                       for p in owners}
+        self.documents: dict[int, set[str]] = {p: set() for p in sorted(self.shared)}
         #: How many article paragraphs name each person (all of them, beyond KEPT).
         self.paragraphs: list[int] = [0] * len(drafts)
         self._order = itertools.count(1)  # stamps each mention, for "named most recently"
@@ -57,6 +62,7 @@ class Scan:
         #: "the group" of a role is looked up (:func:`bot.people.referents.referent`).
         self._passages: Sequence[Passage] = ()
         self._current = 0
+        self._in_document: set[int] = set()  # the people its paragraphs named so far
 
     def document(self, doc: Document, passages: Sequence[Passage] | None = None) -> None:
         """Scan one document in order (a shared surname needs the context); ``passages``
@@ -64,17 +70,18 @@ class Scan:
 
         The byline comes first: it states the author's role ("Yao Chung-yuan is a professor
         …") but is not a mention in the article's text. Pronouns and bare quotations are
-        resolved as the attribution engine does (:mod:`bot.people.discourse`), but only
-        while someone the document has named may still have a quote kept: until then
-        whoever the context holds has all their quotes, and it cannot hold anyone named
-        later before their own sentence, so it is not read.
+        resolved as the attribution engine does (:mod:`bot.people.discourse`), but a
+        paragraph is read through that context only when it names someone who may still
+        have a quote kept, or quotes while the context holds such a person. Any other
+        paragraph naming people leaves the context holding one of them or no one, and
+        whom it holds then matters to no quote kept: it is left as no one.
         """
         last_seen: dict[int, int] = {}  # person -> order of their latest mention in the doc
         context = Context()
-        named_so_far: set[int] = set()
         read = (*filter(None, [doc.byline_passage]),
                 *(doc.passages if passages is None else passages))
         self._passages = read
+        self._in_document = set()
         for self._current, passage in enumerate(read):
             context = context.next_paragraph() if passage.number > 1 else Context()
             text = passage.text
@@ -85,9 +92,12 @@ class Scan:
             hits = self._resolved(found, last_seen)
             kept_all = [len(self.mentions[p]) >= KEPT for p, _, _ in hits]
             units = self._record(passage, hits)
-            named_so_far.update(p for p, _, _ in hits)
-            if not any(len(self.quotes[p]) < KEPT for p in named_so_far):
-                context = Context()  # see the docstring: whom it holds does not matter
+            if not (quoting and self._has_room(context.recent)) and not any(
+                    len(self.quotes[p]) < KEPT for p, _, _ in hits):
+                if hits:
+                    context = Context()  # see the docstring: whom it holds does not matter
+                elif found:
+                    context = context.after((), None, True)
                 continue
             if found and not (quoting and context.recent):
                 people = {self.drafts[p].name for p, _, _ in hits}
@@ -97,7 +107,14 @@ class Scan:
                         and not (units and _states_a_role(text, hits))):
                     context = _context_after(context, people, quoting)
                     continue
-            context = self._attribute(passage, units or quoted_units(text), hits, context)
+            unsplit = (_unsplit_context(text, hits, self.drafts)
+                       if hits and not quoting and not units else None)
+            context = unsplit or self._attribute(passage, units or quoted_units(text), hits,
+                                                 context)
+
+    def _has_room(self, name: str | None) -> bool:
+        """Whether the person ``name`` may still have a quote kept."""
+        return name is not None and len(self.quotes[self.index[name]]) < KEPT
 
     def _resolved(self, found: Found, last_seen: dict[int, int]) -> _Hits:
         """Who each name of a paragraph means, in order (a shared surname: see
@@ -116,11 +133,15 @@ class Scan:
         text = passage.text
         if passage.number:
             for person, start, end in hits:
-                self.documents[person].add(passage.doc_id)
                 if len(self.mentions[person]) < KEPT:
                     self.mentions[person].append(Mention(passage.id, text[start:end], start))
             for person in {p for p, _, _ in hits}:
                 self.paragraphs[person] += 1
+                if person not in self._in_document:
+                    self._in_document.add(person)
+                    self.articles[person] += 1
+                    if person in self.documents:
+                        self.documents[person].add(passage.doc_id)
         roled = [hit for hit in hits if may_have_role(text, hit[1], hit[2])]
         if not roled:
             return None
@@ -166,13 +187,15 @@ class Scan:
     def merge(self, later: Scan, roles: list[list[PersonRole]]) -> None:
         """Add what a scan of the documents after this one's found (and the ``roles`` its
         drafts ended with), as if this scan had read them too: the first :data:`KEPT`
-        mentions and quotes, every document, new roles in order."""
+        mentions and quotes, every count and document, new roles in order (the halves'
+        documents are distinct, so their counts add up)."""
         for mentions, more_mentions in zip(self.mentions, later.mentions, strict=True):
             mentions.extend(more_mentions[:KEPT - len(mentions)])
         for quotes, more_quotes in zip(self.quotes, later.quotes, strict=True):
             quotes.extend(more_quotes[:KEPT - len(quotes)])
-        for docs, more in zip(self.documents, later.documents, strict=True):
-            docs |= more
+        self.articles = [a + b for a, b in zip(self.articles, later.articles, strict=True)]
+        for person, docs in self.documents.items():
+            docs |= later.documents[person]
         self.paragraphs = [a + b for a, b in zip(self.paragraphs, later.paragraphs, strict=True)]
         for draft, found in zip(self.drafts, roles, strict=True):
             draft.found_roles.extend(r for r in found if r not in draft.found_roles)
@@ -212,6 +235,31 @@ def mention_sentences(mentions: Iterable[Mention], text_of: Callable[[str], str]
                                      mention.at - unit.start,
                                      bool(SPEECH_AFTER_RE.match(text, end, unit.end))))
     return found
+
+
+#: What ends every sentence of a paragraph without quotations but its last (the splitter's
+#: boundaries there follow one of these; ";", ":" and line breaks are counted to be safe).
+_ENDS = ".!?…;:\n"
+
+
+def _unsplit_context(text: str, hits: _Hits, drafts: Sequence[Draft]) -> Context | None:
+    """The context a paragraph without quotations leaves, read off where its names and
+    sentence ends are (``None`` if that cannot tell, and its sentences must be read).
+
+    Only the person it leaves matters (a paragraph break keeps no more): the one its last
+    sentence naming anyone names, unless that sentence names two, or a later one is spoken by
+    someone unnamed (:func:`~bot.people.attribution.quoted.someone_speaks`).
+    """
+    last = hits[-1][0]
+    cut = max(text.rfind(end, 0, hits[-1][1]) for end in _ENDS)  # the last sentence starts after
+    if len({p for p, start, _ in hits if start > cut}) > 1:
+        return Context()
+    if any(p != last for p, start, _ in hits if start <= cut):
+        return None  # another person earlier, maybe in its sentence ("Dr." ends none)
+    after = [i for i in (text.find(end, hits[-1][2]) for end in _ENDS) if i >= 0]
+    if after and SPEECH_WORD_RE.search(text, min(after)):
+        return None  # a later sentence may be someone else's words
+    return Context(frozenset(), None, drafts[last].name, False)
 
 
 def _states_a_role(text: str, hits: _Hits) -> bool:
