@@ -238,6 +238,7 @@ def test_a_fear_held_is_a_reason_and_a_fear_named_only_a_weak_one(kb):
                               "second channel.") == 0.75
     assert cue_strength(cues, "There is also a problem of people.") == 0.75
     assert cue_strength(cues, "The catch is that any exchange must be funded twice.") == 0.75
+    assert cue_strength(cues, "Any such step would have to be approved by the cabinet.") == 0.75
     # something missing, said of someone, is a reason; a lack as the subject only weakly
     assert cue_strength(cues, "There is also a lack of trust within Taiwan.") == 0.75
     assert cue_strength(cues, "Japan's navy also lacks a common radio frequency.") == 0.75
