@@ -99,9 +99,11 @@ def test_every_point_shown_is_among_the_points_found(request, report):
             assert set(coverage.core_covered) <= set(coverage.found), coverage.summary()
 
 
-#: Articles written to tune the rules on (not held out): alone, at the bundled limits.
+#: Articles written to tune the rules on (not held out): alone, at the held-out run's limits
+#: (ten articles hold more points than the bundled limits show: there, figures would not
+#: tell rules apart).
 TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
-TUNING_FLOOR = {"proposals": 14, "obstacles": 10}
+TUNING_FLOOR = {"proposals": 23, "obstacles": 24}
 #: The same articles ingested beside the bundled five, at the held-out run's limits: where
 #: a change of ranking shows first.
 TUNING_MIXED_FLOOR = {"proposals": 13, "obstacles": 15}
@@ -114,7 +116,7 @@ def test_the_articles_written_for_tuning_keep_their_figures(topic):
         origin = item.id.split(":")[0]
         text = fold(next(TUNING_DIR.glob(f"{origin}*.txt")).read_text(encoding="utf-8"))
         assert all(fold(p) in text for p in item.phrases), item.id
-    runs = {c.label: c for c in heldout_report(TUNING_DIR)}
+    runs = {c.label: c for c in heldout_report(TUNING_DIR, HELDOUT_LIMITS)}
     ours = _run(runs, "held-out alone: brief", topic)
     assert len(ours.core_covered) >= TUNING_FLOOR[topic], ours.summary()
     mixed = _run(runs, "held-out: brief", topic)
