@@ -107,6 +107,8 @@ class KnowledgeBase:
         else:
             with _step(steps, "reading articles"):
                 corpus = load_corpus(root)
+                if snapshot is not None:
+                    corpus = snapshot.stage(corpus)  # the index build then holds no texts
             index = PassageIndex.build(corpus, Analyzer(corpus.synonyms), k1=k1, b=b,
                                        progress=progress)
             if snapshot is not None:

@@ -2,12 +2,13 @@
 
 A snapshot directory holds:
 
-* ``postings.bin``: the BM25 arrays and the passages' arrays (offsets into ``texts.bin``,
-  document, paragraph number, line), memory-mapped, so a start reads only the pages a query
-  touches;
-* ``texts.bin``: every passage's text, UTF-8, one after another (memory-mapped too);
-* ``corpus.pickle``: the documents' metadata, people, topics and synonyms (small);
-* ``index.pickle``: the vocabulary, the "did you mean" words and where each array lies;
+* the corpus: ``texts.bin``, every passage's text, UTF-8, one after another;
+  ``passages.bin``, the passages' arrays (offsets into ``texts.bin``, document, paragraph
+  number, line), both memory-mapped; ``corpus.pickle``, the documents' metadata, people,
+  topics and synonyms (small), and where each array lies;
+* the index: ``postings.bin``, the BM25 arrays, memory-mapped, so a start reads only the
+  pages a query touches; ``index.pickle``, the vocabulary, the "did you mean" words and where
+  each array lies;
 * the registered artifacts (``artifact-*.pickle``, see :mod:`bot.knowledge`), each loaded only
   by the first answer that asks for it.
 
@@ -18,6 +19,10 @@ code that parses, analyses and indexes, and of the BM25 parameters. An edited ar
 ``synonyms.yaml`` or an upgraded analyzer gives a new name, hence a rebuild. Writes go to a
 temporary directory or file that is renamed into place, so a crash or a concurrent start never
 leaves half a snapshot; a snapshot damaged afterwards (truncated, unreadable) is rebuilt.
+
+A cold build writes the corpus first (:meth:`Snapshot.stage`) and indexes the corpus read
+back from it, memory-mapped: the build then holds no copy of the texts (its workers read
+theirs from the page cache), which at a million passages is 0.4 GB less at its peak.
 """
 
 from __future__ import annotations
@@ -47,17 +52,18 @@ from bot.text import ANALYZER_VERSION, Analyzer
 log = logging.getLogger(__name__)
 
 #: Bump when the snapshot layout changes, so old snapshots are ignored rather than misread.
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 _PACKAGE = Path(__file__).resolve().parent
 #: The code whose output a snapshot stores: a change to any of it means a rebuild.
 _INDEX_CODE = ("corpus", "text.py", "snapshot.py", "index")
-#: The arrays of ``postings.bin`` and their typecodes: the engine's, then the passages'.
-_ARRAYS = {"indptr": "q", "docs": "i", "scores": "d", "maxscore": "d", "bestptr": "q",
-           "best": "i", "starts": "q", "passage_doc": "i", "numbers": "i", "lines": "i",
-           "bounds": "q"}
+#: The arrays of ``postings.bin`` (the engine's, in its arguments' order) and of
+#: ``passages.bin``, with their typecodes.
+_POSTINGS = {"indptr": "q", "docs": "i", "scores": "d", "maxscore": "d", "bestptr": "q",
+             "best": "i"}
+_PASSAGES = {"starts": "q", "passage_doc": "i", "numbers": "i", "lines": "i", "bounds": "q"}
+_TYPECODES = {**_POSTINGS, **_PASSAGES}
 #: A temporary snapshot directory older than this was left by a crashed save.
 TEMPORARY_LIFETIME_S = 3600
-_ENGINE_ARRAYS = ("indptr", "docs", "scores", "maxscore", "bestptr", "best")
 #: What may go wrong reading a damaged snapshot: each means "rebuild it".
 _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, KeyError, IndexError, ValueError,
                TypeError, AttributeError, ImportError)
@@ -127,6 +133,8 @@ class Snapshot:
 
     def __init__(self, cache_dir: Path, key: str) -> None:
         self.path = Path(cache_dir) / f"snapshot-{key}"
+        #: The temporary directory holding a staged corpus, and that corpus read back.
+        self._staged: tuple[Path, Corpus] | None = None
 
     def load(self) -> tuple[Corpus, PassageIndex] | None:
         """The saved corpus and index, or ``None`` if there is no usable snapshot."""
@@ -140,55 +148,62 @@ class Snapshot:
             return None
 
     def _read(self) -> tuple[Corpus, PassageIndex]:
+        corpus = _read_corpus(self.path)
         with open(self.path / "index.pickle", "rb") as handle:
             meta = pickle.load(handle)
-        with open(self.path / "corpus.pickle", "rb") as handle:
-            saved = pickle.load(handle)
-        arrays = self._map("postings.bin", meta["postings_bytes"], meta["arrays"])
-        texts = self._map("texts.bin", meta["texts_bytes"])
-        if arrays["starts"][-1] != len(texts):
-            raise ValueError("texts.bin does not end where the last passage does")
-        rows = saved["documents"]
-        store = StoredPassages([row[0] for row in rows], texts, arrays["starts"],
-                               arrays["passage_doc"], arrays["numbers"], arrays["lines"])
-        corpus = Corpus(saved["root"], StoredDocuments(rows, store, arrays["bounds"]),
-                        saved["people"], saved["topics"], saved["synonyms"])
+        arrays = _map(self.path / "postings.bin", meta["postings_bytes"], meta["arrays"])
         engine = PostingsEngine(meta["vocabulary"], meta["size"],
-                                *(arrays[name] for name in _ENGINE_ARRAYS))
+                                *(arrays[name] for name in _POSTINGS))
+        store = packed(corpus.documents).passages
         if engine.size != len(store):
             raise ValueError(f"{engine.size} passages indexed but {len(store)} stored")
         index = PassageIndex(store, engine, Analyzer(corpus.synonyms), meta["surface_words"])
         index.loaded_from_cache = True
         return corpus, index
 
-    def _map(self, name: str, size: int, layout: dict[str, tuple[int, int]] | None = None
-             ) -> Any:
-        """File ``name`` memory-mapped (``layout``: cut into typed arrays by name); a file that
-        is not ``size`` bytes long is damaged."""
-        with open(self.path / name, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size != size:
-                raise ValueError(f"{name} is not {size} bytes long")
-            view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-                              if size else b"")
-        if layout is None:
-            return view
-        arrays: dict[str, Any] = {}
-        for key, (offset, length) in layout.items():
-            code: Any = _ARRAYS[key]  # a typecode of "qid"
-            arrays[key] = view[offset:offset + length * _width(code)].cast(code)
-        return arrays
-
-    def save(self, corpus: Corpus, index: PassageIndex) -> None:
-        """Write the snapshot (a failure is logged: the next start rebuilds)."""
-        engine = index.engine
-        if not isinstance(engine, PostingsEngine):
-            raise TypeError("only a PostingsEngine index can be saved")
+    def stage(self, corpus: Corpus) -> Corpus:
+        """Write ``corpus`` into a new snapshot directory, not yet in place (:meth:`save`
+        completes it), and return it read back from there, memory-mapped; ``corpus`` itself
+        if that fails (logged: :meth:`save` then writes everything)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(dir=self.path.parent, prefix=".snapshot-"))
             try:
                 with bulk():  # a row or array per document: collections would walk them all
-                    self._write(tmp, corpus, index, engine)
+                    _write_corpus(tmp, corpus)
+                staged = _read_corpus(tmp)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        except _UNREADABLE as exc:  # a full disk, or the files not reading back
+            log.warning("could not write the corpus to the cache at %s: %s", self.path, exc)
+            return corpus
+        self._staged = tmp, staged
+        return staged
+
+    def save(self, corpus: Corpus, index: PassageIndex) -> None:
+        """Write the snapshot of ``corpus`` (written already if it is the one :meth:`stage`
+        returned) and ``index``, then put it in place (a failure is logged: the next start
+        rebuilds)."""
+        engine = index.engine
+        if not isinstance(engine, PostingsEngine):
+            raise TypeError("only a PostingsEngine index can be saved")
+        if len(packed(corpus.documents).passages) != len(index.passages):
+            raise ValueError("the index does not hold the corpus's passages")
+        staged, self._staged = self._staged, None
+        if staged is not None and staged[1] is not corpus:
+            shutil.rmtree(staged[0], ignore_errors=True)  # staged for another corpus
+            staged = None
+        try:
+            if staged is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = (staged[0] if staged is not None
+                   else Path(tempfile.mkdtemp(dir=self.path.parent, prefix=".snapshot-")))
+            try:
+                if staged is None:
+                    with bulk():  # a row or array per document: collections would walk them
+                        _write_corpus(tmp, corpus)
+                _write_index(tmp, index, engine)
                 os.rename(tmp, self.path)
             except OSError:
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -218,34 +233,6 @@ class Snapshot:
                     shutil.rmtree(other, ignore_errors=True)
         except OSError as exc:  # a sibling vanished meanwhile, or the cache is read-only
             log.debug("could not prune snapshots next to %s: %s", self.path, exc)
-
-    @staticmethod
-    def _write(tmp: Path, corpus: Corpus, index: PassageIndex, engine: PostingsEngine) -> None:
-        documents = packed(corpus.documents)
-        texts, stored = documents.arrays()
-        with open(tmp / "texts.bin", "wb") as handle:
-            handle.write(texts)
-        arrays = {**engine.arrays(), **stored}
-        if len(arrays["numbers"]) != len(index.passages):
-            raise ValueError("the index does not hold the corpus's passages in order")
-        layout: dict[str, tuple[int, int]] = {}
-        with open(tmp / "postings.bin", "wb") as handle:
-            for name, code in _ARRAYS.items():
-                data = memoryview(arrays[name]).cast("B")
-                layout[name] = (handle.tell(), len(data) // _width(code))
-                handle.write(data)
-                handle.write(b"\0" * (-handle.tell() % 8))  # keep the next one aligned
-        with open(tmp / "index.pickle", "wb") as handle:
-            pickle.dump({"vocabulary": engine.vocabulary, "size": engine.size,
-                         "surface_words": index.surface_words, "arrays": layout,
-                         "postings_bytes": (tmp / "postings.bin").stat().st_size,
-                         "texts_bytes": (tmp / "texts.bin").stat().st_size},
-                        handle, protocol=pickle.HIGHEST_PROTOCOL)
-        with open(tmp / "corpus.pickle", "wb") as handle:
-            # Plain tuples and strings: the quickest things to unpickle.
-            pickle.dump({"root": corpus.root, "people": corpus.people, "topics": corpus.topics,
-                         "synonyms": corpus.synonyms, "documents": list(documents.rows())},
-                        handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     # -- artifacts
 
@@ -277,3 +264,70 @@ class Snapshot:
 
 def _width(code: str) -> int:
     return 8 if code in "qd" else 4
+
+
+def _map(path: Path, size: int, layout: dict[str, tuple[int, int]] | None = None) -> Any:
+    """File ``path`` memory-mapped (``layout``: cut into typed arrays by name); a file that is
+    not ``size`` bytes long is damaged."""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size != size:
+            raise ValueError(f"{path.name} is not {size} bytes long")
+        view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                          if size else b"")
+    if layout is None:
+        return view
+    arrays: dict[str, Any] = {}
+    for key, (offset, length) in layout.items():
+        code: Any = _TYPECODES[key]  # a typecode of "qid"
+        arrays[key] = view[offset:offset + length * _width(code)].cast(code)
+    return arrays
+
+
+def _write_arrays(path: Path, arrays: dict[str, Any], codes: dict[str, str]
+                  ) -> tuple[dict[str, tuple[int, int]], int]:
+    """Write ``arrays`` (by name, in the order of ``codes``) to ``path``, each aligned to 8
+    bytes; where each lies (offset, length) and the file's size."""
+    layout: dict[str, tuple[int, int]] = {}
+    with open(path, "wb") as handle:
+        for name, code in codes.items():
+            data = memoryview(arrays[name]).cast("B")
+            layout[name] = (handle.tell(), len(data) // _width(code))
+            handle.write(data)
+            handle.write(b"\0" * (-handle.tell() % 8))  # keep the next one aligned
+        return layout, handle.tell()
+
+
+def _write_corpus(folder: Path, corpus: Corpus) -> None:
+    documents = packed(corpus.documents)
+    texts, arrays = documents.arrays()
+    with open(folder / "texts.bin", "wb") as handle:
+        handle.write(texts)
+    layout, size = _write_arrays(folder / "passages.bin", arrays, _PASSAGES)
+    with open(folder / "corpus.pickle", "wb") as handle:
+        # Plain tuples and strings: the quickest things to unpickle.
+        pickle.dump({"root": corpus.root, "people": corpus.people, "topics": corpus.topics,
+                     "synonyms": corpus.synonyms, "documents": list(documents.rows()),
+                     "arrays": layout, "passages_bytes": size, "texts_bytes": len(texts)},
+                    handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_corpus(folder: Path) -> Corpus:
+    with open(folder / "corpus.pickle", "rb") as handle:
+        saved = pickle.load(handle)
+    arrays = _map(folder / "passages.bin", saved["passages_bytes"], saved["arrays"])
+    texts = _map(folder / "texts.bin", saved["texts_bytes"])
+    if arrays["starts"][-1] != len(texts):
+        raise ValueError("texts.bin does not end where the last passage does")
+    rows = saved["documents"]
+    store = StoredPassages([row[0] for row in rows], texts, arrays["starts"],
+                           arrays["passage_doc"], arrays["numbers"], arrays["lines"])
+    return Corpus(saved["root"], StoredDocuments(rows, store, arrays["bounds"]),
+                  saved["people"], saved["topics"], saved["synonyms"])
+
+
+def _write_index(folder: Path, index: PassageIndex, engine: PostingsEngine) -> None:
+    layout, size = _write_arrays(folder / "postings.bin", engine.arrays(), _POSTINGS)
+    with open(folder / "index.pickle", "wb") as handle:
+        pickle.dump({"vocabulary": engine.vocabulary, "size": engine.size,
+                     "surface_words": index.surface_words, "arrays": layout,
+                     "postings_bytes": size}, handle, protocol=pickle.HIGHEST_PROTOCOL)
