@@ -65,6 +65,9 @@ NEIGHBOUR_SCORE = 0.5
 # 1), and their words count by IDF.
 _W_CUE, _W_SUBJECT, _W_PASSAGE = 0.45, 0.35, 0.1
 _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC = 0.65, 0.35
+# An apposition right after a person's name: ", a retired Ground Self-Defense Force
+# general,", ", who chairs the legislature's … committee,".
+_APPOSITION_RE = re.compile(r",\s+(?:a|an|the|now|then|former|who)\s[^,;:]*,")
 # How the analyzer stems a place's demonym made of its name: "Japanese" (japanes) and
 # "Taiwanese" are the subject's words as much as "Japan" and "Taiwan".
 _DEMONYM_ENDINGS = ("es", "ese", "n", "an", "ian", "ish")
@@ -257,7 +260,8 @@ def _subject(weights: TermWeights, terms: frozenset[str], named: bool) -> float:
 
 def _point_terms(kb: KnowledgeBase, span: Span) -> frozenset[str]:
     """The terms of ``span``'s own sentence that say what its point is: without the people
-    it names, the reporting verbs and the dates, which say who makes it and when ("Last year,
+    it names and who they are, the organisations, the reporting verbs and the dates, which
+    say who makes it and when ("Last year,
     former prime minister Taro Aso said Japan should …" and "Kishi underlined the need to …"
     make one point if the rest agrees)."""
     text = span.passage.text
@@ -267,8 +271,15 @@ def _point_terms(kb: KnowledgeBase, span: Span) -> frozenset[str]:
     kept, at = [], start
     for named in kb.people.named(text, start, end):
         if named.kind in ("person", "organisation"):
-            kept.append(text[at:named.start])
-            at = named.end
+            last = named.end
+            if named.kind == "person":
+                # Who they are goes with the name: "Masato Ishii, a retired Ground
+                # Self-Defense Force general, said …".
+                apposition = _APPOSITION_RE.match(text, last, end)
+                last = apposition.end() if apposition else last
+            if named.start >= at:
+                kept.append(text[at:named.start])
+                at = last
     kept.append(text[at:end])
     return frozenset(_tokens(kb.analyzer, _NOT_THE_POINT_RE.sub(" ", " ".join(kept))))
 
