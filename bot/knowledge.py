@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Settings
 from bot.corpus import Corpus, load_corpus
 from bot.index import PassageIndex, Progress
+from bot.parallel import give_back_memory
 from bot.progress import Reporter
 from bot.snapshot import Snapshot, snapshot_key
 from bot.text import Analyzer
@@ -120,6 +121,7 @@ class KnowledgeBase:
                     if (saved := snapshot.load()) is not None:
                         corpus, index = saved
                         index.loaded_from_cache = False
+            give_back_memory()
         kb = cls(corpus, index.analyzer, index, snapshot, steps)
         if loaded is None:
             for name in ARTIFACTS:  # built with the index, so no start pays for them
