@@ -402,6 +402,10 @@ def test_who_makes_a_point_is_not_what_it_is_about(kb):
     passage = Passage("d", 2, "The delegation, led by former defense minister Yuki Arakawa, "
                               "said Taiwanese officers should hold an annual meeting.")
     assert not {"former", "minist", "hold"} & _point_terms(kb, candidate_spans(passage)[0])
+    passage = Passage("d", 3, "Deputy Foreign Minister Lee Wen-chi proposed a forum of "
+                              "retired admirals.")
+    assert "forum" in (terms := _point_terms(kb, candidate_spans(passage)[0]))
+    assert "foreign" not in terms
     passage = Passage("d", 2, "Yao Chung-yuan, a retired Ground Self-Defense Force general, "
                               "said Japan and Taiwan should agree on common drone standards.")
     terms = _point_terms(kb, candidate_spans(passage)[0])

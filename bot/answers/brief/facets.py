@@ -80,14 +80,14 @@ _LENGTH_PENALTY = 0.15
 
 # Words of a statement that say who makes it and when, not what it says: reporting verbs,
 # dates, the titles before a speaker's name ("former defense minister Yuki Arakawa",
-# "retired Ground Self-Defense Force general"); and the verbs of any action ("hold", "set
-# up", "establish", "invite"), and "also", which recur in distinct proposals ("hold an
-# annual drill on rerouting tankers", "invite Taiwanese engineers to the annual exercise it
+# "Deputy Foreign Minister Lee Wen-chi"); and the verbs of any action ("hold", "set up",
+# "establish", "invite"), and "also", which recur in distinct proposals ("hold an annual
+# drill on rerouting tankers", "invite Taiwanese engineers to the annual exercise it
 # holds").
 _NOT_THE_POINT_RE = re.compile(
     rf"\b(?:{REPORTING_VERBS}|last|this|next|year|month|week|ago|\d+|former|retired|deputy"
-    r"|vice|minister|admiral|general|president|legislator|lawmaker|secretary|spokes\w+"
-    r"|commandant|director|chair(?:man|woman)?|researcher|analyst|professor"
+    r"|vice|(?:foreign\s+)?minister|admiral|general|president|legislator|lawmaker|secretary"
+    r"|spokes\w+|commandant|director|chair(?:man|woman)?|researcher|analyst|professor"
     r"|also|hold|holds|held|set|sets|make|makes|take|takes|give|use|let|allow|invite|create"
     r"|establish|build|open|start|begin|launch|provide|help|agree)\b",
     re.IGNORECASE)
