@@ -14,6 +14,7 @@ half of the documents is scanned by a worker of its own and the halves merged in
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.corpus import Document, Passage
@@ -107,6 +108,9 @@ class Scan:
                         and not (units and _states_a_role(text, hits))):
                     context = _context_after(context, people, quoting)
                     continue
+            if not hits and not _may_quote_unnamed(text):
+                context = _unnamed_context(text, context)
+                continue
             unsplit = (_unsplit_context(text, hits, self.drafts)
                        if hits and not quoting and not units else None)
             context = unsplit or self._attribute(passage, units or quoted_units(text), hits,
@@ -260,6 +264,28 @@ def _unsplit_context(text: str, hits: _Hits, drafts: Sequence[Draft]) -> Context
     if after and SPEECH_WORD_RE.search(text, min(after)):
         return None  # a later sentence may be someone else's words
     return Context(frozenset(), None, drafts[last].name, False)
+
+
+# What a quotation in a paragraph naming no one needs to be anyone's: a pronoun ("‘…,’ he
+# said", "She added: “…”") or a sentence that is the quotation (a continuation).
+_PRONOUN_RE = re.compile(r"\b(?:[Hh]e|[Ss]he|His|Her)\b")
+_OPENS_SENTENCE_RE = re.compile(r"(?:^|[^\w,]\s+)[“‘\"]")
+
+
+def _may_quote_unnamed(text: str) -> bool:
+    """Whether a paragraph naming no one may credit a quotation to whom the context holds."""
+    return bool(_PRONOUN_RE.search(text) or _OPENS_SENTENCE_RE.search(text))
+
+
+def _unnamed_context(text: str, context: Context) -> Context:
+    """The context a quoting paragraph leaves that names no one and credits no quotation:
+    as it was, unless words outside its quotations say someone unnamed speaks (then no
+    one), as its sentences read one by one would leave it."""
+    quotes = [q for q in quotations(text) if not q.title]
+    if any(not any(q.start < m.start() < q.end for q in quotes)
+           for m in SPEECH_WORD_RE.finditer(text)):
+        return Context()
+    return context.after((), None, True)
 
 
 def _states_a_role(text: str, hits: _Hits) -> bool:
