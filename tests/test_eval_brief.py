@@ -152,3 +152,17 @@ def test_a_point_in_a_paragraph_without_the_subjects_words_is_found():
         texts = [kb.corpus.passage(s.passage).text[s.start:s.end]
                  for g in kb.brief_facets["obstacles"].groups for s in g.statements]
     assert any("dependent on the Chinese market" in t for t in texts)
+
+
+def test_heldout_figures_count_what_they_miss_without_naming_it(heldout):
+    """``briefbot eval`` shows how many held-out items a briefing misses, never which: a list
+    of them would invite tuning a rule on articles kept out of tuning. The tuning articles'
+    runs name theirs, for whoever tunes on them."""
+    held = [c for label, c in heldout.items() if not label.startswith("same run")]
+    assert any(c.missing for c in held)
+    for run in held:
+        assert not any(item in run.summary() for item in run.missing), run.label
+        assert run.figures()["missing"] == len(run.missing)
+    tuning = heldout_report(TUNING_DIR, HELDOUT_LIMITS)
+    missed = next(c for c in tuning if c.missing)
+    assert all(item in missed.summary() for item in missed.missing)
