@@ -288,6 +288,21 @@ def test_unnamed_speakers_are_nobody_and_officials_speak_for_their_body(make_kno
         ("Analysts at Kyoto Univer", None)]
 
 
+def test_a_group_named_by_any_plural_noun_is_nobody_not_the_author(make_knowledge):
+    """The list of unnamed speakers' words is not the rule: advisers, researchers or
+    fishermen the text does not name speak, and the article's own voice is only what nobody
+    else is said to say."""
+    assert _speakers(
+        make_knowledge,
+        "Japan and Taiwan should set up a joint patrol, the two governments’ advisers said "
+        "in a report on Monday.",
+        "Researchers warn that the cables are exposed.",
+        "The patrol should start in May.",
+    ) == [
+        ("Japan and Taiwan should ", None), ("Researchers warn that th", None),
+        ("The patrol should start ", "Ann Writer")]
+
+
 def test_a_persons_own_office_speaks_for_them_but_not_their_faction(make_knowledge):
     assert _speakers(
         make_knowledge,

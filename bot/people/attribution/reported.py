@@ -78,6 +78,16 @@ _UNNAMED_WORDS = ("official", "leader", "lawmaker", "legislator", "diplomat", "p
                   "person", "people", "authorities")
 _UNNAMED = f"(?:{'|'.join(_UNNAMED_WORDS)})"
 _UNNAMED_RE = re.compile(rf"\b{_UNNAMED}s?\b", re.IGNORECASE)
+# "the two governments' advisers said", "Researchers warn": a group named by a plural common
+# noun right before a reporting verb is unnamed too, whatever the noun (the list above holds
+# the singulars and the words that also speak after "according to"). A capital is a name's
+# but at the sentence's start.
+_GROUP_SPEAKS_RE = re.compile(
+    rf"(?P<noun>(?:^[A-Z]|(?<![\w’'-])[a-z])[a-z]{{2,}}[a-rt-z]s)\s+"
+    rf"(?:(?:also|often|still|have|had)\s+)?(?:{REPORTING_VERBS}|{PLURAL_VERBS})\b")
+# Words in -s before a verb that are no plural noun ("He has always said", "this says").
+_NOT_PLURAL = frozenset({"always", "perhaps", "sometimes", "nevertheless", "afterwards",
+                         "besides", "whereas", "towards", "unless", "does", "this", "thus"})
 # Those who speak for the body they are "of" or "at": "officials at the ministry".
 _OFFICIAL_RE = re.compile(r"(?:official|officer|diplomat|aide|spokes(?:man|woman|person))s?"
                           r"|authorities", re.IGNORECASE)
@@ -192,25 +202,29 @@ def _unnamed(text: str, sentence: Sentence, masked: str, named: Sequence[Named]
     ``("", "unnamed")``; officials of a named organisation speak for it ("Officials at the
     Ministry of Foreign Affairs argue …" is the ministry's). ``None`` if no such speaker."""
     folded = masked.lower()
-    if not any(word in folded for word in _UNNAMED_WORDS):
-        return None  # a substring test spares the regexes almost every sentence
-    if _ACCORDING_UNNAMED_RE.search(masked):
-        return "", "unnamed"
-    for m in _UNNAMED_RE.finditer(masked):
-        at = sentence.start + m.end()
-        if _apposed_person(text, at, named):
-            continue  # "The ministry’s spokesman, Ken Ito, said": a named person speaks
-        verb = SPEECH_AFTER_RE.match(text, at, sentence.end) or _PLURAL_VERB_RE.match(
-            text, at, sentence.end)
-        if verb is None:
-            continue
-        if verb["affiliation"] and _OFFICIAL_RE.fullmatch(m.group()):
-            lo, hi = verb.span("affiliation")
-            body = next((n for n in named if n.kind == "organisation" and lo <= n.start < hi),
-                        None)
-            if body is not None:
-                return body.who, "reported"
-        return "", "unnamed"
+    # A substring test spares the word list's regexes almost every sentence.
+    if any(word in folded for word in _UNNAMED_WORDS):
+        if _ACCORDING_UNNAMED_RE.search(masked):
+            return "", "unnamed"
+        for m in _UNNAMED_RE.finditer(masked):
+            at = sentence.start + m.end()
+            if _apposed_person(text, at, named):
+                continue  # "The ministry’s spokesman, Ken Ito, said": a named person speaks
+            verb = SPEECH_AFTER_RE.match(text, at, sentence.end) or _PLURAL_VERB_RE.match(
+                text, at, sentence.end)
+            if verb is None:
+                continue
+            if verb["affiliation"] and _OFFICIAL_RE.fullmatch(m.group()):
+                lo, hi = verb.span("affiliation")
+                body = next((n for n in named if n.kind == "organisation"
+                             and lo <= n.start < hi), None)
+                if body is not None:
+                    return body.who, "reported"
+            return "", "unnamed"
+    for group in _GROUP_SPEAKS_RE.finditer(masked):
+        if (group["noun"].lower() not in _NOT_PLURAL
+                and not _apposed_person(text, sentence.start + group.end("noun"), named)):
+            return "", "unnamed"
     return None
 
 
