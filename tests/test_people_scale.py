@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.corpus import BUNDLED_KNOWLEDGE, load_corpus
 from bot.people.directory import KEPT, PeopleDirectory, scan
 from bot.people.matcher import NameMatcher, form_key
+from tests.conftest import article
 
 _GROUP_AFTER_RE = re.compile(r"\s+(?:faction|camp|wing|bloc|doctrine|group|era|line)\b")
 
@@ -116,3 +117,27 @@ def test_a_saved_directory_answers_as_the_built_one() -> None:
     assert loaded.find("Kishi") == built.find("Kishi")
     assert loaded.closest("Kishy") == built.closest("Kishy")
     assert list(loaded) == list(built)
+
+
+def _quotes_after(tmp_path: Path, middle: str) -> list[tuple[str, ...]]:
+    """Mari Ueda's quotes when ``middle`` stands between the paragraph naming her and
+    "‘We need radar,’ she said." (which only the context can give her)."""
+    articles = tmp_path / "articles"
+    articles.mkdir(exist_ok=True)
+    (articles / "u.md").write_text(article(
+        "u", "Mari Ueda, a former envoy, met the mayor.", middle,
+        "‘We need radar,’ she said."), encoding="utf-8")
+    [ueda] = PeopleDirectory.build(load_corpus(tmp_path)).find("Ueda")
+    return [q.quoted for q in ueda.quotes]
+
+
+def test_a_paragraph_naming_no_one_keeps_or_ends_the_context_as_its_sentences_would(
+        tmp_path: Path) -> None:
+    # Read unsplit: no pronoun and no sentence that is a quotation, so it credits no quote.
+    assert _quotes_after(tmp_path, "The port, “quiet” as ever, waited.") == [
+        ("We need radar",)]
+    # Someone unnamed speaks outside the quotation: "she" is no longer Ueda.
+    assert _quotes_after(tmp_path, "Officials said “the port is quiet” today.") == []
+    # Words inside a quotation are not the paragraph's: Ueda is still the one.
+    assert _quotes_after(tmp_path, "The port was “quiet, officials said” today.") == [
+        ("We need radar",)]
