@@ -31,7 +31,9 @@ from bot.text import fold
 BUNDLED_FLOOR = {"proposals": (13, 11, 1), "obstacles": (12, 4, 1)}
 HELDOUT_FLOOR = {"proposals": (9, 8, 1), "obstacles": (10, 9, 1)}
 #: The held-out articles alone, at the bundled run's limits (the comparable figures).
-HELDOUT_ALONE_FLOOR = {"proposals": (12, 11, 1), "obstacles": (9, 9, 1)}
+#: (Named 10, not 11, since 83e5dcf: a statement a group speaks, "the advisers said", is no longer
+#: credited to the author by default.)
+HELDOUT_ALONE_FLOOR = {"proposals": (12, 10, 1), "obstacles": (9, 9, 1)}
 #: Least share of points that state some gold item (bundled).
 BUNDLED_PRECISION = {"proposals": 0.95, "obstacles": 0.95}
 

@@ -178,6 +178,8 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
                                                                   definite["noun"]) if noun)
                       if m), None) if resolve else None
         return (meant or ""), "back-reference"
+    if _group_speaks(text, sentence, blank, named):
+        return "", "unnamed"
     opening = _opening(text, sentence)
     if PRONOUN_OPENING_RE.match(text, opening, sentence.end):
         return (antecedent(context) or ""), "pronoun"
@@ -221,11 +223,15 @@ def _unnamed(text: str, sentence: Sentence, masked: str, named: Sequence[Named]
                 if body is not None:
                     return body.who, "reported"
             return "", "unnamed"
-    for group in _GROUP_SPEAKS_RE.finditer(masked):
-        if (group["noun"].lower() not in _NOT_PLURAL
-                and not _apposed_person(text, sentence.start + group.end("noun"), named)):
-            return "", "unnamed"
     return None
+
+
+def _group_speaks(text: str, sentence: Sentence, masked: str, named: Sequence[Named]) -> bool:
+    """Whether a group named by a plural common noun speaks ("the advisers said"), no named
+    person in apposition to it."""
+    return any(group["noun"].lower() not in _NOT_PLURAL
+               and not _apposed_person(text, sentence.start + group.end("noun"), named)
+               for group in _GROUP_SPEAKS_RE.finditer(masked))
 
 
 def _after_the(text: str, start: int, end: int) -> int:
