@@ -154,7 +154,6 @@ class _Found:
     strength: float  # how firmly its own sentence is a point (cues), 0..1; 1 ad hoc
     subject: float  # IDF-weighted seed-query terms in its own sentence (ad hoc: the span)
     passage: float  # its passage's BM25 score over the best passage's
-    terms: frozenset[str]  # salient terms of its own sentence
     objects: frozenset[tuple[str, str]]  # (cue, salient term of its object)
 
 
@@ -196,12 +195,11 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
         if prefilter is not None and not prefilter.search(passage.text):
             continue
         for span in _spans(passage):
-            own = frozenset(_tokens(kb.analyzer, span.own))
             if cues:
                 strength = cue_strength(cues, span.own)
                 if not strength:
                     continue
-                about = own & query
+                about = frozenset(_tokens(kb.analyzer, span.own)) & query
                 span_cues = tuple(matched_cues(cues, span.text))
                 own_cues = tuple(matched_cues(cues, span.own))
                 objects = frozenset((phrase, term) for phrase, text in cue_objects(cues, span.own)
@@ -213,7 +211,7 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
                 strength, span_cues, own_cues, objects = 1.0, (), (), frozenset()
             found.append(_Found(span, span_cues, own_cues, strength,
                                 _subject(weights, about, bool(cues)), passage_score / top,
-                                _point_terms(kb, span) - generic, objects))
+                                objects))
     most = _subject(weights, query, bool(cues)) or 1.0  # the share of the query it holds
     w_cue, w_subject, w_passage = (_W_CUE, _W_SUBJECT, _W_PASSAGE) if cues else \
         (0.0, _W_SUBJECT_ADHOC, _W_PASSAGE_ADHOC)
@@ -236,7 +234,9 @@ def _statements(kb: KnowledgeBase, topic: Topic, query: frozenset[str], weights:
         statements.append(Statement(
             f.span.passage.id, doc.id, f.span.start, f.span.end, len(f.span.sentences),
             context, None, False, None, None, f.cues,
-            round(score / best, 4), f.terms, f.span.starts, f.span.point, f.own_cues,
+            # Its point's terms (naming who is in it, the costly part) only for a kept span.
+            round(score / best, 4), _point_terms(kb, f.span) - generic, f.span.starts,
+            f.span.point, f.own_cues,
             f.objects, f.strength >= _FIRM))
         said[f.span.passage.id, f.span.start, f.span.end, f.span.point] = f.span.up_to_point
     return statements, said
