@@ -2,10 +2,10 @@
 
 A snapshot directory holds:
 
-* the corpus: ``texts.bin``, every passage's text, UTF-8, one after another;
-  ``passages.bin``, the passages' arrays (offsets into ``texts.bin``, document, paragraph
-  number, line), both memory-mapped; ``corpus.pickle``, the documents' metadata, people,
-  topics and synonyms (small), and where each array lies;
+* the corpus: ``texts.bin``, every passage's text, UTF-8, one after another, read when a
+  passage is made; ``passages.bin``, the passages' arrays (offsets into ``texts.bin``,
+  document, paragraph number, line), memory-mapped; ``corpus.pickle``, the documents'
+  metadata, people, topics and synonyms (small), and where each array lies;
 * the index: ``postings.bin``, the BM25 arrays, memory-mapped, so a start reads only the
   pages a query touches; ``index.pickle``, the vocabulary, the "did you mean" words and where
   each array lies;
@@ -43,7 +43,7 @@ from typing import Any
 import snowballstemmer
 
 from bot.corpus import Corpus
-from bot.corpus.stored import StoredDocuments, StoredPassages, packed
+from bot.corpus.stored import FileBytes, StoredDocuments, StoredPassages, packed
 from bot.index import PassageIndex
 from bot.index.bm25 import PostingsEngine
 from bot.parallel import bulk
@@ -266,16 +266,14 @@ def _width(code: str) -> int:
     return 8 if code in "qd" else 4
 
 
-def _map(path: Path, size: int, layout: dict[str, tuple[int, int]] | None = None) -> Any:
-    """File ``path`` memory-mapped (``layout``: cut into typed arrays by name); a file that is
-    not ``size`` bytes long is damaged."""
+def _map(path: Path, size: int, layout: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    """File ``path`` memory-mapped, cut into typed arrays by name as ``layout`` says; a file
+    that is not ``size`` bytes long is damaged."""
     with open(path, "rb") as handle:
         if os.fstat(handle.fileno()).st_size != size:
             raise ValueError(f"{path.name} is not {size} bytes long")
         view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
                           if size else b"")
-    if layout is None:
-        return view
     arrays: dict[str, Any] = {}
     for key, (offset, length) in layout.items():
         code: Any = _TYPECODES[key]  # a typecode of "qid"
@@ -315,7 +313,7 @@ def _read_corpus(folder: Path) -> Corpus:
     with open(folder / "corpus.pickle", "rb") as handle:
         saved = pickle.load(handle)
     arrays = _map(folder / "passages.bin", saved["passages_bytes"], saved["arrays"])
-    texts = _map(folder / "texts.bin", saved["texts_bytes"])
+    texts = FileBytes(folder / "texts.bin", saved["texts_bytes"])
     if arrays["starts"][-1] != len(texts):
         raise ValueError("texts.bin does not end where the last passage does")
     rows = saved["documents"]

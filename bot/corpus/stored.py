@@ -19,7 +19,7 @@ document never tries to pickle a memory map.
 from __future__ import annotations
 
 import dataclasses
-import mmap
+import os
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import accumulate, islice, repeat
@@ -87,23 +87,17 @@ class StoredPassages(Sequence[Passage]):
 
     def texts(self) -> Sequence[str]:
         """The passages' texts alone, each decoded when indexed, for an index build: a worker
-        decodes its own share and touches no object of the parent's. A slice is read once:
-        from a memory map, its pages are then let go (see :meth:`_let_go`)."""
+        decodes its own share and touches no object of the parent's (a slice is read in one
+        piece)."""
         return _Texts(self)
 
-    def _let_go(self, start: int, stop: int) -> None:
-        """Drop the pages of the texts of passages ``start:stop`` from this process's memory
-        map, if they are mapped: they stay in the page cache (a later read maps them again),
-        but an index build's workers, which read every text once, do not each end up holding
-        half the corpus (0.2 GB apiece at a million passages)."""
-        source = self._texts.obj if isinstance(self._texts, memoryview) else None
-        if (not isinstance(source, mmap.mmap) or start >= stop
-                or not hasattr(mmap, "MADV_DONTNEED")):
-            return
-        first = -(-self._starts[start] // mmap.PAGESIZE) * mmap.PAGESIZE
-        last = self._starts[stop] // mmap.PAGESIZE * mmap.PAGESIZE
-        if last > first:
-            source.madvise(mmap.MADV_DONTNEED, first, last - first)
+    def _texts_of(self, positions: range) -> list[str]:
+        if not positions:
+            return []
+        base = self._starts[positions.start]
+        blob = memoryview(self._texts[base:self._starts[positions.stop]])
+        return [str(blob[self._starts[j] - base:self._starts[j + 1] - base], "utf-8")
+                for j in positions]
 
     def arrays(self) -> tuple[Any, dict[str, Any]]:
         """The UTF-8 blob and the arrays by their snapshot names, for saving."""
@@ -132,11 +126,39 @@ class _Texts(Sequence[str]):
     def __getitem__(self, i: int | slice) -> str | list[str]:
         if isinstance(i, slice):
             positions = range(*i.indices(len(self)))
-            texts = [self._store._text(j) for j in positions]
             if positions.step == 1:
-                self._store._let_go(positions.start, positions.stop)
-            return texts
+                return self._store._texts_of(positions)
+            return [self._store._text(j) for j in positions]
         return self._store._text(range(len(self))[i])
+
+
+class FileBytes:
+    """The bytes of a file, read (``pread``) when sliced: where a snapshot's passages get
+    their texts. Not memory-mapped: the kernel maps the pages around every page a process
+    reads (64 kB), so the few thousand passages a briefing or a facets build reads, spread
+    over the file, soon had the whole of it mapped, 0.4 GB of every such process's memory
+    at a million passages. A read is one system call."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self._fd = -1
+        fd = os.open(path, os.O_RDONLY)
+        if os.fstat(fd).st_size != size:
+            os.close(fd)
+            raise ValueError(f"{path.name} is not {size} bytes long")
+        self._fd, self._size = fd, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, i: slice) -> bytes:
+        start, stop, step = i.indices(self._size)
+        if step != 1:
+            raise ValueError("FileBytes reads runs of bytes only")
+        return os.pread(self._fd, max(stop - start, 0), start)
+
+    def __del__(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
 
 
 class PassageRun(Sequence[Passage]):
