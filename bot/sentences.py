@@ -17,6 +17,7 @@ articles and a synthetic corpus.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 from dataclasses import dataclass
@@ -171,7 +172,9 @@ def split_sentences(text: str) -> list[Sentence]:
 # "--", straight quotes or pysbd's placeholder symbols), with no bracket pysbd reads as a list
 # item, and each of its periods is a decimal point or ends a word before a space, a closing
 # quote or the end, a word that is not a single letter or one of pysbd's abbreviations when a
-# space or the start precedes it (pysbd only looks for those there). Then pysbd's
+# space or the start precedes it (pysbd only looks for those there), or ends a number before
+# a space or the end, a number not opening the line nor, with another right after it, a
+# numbered list ("COVID-19. Beds …"; see :func:`_ends_number`). Then pysbd's
 # abbreviation, number, list and ellipsis rules change nothing but its decimal points, and
 # what is left is: protect the decimal points and the punctuation inside quotes and brackets,
 # find the sentences with its boundary pattern, split them after a quotation that ends one,
@@ -190,8 +193,10 @@ _QUOTED_RES = tuple(re.compile(pattern) for pattern in (
     BetweenPunctuation.BETWEEN_QUOTE_SLANTED_REGEX_2))
 # Brackets that pysbd reads as list items or moves onto lines of their own.
 _LIST_ITEM_RES = tuple(re.compile(pattern) for pattern in (
-    ListItemReplacer.NUMBERED_LIST_PARENS_REGEX, ListItemReplacer.ROMAN_NUMERALS_IN_PARENTHESES,
-    English.PARENS_BETWEEN_DOUBLE_QUOTES_REGEX))
+    ListItemReplacer.ROMAN_NUMERALS_IN_PARENTHESES, English.PARENS_BETWEEN_DOUBLE_QUOTES_REGEX))
+# Numbers pysbd reads as list items ("2)", " 3. "), when two of them follow each other.
+_NUMBERED_PARENS_RE = re.compile(ListItemReplacer.NUMBERED_LIST_PARENS_REGEX)
+_NUMBERED_PERIODS_RE = re.compile(ListItemReplacer.NUMBERED_LIST_REGEX_1)
 _LETTER_ITEM_RE = re.compile(ListItemReplacer.ALPHABETICAL_LIST_WITH_PARENS)
 _LIST_LETTERS = frozenset((*ListItemReplacer.LATIN_NUMERALS, *ListItemReplacer.ROMAN_NUMERALS))
 _BOUNDARY_RE = re.compile(English.SENTENCE_BOUNDARY_REGEX)
@@ -212,13 +217,32 @@ def _protect(match: re.Match[str]) -> str:
     return match[0].replace(".", _PROTECTED).replace("?", _PROTECTED_QUESTION)
 
 
+def _numbered_list(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether pysbd's list pass would mark numbers of ``text`` found by ``pattern`` as list
+    items: it does so only where two found one after the other are consecutive (or 9 and 0),
+    so a lone "(2+2)" or "in 19. " is left alone."""
+    numbers = [int(found) for found in pattern.findall(text)]
+    return any(b == a + 1 or {a, b} == {0, 9} for a, b in itertools.pairwise(numbers))
+
+
+def _ends_number(text: str, at: int) -> bool:
+    """Whether the period at ``at``, right after a digit ("COVID-19. Beds …", "the G7."), is
+    one pysbd's number rules leave as it is: a space or the end follows it, the number does
+    not open the line, and no two numbers of ``text`` make a numbered list."""
+    return (text[at - 1:at].isascii() and text[at - 1:at].isdigit()
+            and text[at + 1:at + 2] in ("", " ")
+            and not text[:at].isdigit()
+            and not _numbered_list(_NUMBERED_PERIODS_RE, text))
+
+
 def _plain_ends(text: str) -> list[int] | None:
     """Where pysbd's sentences of a plain ``text`` end (trailing whitespace included), or
     ``None`` when ``text`` is not plain and needs pysbd itself."""
     if not _PLAIN_RE.fullmatch(text) or "--" in text or "??" in text:
         return None
     if ("(" in text or ")" in text) and (
-            any(pattern.search(text) for pattern in _LIST_ITEM_RES)
+            _numbered_list(_NUMBERED_PARENS_RE, text)
+            or any(pattern.search(text) for pattern in _LIST_ITEM_RES)
             or any(item in _LIST_LETTERS for item in _LETTER_ITEM_RE.findall(text))):
         return None
     # "U.S.": its periods end no sentence, unless one of pysbd's sentence starters follows.
@@ -230,7 +254,9 @@ def _plain_ends(text: str) -> list[int] | None:
         # Only a letter after a space or at the start is a list item or an initial to pysbd
         # ("Taiwanʼs." or "“Go." is not).
         word, start = match[1], match.start()
-        if not word or (len(word) < 2 and (start == 0 or scan[start - 1] == " ")):
+        if not word and not _ends_number(scan, start):
+            return None
+        if word and len(word) < 2 and (start == 0 or scan[start - 1] == " "):
             return None
         periods += 1
     if periods + len(_DECIMAL_RE.findall(scan)) != scan.count("."):

@@ -69,7 +69,9 @@ def test_pysbd_without_its_idle_abbreviation_pass_splits_as_pysbd(
 
 
 def test_a_paragraph_pysbd_needs_is_not_taken_for_plain() -> None:
-    for text in ("He met Mr. Abe. Then he left.", "It rose 5. Then it fell.",
+    for text in ("He met Mr. Abe. Then he left.", "Pick 1. Then pick 2. Then stop.",
+                 "Both (1) and (2) apply. Then it ends.", "It was 19.’ he said. Then more.",
+                 "12. Twelve. Then.",
                  "See (a) the plan. Then go.", "Wow! Great.", "Why?? Because.",
                  "He said 'no.' Then left.", "The U.S.A. said so. Fine.", "Wait... Then go.",
                  "He met the Gen. Then left.", "It is. Then it was."):
@@ -83,4 +85,12 @@ def test_a_paragraph_pysbd_needs_is_not_taken_for_plain() -> None:
     "He said “leave the U.S.” and went. Fine.", "U.S. officials said so. Then more.",
     "They met the U.S. in 2021.5 ways. Then more.", "Ask the U.S."])
 def test_us_ends_sentences_where_pysbd_ends_them(text: str) -> None:
+    assert sentences._plain_ends(text) == _reference(text)
+
+
+@pytest.mark.parametrize("text", [
+    "It rose 5. Then it fell.", "They won in 2019. The next year was worse.",
+    "The G7. Leaders met. Later the G20. Again.", "It hit COVID-19. Beds ran out.",
+    "Talks (2+2) were held. Japan agreed.", "Route 66. It is long."])
+def test_a_number_ending_a_sentence_ends_it_where_pysbd_does(text: str) -> None:
     assert sentences._plain_ends(text) == _reference(text)
