@@ -4,6 +4,7 @@ sources balanced."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -421,3 +422,12 @@ def test_a_speculation_names_a_point_but_lends_it_no_support():
     groups = order_groups(group_statements([firm, speculation, other]), 10)
     assert [g.statements[0].doc for g in groups] == ["c", "a"]
     assert groups[1].documents == ("a", "b")
+
+
+@pytest.mark.parametrize("text", [
+    "Last year, former Deputy Foreign Minister Lee Wen-chi SAID Japan should act.",
+    "Kishi pointed   out that the ministry must hold talks.", "İstanbul officials said so.",
+    "The ſecretary ſaid nothing.", "It was 2019, ıt said.", "Japan must share radar data."])
+def test_who_and_when_are_left_out_of_a_points_terms_whatever_the_case(text):
+    facets = importlib.import_module("bot.answers.brief.facets")
+    assert facets._without_who_and_when(text) == facets._NOT_THE_POINT_RE.sub(" ", text)

@@ -84,13 +84,15 @@ _LENGTH_PENALTY = 0.15
 # "establish", "invite"), and "also", which recur in distinct proposals ("hold an annual
 # drill on rerouting tankers", "invite Taiwanese engineers to the annual exercise it
 # holds").
-_NOT_THE_POINT_RE = re.compile(
+_NOT_THE_POINT = (
     rf"\b(?:{REPORTING_VERBS}|last|this|next|year|month|week|ago|\d+|former|retired|deputy"
     r"|vice|(?:foreign\s+)?minister|admiral|general|president|legislator|lawmaker|secretary"
     r"|spokes\w+|commandant|director|chair(?:man|woman)?|researcher|analyst|professor"
     r"|also|hold|holds|held|set|sets|make|makes|take|takes|give|use|let|allow|invite|create"
-    r"|establish|build|open|start|begin|launch|provide|help|agree)\b",
-    re.IGNORECASE)
+    r"|establish|build|open|start|begin|launch|provide|help|agree)\b")
+_NOT_THE_POINT_RE = re.compile(_NOT_THE_POINT, re.IGNORECASE)
+# The same, on a lowered text: some four times faster than ignoring case.
+_NOT_THE_POINT_LOWER_RE = re.compile(_NOT_THE_POINT)
 
 
 def build_facets(kb: KnowledgeBase, progress: Progress | None = None
@@ -281,7 +283,24 @@ def _point_terms(kb: KnowledgeBase, span: Span) -> frozenset[str]:
                 kept.append(text[at:named.start])
                 at = last
     kept.append(text[at:end])
-    return frozenset(_tokens(kb.analyzer, _NOT_THE_POINT_RE.sub(" ", " ".join(kept))))
+    return frozenset(_tokens(kb.analyzer, _without_who_and_when(" ".join(kept))))
+
+
+def _without_who_and_when(text: str) -> str:
+    """``text`` with each word of :data:`_NOT_THE_POINT_RE` made a space.
+
+    Matched in lower case where that is the same: where lowering keeps every letter in its
+    place, and the text has no "ı" or "ſ", which ``re`` ignoring case takes for "i" and "s"."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or "ı" in text or "ſ" in text:
+        return _NOT_THE_POINT_RE.sub(" ", text)
+    kept: list[str] = []
+    at = 0
+    for match in _NOT_THE_POINT_LOWER_RE.finditer(lowered):
+        kept += (text[at:match.start()], " ")
+        at = match.end()
+    kept.append(text[at:])
+    return "".join(kept)
 
 
 def _context_passage(kb: KnowledgeBase, span: Span) -> tuple[str, int, int] | None:
