@@ -128,6 +128,12 @@ def code_stamp() -> str:
     return _stamp(_code_files((".",)))[:16]
 
 
+def code_changed() -> bool:
+    """Whether briefbot's code on disk is no longer the code this process stamped its
+    artifacts with (:func:`code_stamp`): a process started now would rebuild them."""
+    return _stamp(_code_files((".",)))[:16] != code_stamp()
+
+
 class Snapshot:
     """One snapshot directory (which may not exist yet)."""
 

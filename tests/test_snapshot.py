@@ -238,3 +238,16 @@ def test_a_rebuilt_snapshot_replaces_the_one_it_supersedes(settings):
     KnowledgeBase.open(dataclasses.replace(settings, bm25_k1=2.0))
     assert len(list(settings.cache_dir.iterdir())) == 2  # other settings: a snapshot each
     assert KnowledgeBase.open(settings).index.loaded_from_cache
+
+
+def test_code_changed_once_the_code_on_disk_is_not_what_was_stamped(tmp_path, monkeypatch):
+    """What ``briefbot bench`` checks before timing fresh processes: a commit landing in the
+    checkout mid-run would make them rebuild every artifact."""
+    from bot import snapshot
+
+    assert not snapshot.code_changed()
+    added = tmp_path / "added.py"
+    added.write_text("", encoding="utf-8")
+    listed = snapshot._code_files
+    monkeypatch.setattr(snapshot, "_code_files", lambda names: [*listed(names), added])
+    assert snapshot.code_changed()
