@@ -78,3 +78,14 @@ def test_peak_memory_counts_the_workers_a_build_forks():
         os.waitpid(pid, 0)
     alone = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert memory.peak_mb >= alone + 250
+
+
+def test_a_figure_nothing_was_timed_for_is_left_out_not_nan():
+    """A small corpus may name no one to ask ``who`` about: its figures are "–" in the table
+    and null in JSON, never NaN (which is no JSON)."""
+    from bot.bench.measure import percentiles
+
+    assert percentiles([]) == (None, None)
+    assert percentiles([0.001, 0.002, 0.003]) == (2.0, 3.0)
+    row = {"engine": "briefbot", "passages": 10, "who_p95_ms": percentiles([])[1]}
+    assert "nan" not in bench.table([row])

@@ -26,10 +26,12 @@ from typing import Any
 from bot.progress import progress
 
 
-def percentiles(seconds: list[float]) -> tuple[float, float]:
-    """p50 and p95 of ``seconds``, in milliseconds."""
+def percentiles(seconds: list[float]) -> tuple[float | None, float | None]:
+    """p50 and p95 of ``seconds``, in milliseconds; ``None`` when nothing was timed (a
+    small synthetic corpus may name no one to ask ``who`` about), which the table shows as
+    "–" and JSON as null (NaN is no JSON)."""
     if not seconds:
-        return float("nan"), float("nan")
+        return None, None
     ordered = sorted(seconds)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered) * 1000, p95 * 1000
