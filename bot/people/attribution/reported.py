@@ -204,25 +204,25 @@ def _unnamed(text: str, sentence: Sentence, masked: str, named: Sequence[Named]
     ``("", "unnamed")``; officials of a named organisation speak for it ("Officials at the
     Ministry of Foreign Affairs argue …" is the ministry's). ``None`` if no such speaker."""
     folded = masked.lower()
-    # A substring test spares the word list's regexes almost every sentence.
-    if any(word in folded for word in _UNNAMED_WORDS):
-        if _ACCORDING_UNNAMED_RE.search(masked):
-            return "", "unnamed"
-        for m in _UNNAMED_RE.finditer(masked):
-            at = sentence.start + m.end()
-            if _apposed_person(text, at, named):
-                continue  # "The ministry’s spokesman, Ken Ito, said": a named person speaks
-            verb = SPEECH_AFTER_RE.match(text, at, sentence.end) or _PLURAL_VERB_RE.match(
-                text, at, sentence.end)
-            if verb is None:
-                continue
-            if verb["affiliation"] and _OFFICIAL_RE.fullmatch(m.group()):
-                lo, hi = verb.span("affiliation")
-                body = next((n for n in named if n.kind == "organisation"
-                             and lo <= n.start < hi), None)
-                if body is not None:
-                    return body.who, "reported"
-            return "", "unnamed"
+    if not any(word in folded for word in _UNNAMED_WORDS):
+        return None  # a substring test spares the regexes almost every sentence
+    if _ACCORDING_UNNAMED_RE.search(masked):
+        return "", "unnamed"
+    for m in _UNNAMED_RE.finditer(masked):
+        at = sentence.start + m.end()
+        if _apposed_person(text, at, named):
+            continue  # "The ministry’s spokesman, Ken Ito, said": a named person speaks
+        verb = SPEECH_AFTER_RE.match(text, at, sentence.end) or _PLURAL_VERB_RE.match(
+            text, at, sentence.end)
+        if verb is None:
+            continue
+        if verb["affiliation"] and _OFFICIAL_RE.fullmatch(m.group()):
+            lo, hi = verb.span("affiliation")
+            body = next((n for n in named if n.kind == "organisation" and lo <= n.start < hi),
+                        None)
+            if body is not None:
+                return body.who, "reported"
+        return "", "unnamed"
     return None
 
 
