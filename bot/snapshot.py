@@ -172,11 +172,9 @@ class Snapshot:
         completes it), and return it read back from there, memory-mapped; ``corpus`` itself
         if that fails (logged: :meth:`save` then writes everything)."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(dir=self.path.parent, prefix=".snapshot-"))
+            tmp = self._new_directory()
             try:
-                with bulk():  # a row or array per document: collections would walk them all
-                    _write_corpus(tmp, corpus)
+                _write_corpus(tmp, corpus)
                 staged = _read_corpus(tmp)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -186,6 +184,11 @@ class Snapshot:
             return corpus
         self._staged = tmp, staged
         return staged
+
+    def _new_directory(self) -> Path:
+        """A new temporary directory beside the snapshot's, renamed into place when done."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(dir=self.path.parent, prefix=".snapshot-"))
 
     def save(self, corpus: Corpus, index: PassageIndex) -> None:
         """Write the snapshot of ``corpus`` (written already if it is the one :meth:`stage`
@@ -201,14 +204,10 @@ class Snapshot:
             shutil.rmtree(staged[0], ignore_errors=True)  # staged for another corpus
             staged = None
         try:
-            if staged is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = (staged[0] if staged is not None
-                   else Path(tempfile.mkdtemp(dir=self.path.parent, prefix=".snapshot-")))
+            tmp = staged[0] if staged is not None else self._new_directory()
             try:
                 if staged is None:
-                    with bulk():  # a row or array per document: collections would walk them
-                        _write_corpus(tmp, corpus)
+                    _write_corpus(tmp, corpus)
                 _write_index(tmp, index, engine)
                 os.rename(tmp, self.path)
             except OSError:
@@ -302,17 +301,19 @@ def _write_arrays(path: Path, arrays: dict[str, Any], codes: dict[str, str]
 
 
 def _write_corpus(folder: Path, corpus: Corpus) -> None:
-    documents = packed(corpus.documents)
-    texts, arrays = documents.arrays()
-    with open(folder / "texts.bin", "wb") as handle:
-        handle.write(texts)
-    layout, size = _write_arrays(folder / "passages.bin", arrays, _PASSAGES)
-    with open(folder / "corpus.pickle", "wb") as handle:
-        # Plain tuples and strings: the quickest things to unpickle.
-        pickle.dump({"root": corpus.root, "people": corpus.people, "topics": corpus.topics,
-                     "synonyms": corpus.synonyms, "documents": list(documents.rows()),
-                     "arrays": layout, "passages_bytes": size, "texts_bytes": len(texts)},
-                    handle, protocol=pickle.HIGHEST_PROTOCOL)
+    with bulk():  # a row or array per document: collections would walk them all
+        documents = packed(corpus.documents)
+        texts, arrays = documents.arrays()
+        with open(folder / "texts.bin", "wb") as handle:
+            handle.write(texts)
+        layout, size = _write_arrays(folder / "passages.bin", arrays, _PASSAGES)
+        with open(folder / "corpus.pickle", "wb") as handle:
+            # Plain tuples and strings: the quickest things to unpickle.
+            pickle.dump({"root": corpus.root, "people": corpus.people,
+                         "topics": corpus.topics, "synonyms": corpus.synonyms,
+                         "documents": list(documents.rows()), "arrays": layout,
+                         "passages_bytes": size, "texts_bytes": len(texts)},
+                        handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read_corpus(folder: Path) -> Corpus:
