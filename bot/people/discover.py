@@ -87,12 +87,8 @@ class Candidate:
 _LOWERCASE_RE = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
 
 
-def lowercase_words(corpus: Corpus) -> frozenset[str]:
-    """Every word the corpus writes in lower case somewhere: such a word is no name."""
-    return _lowercase_in(list(corpus.documents.values()))
-
-
 def _lowercase_in(docs: Sequence[Document]) -> frozenset[str]:
+    """Every word ``docs`` write in lower case somewhere: such a word is no name."""
     words: set[str] = set()
     for doc in docs:
         for passage in doc.passages:
