@@ -145,15 +145,45 @@ def test_a_typo_gets_suggestions_not_a_card(kb, query, suggestion):
     assert f"`!who {suggestion}`" in render(card)
 
 
-@pytest.mark.parametrize("query", ["Obama", "Taylor Swift", "Joe Biden", "Strait"])
+@pytest.mark.parametrize("query", ["Obama", "Taylor Swift", "Joe Biden", "defense"])
 def test_a_name_not_in_the_corpus_gets_no_card(kb, query):
     card = who(kb, query)
     assert not card.found and card.reason == "unknown"
     assert card.suggestions  # the closest names
     assert not card.mentions and not card.quotes and not card.roles
     rendered = render(card)
-    assert "not named in the corpus" in rendered
+    assert f"No one called **{query}** is named in the corpus" in rendered
     assert "Nobuo Kishi" in rendered  # the list of who is
+
+
+@pytest.mark.parametrize(("query", "written"), [
+    ("Scarborough Shoal", "Scarborough Shoal"),
+    ("scarborough shoal", "Scarborough Shoal"),
+    ("Warsaw", "Warsaw"),
+    ("scarborough", "Scarborough"),
+])
+def test_a_name_the_text_writes_but_not_as_a_person_is_never_called_unnamed(
+        make_knowledge, query, written):
+    """Shoals, cities and bodies no list knows are still names the article writes: the
+    answer says so and points to the search that finds them, instead of claiming the corpus
+    never names them. A word the text mostly writes in lower case is no such name."""
+    root = make_knowledge({"shoal.md": article(
+        "shoal",
+        "Ships collided near Scarborough Shoal on Monday, and analysts in Warsaw watched.",
+        "The League of Coastal Mayors wants patrols. The defense ministry said the patrols "
+        "near the shoal would continue, and defense spending will rise.",
+        "Senator Rosa Villanueva said the Ministry of Defense must act.",
+        author="Ann Writer",
+    )})
+    kb = KnowledgeBase.from_corpus(load_corpus(root))
+    result = who(kb, query)
+    assert (result.found, result.reason, result.name) == (False, "named", written)
+    assert "is named in the corpus" in render(result)
+    assert f"`!search {written}`" in render(result)
+    hits = search(kb, written).results
+    assert hits and written in hits[0].text
+    common = who(kb, "defense")
+    assert (common.found, common.reason) == (False, "unknown")
 
 
 def test_a_shared_surname_lists_the_candidates(make_knowledge):

@@ -4,7 +4,9 @@ The card only ever shows what the people directory found for one person the quer
 exactly (any case, surname alone, hyphens and spaces aside). A near miss ("Kishy") or a name
 the corpus does not use ("Obama") gets suggestions instead: never a card for a guess, and
 never passages that merely share a word with the query. A place or an organisation the corpus
-names ("Japan", "the LDP") is said to be one, with the ``search`` that finds what it says.
+names ("Japan", "the LDP") is said to be one, with the ``search`` that finds what it says;
+so is any other name the text spells with capitals ("Scarborough Shoal"), which the card must
+not call unnamed.
 An author's card also shows, per article, the sentences that carry its argument.
 """
 
@@ -29,6 +31,10 @@ QUOTES_SHOWN = 3
 MENTIONS_SHOWN = 3
 #: Characters of a mention shown on the card: a window of its sentence around the name.
 EXCERPT_CHARS = 150
+#: Passages (best first for the query) looked through for the query as a name in the text.
+NAMED_PASSAGES = 10
+#: Lower-case words a name may hold between its capitalised ones: "Bank of Japan".
+_NAME_JOINERS = frozenset({"of", "the", "and", "for", "on", "de", "da", "van", "von", "al"})
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,9 @@ class WhoResult:
     ``found`` is true only for a single person the query names exactly. Otherwise
     ``reason`` says why ("ambiguous": several people share the name; "typo": it looks like
     a name in the corpus; "organisation" or "place": the query names one, ``name`` is its
-    canonical name and ``search_query`` what to search for; "unknown": no one by that name)
+    canonical name and ``search_query`` what to search for; "named": the text spells the
+    query as a name, ``name`` as it is written there, but not as a person's; "unknown": the
+    corpus names nothing by that name)
     and ``suggestions`` holds the candidates or the closest names.
 
     ``arguments`` (authors only): per article they wrote (the most recent few, see
@@ -168,12 +176,37 @@ def who(kb: KnowledgeBase, name: str) -> WhoResult:
     if entity is not None:
         return WhoResult(query, False, name=entity.name, aliases=list(entity.aliases),
                          reason=entity.kind, search_query=entity.name, everyone=everyone)
+    written = named_in_text(kb, query)
+    if written is not None:
+        return WhoResult(query, False, name=written, reason="named", search_query=written,
+                         everyone=everyone)
     closest = directory.closest(query)
     typos = [n for n, score in closest if score >= TYPO_SCORE]
     if typos:
         return WhoResult(query, False, suggestions=typos, reason="typo", everyone=everyone)
     return WhoResult(query, False, suggestions=[n for n, _ in closest], reason="unknown",
                      everyone=everyone)
+
+
+def named_in_text(kb: KnowledgeBase, query: str) -> str | None:
+    """``query`` as the text writes it where it spells it as a name (each word capitalised,
+    but for joiners such as "of") more often than not, in the passages that rank best for
+    it; ``None`` otherwise. A word the text mostly writes in lower case ("defense", though
+    "Ministry of Defense" capitalises it) is a common word, not a name."""
+    if not any(ch.isalpha() for ch in query):
+        return None
+    pattern = re.compile(rf"(?<!\w){re.escape(query)}(?!\w)", re.IGNORECASE)
+    spellings: list[str] = []
+    common = 0
+    for hit in kb.index.search(query, NAMED_PASSAGES):
+        for found in pattern.finditer(hit.passage.text):
+            words = found.group().split()
+            if words[0][:1].isupper() and all(
+                    w[:1].isupper() or w.lower() in _NAME_JOINERS for w in words):
+                spellings.append(found.group())
+            else:
+                common += 1
+    return spellings[0] if len(spellings) > common else None
 
 
 def card(kb: KnowledgeBase, query: str, person: Person) -> WhoResult:
