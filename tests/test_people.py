@@ -331,9 +331,14 @@ def test_abbreviated_titles_ages_affiliations_and_residents(make_knowledge):
         "Ken Ito, 62, a retired captain, agreed. Gen. Jiro Abe confirmed the report.",
         "Yonaguni resident Emi Oshiro, whose family has fished for generations, opposes the "
         "port. Taro Sato of Japan said nothing.",  # a place is no affiliation
+        # The full stop that ends a sentence ends no role.
+        "A better approach is patience, said Professor Ana Lim of the University of the "
+        "Philippines. Ben Ota of the U.S. Naval Institute said the talks go on.",
     )}))
     found = {c.name: [r.text for r in c.roles] for c in discover(corpus)}
     assert found == {
+        "Ana Lim": ["Professor", "the University of the Philippines"],
+        "Ben Ota": ["the U.S. Naval Institute"],
         "Mari Ueda": ["Dr.", "Kyoto University"],
         "Ken Ito": ["a retired captain"],
         "Jiro Abe": ["Gen."],

@@ -228,7 +228,13 @@ def affiliation_after(text: str, end: int) -> tuple[int, int] | None:
     match = _AFFILIATION_RE.match(text, end)
     if not match or classify(match["affiliation"]) != "organisation":
         return None
-    return match.span("affiliation")
+    start, stop = match.span("affiliation")
+    # A word may hold dots ("U.S."), but a lone one at its end closes the sentence: "of the
+    # University of the Philippines. Ben Ota …" names the university, and no more.
+    for word in re.finditer(r"\S+", text[start:stop]):
+        if word.group().endswith(".") and "." not in word.group()[:-1]:
+            return start, start + word.end() - 1
+    return start, stop
 
 
 def apposed_title_before(text: str, start: int, end: int, floor: int = 0
