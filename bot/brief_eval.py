@@ -32,14 +32,12 @@ import yaml
 
 from bot.answers.brief import BriefPoint, brief, topic_facets
 from bot.corpus import BUNDLED_KNOWLEDGE, load_corpus
+from bot.eval_data import EVAL_DIR, HELDOUT_DIR
 from bot.knowledge import KnowledgeBase
 from bot.text import fold, split_sentences
 
-_ROOT = Path(__file__).resolve().parent.parent
 #: The gold list of the bundled corpus.
-BUNDLED_GOLD = _ROOT / "tests" / "eval" / "proposals.yaml"
-#: The held-out articles (raw scraped ``*.txt``) and their gold list.
-HELDOUT_DIR = _ROOT / "tests" / "data" / "heldout"
+BUNDLED_GOLD = EVAL_DIR / "proposals.yaml"
 #: Points asked for per topic, on the bundled five and on the bundled five plus held-out.
 BUNDLED_LIMITS = {"proposals": 15, "obstacles": 10}
 HELDOUT_LIMITS = {"proposals": 25, "obstacles": 25}

@@ -21,6 +21,7 @@ from typing import Any, NoReturn, TextIO
 from bot import commands
 from bot.config import load_settings
 from bot.errors import BriefbotError, ConfigError, KnowledgeError, UsageError
+from bot.eval_data import EVAL_DIR, SEED_RAW
 from bot.grammar import Param, parse_words
 from bot.outgoing import terminal
 from bot.session import SHELL_PREFIX, Session
@@ -28,9 +29,6 @@ from bot.terminal import to_terminal, use_colour
 
 log = logging.getLogger("bot")
 
-#: The evaluation data that ships with the repository.
-EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
-EVAL_RAW = Path(__file__).resolve().parent.parent / "tests" / "data" / "seed-articles"
 
 
 
@@ -195,7 +193,7 @@ def build_parser() -> ArgumentParser:
                        help="measure retrieval quality against a plain BM25 baseline")
     p.add_argument("--queries", type=Path, default=EVAL_DIR / "search_queries.yaml",
                    help="judged queries (default: tests/eval/search_queries.yaml)")
-    p.add_argument("--raw", type=Path, default=EVAL_RAW,
+    p.add_argument("--raw", type=Path, default=SEED_RAW,
                    help="raw files the baseline indexes (default: tests/data/seed-articles)")
     p = sub.add_parser("digest", parents=[common],
                        help="what each digest schedule would post now, or --schedule")

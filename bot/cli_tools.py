@@ -66,9 +66,11 @@ def bench(args: argparse.Namespace, as_json: bool, out: TextIO) -> int:
 def evaluate(args: argparse.Namespace, kb: KnowledgeBase, as_json: bool, out: TextIO) -> int:
     """``eval``: retrieval, briefings and people against their gold lists and baselines."""
     from bot.brief_eval import bundled_report, heldout_report
+    from bot.eval_data import require_checkout
     from bot.evaluation import evaluate, load_judgements
     from bot.people_eval import people_report
 
+    require_checkout()
     raw = sorted(args.raw.glob("*.txt"))
     if not raw:
         raise UsageError(f"no raw article files (*.txt) in {args.raw}")

@@ -26,17 +26,17 @@ from typing import Any
 
 import yaml
 
-from bot.brief_eval import HELDOUT_DIR, heldout_knowledge
+from bot.brief_eval import heldout_knowledge
 from bot.corpus import BUNDLED_KNOWLEDGE, Corpus, Document, load_corpus
+from bot.eval_data import EVAL_DIR, HELDOUT_DIR
 from bot.knowledge import KnowledgeBase
 from bot.people import PeopleDirectory
 from bot.people.attribution import attribute
 from bot.people.names import name_key
 from bot.text import Analyzer, fold, split_sentences
 
-_ROOT = Path(__file__).resolve().parent.parent
 #: The people gold of the bundled corpus.
-BUNDLED_PEOPLE_GOLD = _ROOT / "tests" / "eval" / "people.yaml"
+BUNDLED_PEOPLE_GOLD = EVAL_DIR / "people.yaml"
 _ROLE_OVERLAP = 0.5
 
 

@@ -260,3 +260,11 @@ def test_a_subcommand_is_typed_and_described_as_the_command_table_says(capsys, n
     assert out.startswith(f"usage: briefbot {name} {command.synopsis()}".replace("  ", " "))
     for param in command.params:
         assert (param.help in out) != param.hidden, param.name
+
+
+def test_eval_outside_a_checkout_says_where_to_run_it(capsys, monkeypatch, tmp_path):
+    # An installed package has no tests/ beside bot/: what a plain install's user meets.
+    monkeypatch.setattr("bot.eval_data.EVAL_DIR", tmp_path / "tests" / "eval")
+    code, out, err = run(capsys, "eval")
+    assert code == 2 and out == ""
+    assert "run it from a clone" in err and "Traceback" not in err

@@ -15,7 +15,6 @@ import pytest
 
 from bot.answers.brief import brief
 from bot.brief_eval import (
-    HELDOUT_DIR,
     HELDOUT_LIMITS,
     bundled_report,
     heldout_knowledge,
@@ -24,6 +23,7 @@ from bot.brief_eval import (
     load_heldout_gold,
 )
 from bot.corpus import load_corpus
+from bot.eval_data import HELDOUT_DIR
 from bot.knowledge import KnowledgeBase
 from bot.text import fold
 

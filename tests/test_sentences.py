@@ -14,8 +14,9 @@ import pytest
 
 from bot import sentences
 from bot.bench.synthetic import write_corpus
-from bot.brief_eval import HELDOUT_DIR, heldout_knowledge
+from bot.brief_eval import heldout_knowledge
 from bot.corpus import BUNDLED_KNOWLEDGE, load_corpus
+from bot.eval_data import HELDOUT_DIR
 
 TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
 
