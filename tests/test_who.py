@@ -149,11 +149,18 @@ def test_a_typo_gets_suggestions_not_a_card(kb, query, suggestion):
 def test_a_name_not_in_the_corpus_gets_no_card(kb, query):
     card = who(kb, query)
     assert not card.found and card.reason == "unknown"
-    assert card.suggestions  # the closest names
+    assert card.suggestions == []  # no name is close: none is offered as if it were
     assert not card.mentions and not card.quotes and not card.roles
     rendered = render(card)
     assert f"No one called **{query}** is named in the corpus" in rendered
     assert "Nobuo Kishi" in rendered  # the list of who is
+
+
+def test_a_miss_short_of_a_typo_offers_only_the_close_names(kb):
+    card = who(kb, "Xi Jin")
+    assert not card.found and card.reason == "unknown"
+    assert card.suggestions == ["Xi Jinping"]
+    assert "Closest names: `!who Xi Jinping`." in render(card)
 
 
 @pytest.mark.parametrize(("query", "written"), [
@@ -225,7 +232,7 @@ def test_json_is_the_contract(kb):
 
     missing = to_json(who(kb, "Obama"))
     assert missing["found"] is False and missing["name"] is None
-    assert missing["mentions"] == [] and missing["suggestions"]
+    assert missing["mentions"] == [] and missing["suggestions"] == []
     author = to_json(who(kb, "Yu-Shih Liao"))
     assert author["authored"] == [{"doc": "security-japan-taiwan",
                                    "title": "Security between Japan and Taiwan",

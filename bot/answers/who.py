@@ -26,6 +26,9 @@ from bot.people.directory import KEPT, mention_sentences
 
 #: Score (0–100, rapidfuzz ratio on folded names) from which a miss is taken for a typo.
 TYPO_SCORE = 75.0
+#: Score below which a name is not offered at all: a short query scores some 40–55 against
+#: any name ("Obama" and Huynh Tam Sang, "@everyone" and Edward Jones), which helps no one.
+CLOSE_SCORE = 60.0
 #: How many quotes and mentions a card shows; the JSON carries all of them.
 QUOTES_SHOWN = 3
 MENTIONS_SHOWN = 3
@@ -184,8 +187,8 @@ def who(kb: KnowledgeBase, name: str) -> WhoResult:
     typos = [n for n, score in closest if score >= TYPO_SCORE]
     if typos:
         return WhoResult(query, False, suggestions=typos, reason="typo", everyone=everyone)
-    return WhoResult(query, False, suggestions=[n for n, _ in closest], reason="unknown",
-                     everyone=everyone)
+    return WhoResult(query, False, suggestions=[n for n, score in closest if score >= CLOSE_SCORE],
+                     reason="unknown", everyone=everyone)
 
 
 def named_in_text(kb: KnowledgeBase, query: str) -> str | None:
