@@ -4,7 +4,8 @@ The card only ever shows what the people directory found for one person the quer
 exactly (any case, surname alone, hyphens and spaces aside). A near miss ("Kishy") or a name
 the corpus does not use ("Obama") gets suggestions instead: never a card for a guess, and
 never passages that merely share a word with the query. A place or an organisation the corpus
-names ("Japan", "the LDP") is said to be one, with the ``search`` that finds what it says;
+names ("Japan", "the LDP", "Nairobi": places also from the gazetteer of
+:mod:`bot.people.places`) is said to be one, with the ``search`` that finds what it says;
 so is any other name the text spells with capitals ("Scarborough Shoal"), which the card must
 not call unnamed.
 An author's card also shows, per article, the sentences that carry its argument.
@@ -23,6 +24,7 @@ from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
 from bot.people import Person
 from bot.people.directory import KEPT, mention_sentences
+from bot.people.places import is_place
 
 #: Score (0–100, rapidfuzz ratio on folded names) from which a miss is taken for a typo.
 TYPO_SCORE = 75.0
@@ -181,7 +183,10 @@ def who(kb: KnowledgeBase, name: str) -> WhoResult:
                          reason=entity.kind, search_query=entity.name, everyone=everyone)
     written = named_in_text(kb, query)
     if written is not None:
-        return WhoResult(query, False, name=written, reason="named", search_query=written,
+        # A gazetteer place the text writes as a name is a place, though no entity found it
+        # (a headline's "Poland and Kenya open …" is one run of capitals).
+        reason = "place" if is_place(written) else "named"
+        return WhoResult(query, False, name=written, reason=reason, search_query=written,
                          everyone=everyone)
     closest = directory.closest(query)
     typos = [n for n, score in closest if score >= TYPO_SCORE]
