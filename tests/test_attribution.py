@@ -341,6 +341,20 @@ def test_a_name_in_apposition_to_a_title_speaks_and_a_passive_does_not(make_know
         ("Sato is said to favour a", "Ann Writer")]
 
 
+def test_people_listed_before_one_verb_are_people_and_the_first_speaks(make_knowledge):
+    """"X and Y said", "the advisers, X and Y, said": each listed name is a person (a card
+    of their own), and the statement is the first one's, not the author's."""
+    paragraphs = (
+        "“We cannot wait for another storm,” Kenji Mori and Aiko Tanaka said on Monday.",
+        "The advisers, Ken Abe and Rina Kato, said the port should buy new boats.",
+        "Mori, a former harbour chief, said the council must pay for them.")
+    assert _speakers(make_knowledge, *paragraphs) == [
+        ("“We cannot wait for anot", "Kenji Mori"), ("The advisers, Ken Abe an", "Ken Abe"),
+        ("Mori, a former harbour c", "Kenji Mori")]
+    people = PeopleDirectory.build(load_corpus(make_knowledge({"a.md": article("a", *paragraphs)})))
+    assert {"Kenji Mori", "Aiko Tanaka", "Ken Abe", "Rina Kato"} <= {p.name for p in people}
+
+
 def test_the_council_speaking_paragraphs_later_is_the_council_named_before(make_knowledge):
     assert _speakers(
         make_knowledge,

@@ -40,7 +40,7 @@ from bot.people.roles import (
     may_have_role,
     roles_at,
 )
-from bot.people.speech import SPEECH_AFTER_RE, SPEECH_BEFORE_RE
+from bot.people.speech import SPEECH_BEFORE_RE, speech_verb
 from bot.text import split_sentences
 
 # Words a person's name never contains, besides the places and organisation words of
@@ -158,8 +158,9 @@ _SAID_WINDOW = 200
 
 
 def _said(text: str, start: int, end: int, floor: int) -> bool:
-    """Whether the name at ``text[start:end]`` says something: "X said", "said X"."""
-    if SPEECH_AFTER_RE.match(text, end):
+    """Whether the name at ``text[start:end]`` says something: "X said", "X and Y said",
+    "said X"."""
+    if speech_verb(text, start, end):
         return True
     lo = max(floor, start - _SAID_WINDOW)
     if lo > floor and text.count(" ", lo, start) < 12:

@@ -59,6 +59,35 @@ SPEECH_AFTER_RE = re.compile(
 SPEECH_BEFORE_RE = re.compile(
     rf"(?:\b(?:{REPORTING_VERBS})|\b[Aa]ccording to)\s+(?:(?:[A-Z][\w’'-]*|of|for)\s+){{0,6}}$")
 
+#: The names listed after a name, which share its verb: ", Aiko Tanaka and Ken Abe" in
+#: "Kenji Mori, Aiko Tanaka and Ken Abe said".
+_LISTED_NAME = r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}"
+_LISTED_AFTER_RE = re.compile(rf"(?:,\s+{_LISTED_NAME})*,?\s+and\s+{_LISTED_NAME}")
+# Before a name closing an apposition or ending a list: "The ministry’s spokesman, Ken Ito,
+# said", "The advisers, Ken Abe and Rina Kato, said".
+_APPOSED_BEFORE_RE = re.compile(r"(?:,|\sand)\s$")
+
+
+def speech_verb(text: str, start: int, end: int, hi: int | None = None) -> re.Match[str] | None:
+    """The reporting verb before ``hi`` of which the name at ``text[start:end]`` is the
+    subject, or one of the subjects: "X said", "X of Y University, a former minister,
+    said", "X and Y said", "X, Y and Z said", or a name closing an apposition, "the
+    advisers, X and Y, said"; ``None`` if there is none."""
+    hi = len(text) if hi is None else hi
+    verb = SPEECH_AFTER_RE.match(text, end, hi)
+    if verb is not None:
+        return verb
+    listed = _LISTED_AFTER_RE.match(text, end, hi)
+    if listed is not None:
+        verb = SPEECH_AFTER_RE.match(text, listed.end(), hi)
+        if verb is not None:
+            return verb
+    elif not _APPOSED_BEFORE_RE.search(text, max(0, start - 5), start):
+        return None  # "Japan, said to be …" closes no apposition
+    last = listed.end() if listed is not None else end
+    return SPEECH_AFTER_RE.match(text, last + 1, hi) if text.startswith(",", last) else None
+
+
 _CLOSERS = {"“": "”", "‘": "’'", '"': '"'}
 _OPENER_RE = re.compile("|".join(map(re.escape, _CLOSERS)))
 _CLOSER_RES = {mark: re.compile(f"[{re.escape(closers)}]") for mark, closers in _CLOSERS.items()}

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.people.discourse import Context
-from bot.people.speech import PLURAL_VERBS, REPORTING_VERBS, SPEECH_AFTER_RE, SPEECH_PARTICIPLES
+from bot.people.speech import (
+    PLURAL_VERBS,
+    REPORTING_VERBS,
+    SPEECH_PARTICIPLES,
+    speech_verb,
+)
 from bot.text import Sentence
 
 if TYPE_CHECKING:
@@ -115,7 +120,8 @@ def quote_speaker(text: str, sentence: Sentence, quotes: Sequence[Quotation],
         return None
     outside = [n for n in named if not inside(quotes, n.start)]
     for n in outside:
-        verb = SPEECH_AFTER_RE.match(text, n.end, sentence.end)
+        # The first of several speakers named ("…,” X and Y said") is credited.
+        verb = speech_verb(text, n.start, n.end, sentence.end)
         if verb and any(q.start >= verb.end() for q in quotes):
             return n.who, "name-verb"
         for q in quotes:

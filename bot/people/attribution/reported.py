@@ -31,6 +31,7 @@ from bot.people.speech import (
     SPEECH_BEFORE_RE,
     SPEECH_PARTICIPLES,
     quotations,
+    speech_verb,
 )
 from bot.text import Sentence
 
@@ -145,14 +146,10 @@ def sentence_speaker(text: str, sentence: Sentence, named: Sequence[Named],
             continue
         if n.kind != "person" and _apposed_person(text, n.end, outside):
             continue  # "A spokeswoman for the Coast Guard, Emi Oshiro, told …": hers
-        if (SPEECH_AFTER_RE.match(text, n.end, sentence.end)
+        # The first of several speakers named ("Kenji Mori and Aiko Tanaka said") is credited.
+        if (speech_verb(text, n.start, n.end, sentence.end)
                 or SPEECH_BEFORE_RE.search(text, sentence.start, n.start)
-                or (n.kind == "person" and (
-                    _WHO_SAID_RE.match(text, n.end, sentence.end)
-                    # "The ministry’s spokesman, Ken Ito, said": the apposition closes
-                    or (text.endswith(", ", sentence.start, n.start)
-                        and text.startswith(",", n.end)
-                        and SPEECH_AFTER_RE.match(text, n.end + 1, sentence.end))))):
+                or (n.kind == "person" and _WHO_SAID_RE.match(text, n.end, sentence.end))):
             return n.who, "reported"
     subject = _subject(text, sentence, outside, quotes)
     if subject:

@@ -27,7 +27,7 @@ from bot.people.matcher import NameMatcher
 from bot.people.model import Mention, MentionSentence, PersonRole, Quote
 from bot.people.referents import referent
 from bot.people.roles import may_have_role, roles_at
-from bot.people.speech import SPEECH_AFTER_RE, quotations, quoted_units
+from bot.people.speech import quotations, quoted_units, speech_verb
 from bot.text import Sentence
 
 #: The names found in a text: ``(possible owners, start, end)`` each, in order.
@@ -237,7 +237,7 @@ def mention_sentences(mentions: Iterable[Mention], text_of: Callable[[str], str]
             continue
         found.append(MentionSentence(mention.passage, unit.text, mention.alias,
                                      mention.at - unit.start,
-                                     bool(SPEECH_AFTER_RE.match(text, end, unit.end))))
+                                     speech_verb(text, mention.at, end, unit.end) is not None))
     return found
 
 
