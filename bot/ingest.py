@@ -9,6 +9,8 @@ paragraph is reported with one reason, the first that applies in this order:
 ``noise``         only punctuation or whitespace (NBSP spacer lines, a lone ".")
 ``headline``      a short first line without sentence-final punctuation (becomes the title)
 ``byline``        an author line at the top or a "<Name> is a professor …" bio (gives author)
+``date``          a line near the top that is only a date, "Published: March 3, 2026"
+                  (gives published; see :mod:`bot.dateline`)
 ``translator``    a "Translated by <Name>" line (gives the translator)
 ``after-byline``  everything after the closing bio/translator lines: the teasers
 ``repeated``      a paragraph found verbatim in another file ingested in the same batch
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.dateline import publication_date
 from bot.errors import UsageError
 from bot.people.discover import NOT_NAME
 from bot.progress import progress
@@ -41,6 +44,8 @@ _HEADING_MAX_WORDS = 15
 _BIO_MAX_WORDS = 60
 _BYLINE_MAX_WORDS = 20
 _ID_WORDS = 4
+#: Lines after the headline a date line may be among (bylines, a standfirst, a caption).
+_DATE_LINES = 5
 
 _ROLE = (r"professor|lecturer|researcher|fellow|scholar|analyst|director|editor|writer|"
          r"columnist|journalist|correspondent|reporter|student|consultant|advis[eo]r|"
@@ -200,7 +205,7 @@ def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
     """Apply the per-file rules (headline, bylines, teasers); return the metadata found."""
     lowercase = _lowercase_words("\n".join(p.text for p in paras))
     meta: dict[str, str | None] = {"title": None, "author": None, "translator": None,
-                                   "byline": None}
+                                   "byline": None, "published": None}
     content = [p for p in paras if p.reason is None]
 
     def take(para: _Para, found: tuple[str, str]) -> None:
@@ -221,6 +226,13 @@ def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
         if not (found := _top_byline(para.text, lowercase)):
             break
         take(para, found)
+    # The date lines stand above the body: before its first sentence.
+    for para in content[start:start + _DATE_LINES]:
+        if para.reason is None and (date := publication_date(para.text)):
+            para.reason = "date"
+            meta["published"] = meta["published"] or date.isoformat()
+        elif para.reason is None and _ends_sentence(para.text):
+            break
 
     # The bio closes the article only in the second half of the file: a bio sentence near
     # the top is a standfirst, and cutting after it would throw the article away.
@@ -324,7 +336,7 @@ def ingest_texts(items: Sequence[tuple[str, str]], *,
             doc_id=doc_id,
             origin=origin,
             path=None,
-            metadata={**meta, "publisher": None, "published": None},
+            metadata={**meta, "publisher": None},
             paragraphs=[p.text for p in paras if p.text] if keep_dropped else body,
             dropped=[Dropped(p.reason, p.text or p.raw) for p in paras if p.reason],
         ))

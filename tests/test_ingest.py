@@ -250,3 +250,30 @@ def test_a_role_line_ends_in_the_name_alone(line: str, author: str) -> None:
     body = [*BODY, "The harbour is busy and young sailors train there."]
     report = one("\n".join([line, *body]))
     assert report.metadata["author"] == author
+
+
+@pytest.mark.parametrize(("line", "published"), [
+    ("Published: March 3, 2026", "2026-03-03"),
+    ("Dec. 1, 2026 10:30 AM", "2026-12-01"),
+    ("Tuesday, 3 March 2026", "2026-03-03"),
+    ("Updated on Aug. 2, 2021 at 5:02 p.m. JST", "2021-08-02"),
+    ("2026-03-03", "2026-03-03"),
+])
+def test_a_date_line_at_the_top_gives_the_publication_date(tmp_path: Path, line: str,
+                                                          published: str) -> None:
+    report = one("\n".join(["Ports brace for a busy year", "By Jane Q. Doe", line, *BODY]))
+    assert report.metadata["published"] == published
+    assert ("date", line) in reasons(report)
+    assert report.paragraphs == BODY
+    path = tmp_path / "a.md"
+    path.write_text(render_article(report), encoding="utf-8")
+    assert parse_article(path).published.isoformat() == published
+
+
+@pytest.mark.parametrize("line", [
+    "On March 3, 2026, the ministry said the port would close.",  # a sentence, not a date line
+    "February 30, 2026",  # no such day
+])
+def test_no_date_is_read_where_the_file_states_none(line: str) -> None:
+    report = one("\n".join(["Ports brace for a busy year", "By Jane Q. Doe", line, *BODY]))
+    assert report.metadata["published"] is None
