@@ -3,6 +3,12 @@
 Built once per corpus (the knowledge base caches it), so a ``who`` lookup is a dictionary
 access, and :meth:`PeopleDirectory.named` (which every briefing and attribution calls for each
 sentence) costs the same however many people share a surname.
+
+A name discovery finds speaking that is, as a whole, a place of the gazetteer ("Saudi Arabia
+said", "Sri Lanka said": :mod:`bot.people.places`) is no person: it is a place, and where the
+text names it, it is named as the organisation it speaks for, its government, as a place's
+officials are ("Taiwanese officials"). People named like towns ("Paul Jackson") are not
+wholly places and stay people.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from bot.people.entities import DEMONYM_PLACES, Entity, EntityRegistry, entities
 from bot.people.matcher import NameMatcher
 from bot.people.model import Person
 from bot.people.names import lookup_keys, name_key
+from bot.people.places import is_place
 from bot.text import fold
 
 if TYPE_CHECKING:
@@ -66,6 +73,11 @@ class PeopleDirectory:
     #: The people (by index) each document mentions or credits, of those who share a name
     #: with someone: what tells them apart (:meth:`_resolved`).
     _document_people: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
+    #: The gazetteer places discovery found speaking (see the module docstring), and the
+    #: matcher that finds them in text, by index.
+    speaking_places: tuple[str, ...] = ()
+    _speaking_matcher: NameMatcher = field(default_factory=lambda: NameMatcher.of([]),
+                                           repr=False)
     #: The attribution engine's memo: the context at the start of paragraph ``(doc, n)``,
     #: so attributing any sentence reads each earlier paragraph once. Never pickled.
     contexts: dict[tuple[str, int], Context] = field(default_factory=dict, repr=False,
@@ -85,7 +97,10 @@ class PeopleDirectory:
         One pass per document for people, one regex pass per passage for organisations and
         places: linear in the corpus.
         """
-        people_drafts = drafts(corpus.people, discover(corpus))
+        found = discover(corpus)
+        # The gazetteer is read only here, once per name found, and only by a build.
+        places = {c.name for c in found if is_place(c.name)}
+        people_drafts = drafts(corpus.people, [c for c in found if c.name not in places])
         scan = Scan(people_drafts)
         registry = EntityRegistry(corpus.synonyms)
         # Both cores: each half of the documents is scanned by a worker of its own, and the
@@ -119,12 +134,16 @@ class PeopleDirectory:
                 by_key.setdefault(key, []).append(index)
         person_keys = {name_key(f) for d in people_drafts for f in (d.name, *d.aliases)}
         entities = {k: e for k, e in registry.finish().items() if k not in person_keys}
+        speaking = sorted(places)
+        for name in speaking:
+            entities.setdefault(entity_key(name), Entity(name, "place"))
         in_documents: dict[str, set[int]] = {}
         for index, docs in scan.documents.items():
             for doc in (*docs, *(b.doc for b in credits[index])):
                 in_documents.setdefault(doc, set()).add(index)
         return cls(StoredPeople(people), {k: tuple(v) for k, v in by_key.items()}, entities,
-                   scan.matcher, {d: frozenset(p) for d, p in in_documents.items()})
+                   scan.matcher, {d: frozenset(p) for d, p in in_documents.items()},
+                   tuple(speaking), NameMatcher.of([(name,) for name in speaking]))
 
     # -- queries
 
@@ -180,7 +199,8 @@ class PeopleDirectory:
         People first (a shared surname counts when the text before it names one of its
         owners by a name they alone have, else when document ``doc`` names only one of
         them), then a place's officials ("Taiwanese officials" are Taiwan, speaking as an
-        organisation), then the organisations and places that nothing before overlaps.
+        organisation) and the places found speaking ("Saudi Arabia", the same), then the
+        organisations and places that nothing before overlaps.
         """
         hi = len(text) if hi is None else hi
         names, starts = self._names_in(text)
@@ -199,6 +219,11 @@ class PeopleDirectory:
             if place and place.kind == "place" and not any(s < end and start < e
                                                            for s, e in taken):
                 found.append(Named(place.name, "organisation", start, end))
+                taken.append((start, end))
+        for owners, start, end in self._speaking_matcher.finditer(text, lo, hi):
+            if not any(s < end and start < e for s, e in taken):
+                found.append(Named(self.speaking_places[next(iter(owners))], "organisation",
+                                   start, end))
                 taken.append((start, end))
         for start, end, _kind in entities_in(text, lo, hi):
             entity = self.entities.get(entity_key(text[start:end]))

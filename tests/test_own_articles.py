@@ -1,0 +1,55 @@
+"""A new user's own articles: what the bot answers about what they name, beyond the bundled five.
+
+The raw articles (``tests/data/newcomer/``) were written for these tests in the scraped
+layout (headline, byline, photo caption, body, the author's bio, teasers). They name
+countries that speak ("Saudi Arabia said"), organisations the bundled corpus never names
+(Keio University, a ministry inside a longer name), people named like towns (Marcus
+Jackson) and authors whose role only their closing bio states.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answers.who import who
+from bot.brief_eval import heldout_knowledge
+from bot.cli import main
+from bot.corpus import load_corpus
+from bot.knowledge import KnowledgeBase
+
+NEWCOMER_DIR = Path(__file__).resolve().parent / "data" / "newcomer"
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    """The articles ingested on their own, with the bundled topics and synonyms."""
+    with heldout_knowledge(NEWCOMER_DIR, beside=False) as tmp:
+        yield Path(tmp) / "knowledge"
+
+
+@pytest.fixture(scope="module")
+def kb(knowledge) -> KnowledgeBase:
+    return KnowledgeBase.from_corpus(load_corpus(knowledge))
+
+
+@pytest.mark.parametrize("name", ["Saudi Arabia", "Sri Lanka", "South Africa", "New Zealand",
+                                  "Costa Rica"])
+def test_a_country_that_says_something_is_a_place_not_a_person(kb, name):
+    card = who(kb, name)
+    assert not card.found and card.reason == "place", (name, card.reason)
+    assert name not in kb.people.names()
+
+
+def test_who_a_speaking_country_on_the_command_line_says_place(knowledge, capsys, monkeypatch,
+                                                               tmp_path):
+    monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["who", "Saudi Arabia", "--knowledge", str(knowledge)]) == 0
+    out = capsys.readouterr().out
+    assert "Saudi Arabia is a place the corpus names, not a person" in out
+
+
+def test_people_named_like_towns_still_have_cards(kb):
+    assert who(kb, "Jackson").name == "Marcus Jackson"
+    assert who(kb, "Ravi Fernando").roles == ["Chemical engineer"]
