@@ -3,7 +3,7 @@
 The raw articles (``tests/data/newcomer/``) were written for these tests in the scraped
 layout (headline, byline, photo caption, body, the author's bio, teasers). They name
 countries that speak ("Saudi Arabia said"), organisations the bundled corpus never names
-(Keio University, a ministry inside a longer name), people named like towns (Marcus
+(Keio University, a ministry, both inside longer runs of capitals), people named like towns (Marcus
 Jackson) and authors whose role only their closing bio states.
 """
 
@@ -53,3 +53,26 @@ def test_who_a_speaking_country_on_the_command_line_says_place(knowledge, capsys
 def test_people_named_like_towns_still_have_cards(kb):
     assert who(kb, "Jackson").name == "Marcus Jackson"
     assert who(kb, "Ravi Fernando").roles == ["Chemical engineer"]
+
+
+@pytest.mark.parametrize("name", ["Keio University", "Ministry of Water Supply",
+                                  "National Water Board", "Asian Institute of Hydrology",
+                                  "Ceylon Electricity Corporation", "Green Future Party",
+                                  "Japan International Cooperation Agency"])
+def test_an_organisation_the_article_names_is_said_to_be_one(kb, name):
+    """Also where the text names it only inside a longer run of capitals ("Professor Aiko
+    Sato of Keio University", "the Sri Lankan Ministry of Water Supply")."""
+    card = who(kb, name)
+    assert not card.found and card.reason == "organisation", (name, card.reason)
+    assert card.search_query == name
+
+
+def test_who_an_organisation_on_the_command_line(knowledge, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["who", "Keio University", "--knowledge", str(knowledge)]) == 0
+    out = capsys.readouterr().out
+    assert "Keio University is an organisation the corpus names, not a person" in out
+
+
+def test_a_name_of_common_words_is_still_only_named(kb):
+    assert who(kb, "Water Supply").reason == "named"

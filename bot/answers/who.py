@@ -5,7 +5,9 @@ exactly (any case, surname alone, hyphens and spaces aside). A near miss ("Kishy
 the corpus does not use ("Obama") gets suggestions instead: never a card for a guess, and
 never passages that merely share a word with the query. A place or an organisation the corpus
 names ("Japan", "the LDP", "Nairobi": places also from the gazetteer of
-:mod:`bot.people.places`) is said to be one, with the ``search`` that finds what it says;
+:mod:`bot.people.places`; organisations also by their head word, "Keio University" inside
+"Professor Aiko Sato of Keio University") is said to be one, with the ``search`` that finds
+what it says;
 so is any other name the text spells with capitals ("Scarborough Shoal"), which the card must
 not call unnamed.
 An author's card also shows, per article, the sentences that carry its argument.
@@ -24,6 +26,7 @@ from bot.errors import UsageError
 from bot.knowledge import KnowledgeBase
 from bot.people import Person
 from bot.people.directory import KEPT, mention_sentences
+from bot.people.entities import classify
 from bot.people.places import is_place
 
 #: Score (0–100, rapidfuzz ratio on folded names) from which a miss is taken for a typo.
@@ -183,9 +186,11 @@ def who(kb: KnowledgeBase, name: str) -> WhoResult:
                          reason=entity.kind, search_query=entity.name, everyone=everyone)
     written = named_in_text(kb, query)
     if written is not None:
-        # A gazetteer place the text writes as a name is a place, though no entity found it
-        # (a headline's "Poland and Kenya open …" is one run of capitals).
-        reason = "place" if is_place(written) else "named"
+        # A name the text writes that no entity is keyed by, as it stands inside a longer
+        # run of capitals (a headline's "Poland and Kenya open …", "Professor Aiko Sato of
+        # Keio University"), is still a place if the gazetteer holds it and an organisation
+        # if its words say so (University, Ministry, Agency …: ``classify``).
+        reason = "place" if is_place(written) else classify(written) or "named"
         return WhoResult(query, False, name=written, reason=reason, search_query=written,
                          everyone=everyone)
     closest = directory.closest(query)

@@ -58,7 +58,8 @@ _ORG_HEADS_TEXT = """
     daily review herald tribune press news network television radio magazine gazette telegraph
     guardian economist reuters bloomberg command union league association coalition caucus
     faction organization organisation cooperative co-operative society club fund chamber
-    authority consortium laboratory police
+    authority consortium laboratory police board service services secretariat directorate
+    industries
 """
 ORG_HEADS = frozenset(_ORG_HEADS_TEXT.split())
 #: Capitalised acronyms that are places, not organisations.
