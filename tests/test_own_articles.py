@@ -3,8 +3,9 @@
 The raw articles (``tests/data/newcomer/``) were written for these tests in the scraped
 layout (headline, byline, photo caption, body, the author's bio, teasers). They name
 countries that speak ("Saudi Arabia said"), organisations the bundled corpus never names
-(Keio University, a ministry, both inside longer runs of capitals), people named like towns (Marcus
-Jackson) and authors whose role only their closing bio states.
+(Keio University, a ministry, both inside longer runs of capitals), people named like towns
+(Marcus Jackson), a paragraph making one proposal in two sentences, and authors whose role
+only their closing bio states.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answers.brief import brief
 from bot.answers.who import who
 from bot.brief_eval import heldout_knowledge
 from bot.cli import main
@@ -76,3 +78,26 @@ def test_who_an_organisation_on_the_command_line(knowledge, capsys, monkeypatch,
 
 def test_a_name_of_common_words_is_still_only_named(kb):
     assert who(kb, "Water Supply").reason == "named"
+
+
+def test_also_made_by_cites_other_paragraphs_only(kb):
+    """"Taiwan faces millions of Chinese cyber attacks …, and Japan should learn …" and
+    "Japan and Taiwan should share cyber threat data …" are one point of one paragraph: the
+    point shows one of them, and its "also made by" cites no other sentence of that paragraph
+    (the same source, not another one)."""
+    result = brief(kb, "proposals", 25)
+    cyber = next(p for p in result.points if "cyber" in p.text)
+    assert cyber.passage == "opinion-tokyo-taipei-start#p3"
+    for point in result.points:
+        cited = [point.passage, *(a.passage for a in point.also)]
+        assert len(cited) == len(set(cited)), cited
+    for source in result.sources:
+        assert source.points == sum(source.doc in p.documents for p in result.points)
+
+
+def test_a_briefing_on_the_command_line_cites_the_shown_paragraph_once(knowledge, capsys,
+                                                                        monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIEFBOT_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["brief", "proposals", "--limit", "25", "--knowledge", str(knowledge)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("opinion-tokyo-taipei-start#p3") == 1, out

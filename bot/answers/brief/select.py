@@ -7,7 +7,10 @@ each step the group with the highest score, less :data:`SOURCE_PENALTY` for ever
 document already has beyond its fair share, so that one article does not fill a briefing
 when several discuss the topic. A statement quoting what a point already taken quotes is
 left out of its group (its antecedents alone become context); a group left with fewer
-statements competes again at its lesser score, and one left with none is dropped.
+statements competes again at its lesser score, and one left with none is dropped. A point
+shows one statement per paragraph: another sentence of the shown statement's paragraph (or
+of one "also made by" paragraph) is the same source saying it again, not another source, so
+"also made by" never cites the paragraph the point quotes.
 
 Greedy order is the same whatever the count, so the first ``n`` points are the best ``n``: one
 ordering serves the default briefing, ``--limit``, the digest and "how many are there".
@@ -129,8 +132,12 @@ def order_groups(groups: Sequence[Group], limit: int) -> list[Group]:
             # shown): it competes again at its own score.
             remaining.append(supported(replace(group, statements=tuple(statements))))
             continue
-        group = replace(group, statements=tuple(statements))
+        # Every statement is taken, so that a sentence left out below is quoted by no
+        # later point either.
         taken.extend(statements)
+        by_passage = {s.passage: s for s in reversed(statements)}  # each paragraph's best
+        group = replace(group, statements=tuple(s for s in statements
+                                                if by_passage[s.passage] is s))
         chosen.append(group)
         first = group.statements[0]
         per_doc[first.doc] = per_doc.get(first.doc, 0) + 1
