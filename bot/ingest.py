@@ -8,7 +8,9 @@ paragraph is reported with one reason, the first that applies in this order:
 
 ``noise``         only punctuation or whitespace (NBSP spacer lines, a lone ".")
 ``headline``      a short first line without sentence-final punctuation (becomes the title)
-``byline``        an author line at the top or a "<Name> is a professor …" bio (gives author)
+``byline``        an author line at the top or a "<Name> is a professor …" bio (gives author;
+                  the front matter's ``byline`` keeps the first line that states the
+                  author's role, so a closing bio wins over a bare "By <Name>")
 ``date``          a line near the top that is only a date, "Published: March 3, 2026"
                   (gives published; see :mod:`bot.dateline`)
 ``translator``    a "Translated by <Name>" line (gives the translator)
@@ -37,6 +39,7 @@ import yaml
 from bot.dateline import publication_date
 from bot.errors import UsageError
 from bot.people.discover import NOT_NAME
+from bot.people.names import split_credit
 from bot.progress import progress
 
 _HEADLINE_MAX_WORDS = 12
@@ -60,8 +63,9 @@ _ORG_RE = re.compile(r"(?:trust|university|foundation|institute|institution|coun
                      r"network|fund|bank|commission|organi[sz]ation|club)", re.IGNORECASE)
 _NAME_WORD = r"(?:[A-Z][\w-]*(?:['’][A-Z][\w-]*)?\.?)"
 _NAME = rf"{_NAME_WORD}(?: (?:(?:de|van|der|von|bin|al|da|di|le|la) )?{_NAME_WORD}){{1,4}}"
-# "<Name> is a professor …" / "<Name>, an … lecturer …, is a junior researcher at …"
-_BIO_RE = re.compile(rf"^(?P<name>{_NAME})(?:, .*?,)? (?:is|was)\b(?P<rest>.*)$")
+# "<Name> is a professor …" / "<Name>, an … lecturer …, is a junior researcher at …", also
+# set off by a dash: "— <Name> is …"
+_BIO_RE = re.compile(rf"^(?:[—–-]\s*)?(?P<name>{_NAME})(?:, .*?,)? (?:is|was)\b(?P<rest>.*)$")
 # "By Kenji Ito", "By Kenji Ito and Mary Sue", "By Kenji Ito, a fellow at …", "By Kenji Ito |
 # Staff": the names, then nothing or a separator and the author's role or desk.
 _BY_RE = re.compile(rf"^By (?P<name>{_NAME}(?:(?:,| and| &) {_NAME})*?)"
@@ -213,9 +217,13 @@ def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
         para.reason = reason
         key = "author" if reason == "byline" else "translator"
         meta[key] = meta[key] or name
-        if reason == "byline":
-            # Kept verbatim so the author's stated role can be cited (doc#byline).
-            meta["byline"] = meta["byline"] or para.text
+        # Kept verbatim so the author's stated role can be cited (doc#byline): the first
+        # author line, unless it states no role ("By Taro Yamada") and a later one, the
+        # closing bio of that author, does ("Taro Yamada is a senior fellow at …").
+        if reason == "byline" and (meta["byline"] is None or (
+                not _ROLE_RE.search(meta["byline"]) and _ROLE_RE.search(para.text)
+                and name in split_credit(meta["author"] or ""))):
+            meta["byline"] = para.text
 
     start = 0
     if len(content) > 1 and (_is_headline(content[0].text)

@@ -101,3 +101,29 @@ def test_a_briefing_on_the_command_line_cites_the_shown_paragraph_once(knowledge
     assert main(["brief", "proposals", "--limit", "25", "--knowledge", str(knowledge)]) == 0
     out = capsys.readouterr().out
     assert out.count("opinion-tokyo-taipei-start#p3") == 1, out
+
+
+@pytest.mark.parametrize(("name", "role"), [
+    ("Mariko Hasegawa", "a senior fellow at the Sasakawa Institute for Ocean Policy"),
+    ("Naomi Whitfield", "a research fellow at the Pacific Security Institute in Honolulu"),
+])
+def test_an_authors_closing_bio_gives_their_role(kb, name, role):
+    """The byline says only "By <Name>"; the bio closing the article ("<Name> is …", "— <Name>
+    is …") is the article's own statement of the author's role: kept as the byline, cited."""
+    card = who(kb, name)
+    assert card.found and role in card.roles, card.roles
+    cited = next(c for c in card.role_citations if c.text == role)
+    assert cited.passage.endswith("#byline") and role in kb.corpus.passage(cited.passage).text
+
+
+def test_ingest_keeps_the_bio_as_the_byline_and_drops_the_teasers(tmp_path, capsys):
+    out = tmp_path / "knowledge" / "articles"
+    assert main(["ingest", *map(str, sorted(NEWCOMER_DIR.glob("*.txt"))), "--out",
+                 str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "byline: — Naomi Whitfield is a research fellow at the Pacific Security" in printed
+    assert "byline: Mariko Hasegawa is a senior fellow at the Sasakawa Institute" in printed
+    body = "".join(p.read_text(encoding="utf-8").split("---", 2)[2] for p in out.glob("*.md"))
+    for teaser in ("Read more:", "Related:", "Comments will be moderated", "is a research fellow",
+                   "is a senior fellow"):
+        assert teaser not in body
