@@ -12,7 +12,7 @@ paragraph is reported with one reason, the first that applies in this order:
                   the front matter's ``byline`` keeps the first line that states the
                   author's role, so a closing bio wins over a bare "By <Name>")
 ``date``          a line near the top that is only a date, "Published: March 3, 2026"
-                  (gives published; see :mod:`bot.dateline`)
+                  (gives published; see :mod:`.dates`)
 ``translator``    a "Translated by <Name>" line (gives the translator)
 ``after-byline``  everything after the closing bio/translator lines: the teasers
 ``repeated``      a paragraph found verbatim in another file ingested in the same batch
@@ -36,46 +36,19 @@ from pathlib import Path
 
 import yaml
 
-from bot.dateline import publication_date
 from bot.errors import UsageError
-from bot.people.discover import NOT_NAME
+from bot.ingest.credits import ROLE_RE, closing_byline, ends_sentence, lowercase_words, top_byline
+from bot.ingest.dates import publication_date
 from bot.people.names import split_credit
 from bot.progress import progress
 
 _HEADLINE_MAX_WORDS = 12
 _HEADING_MAX_WORDS = 15
-_BIO_MAX_WORDS = 60
-_BYLINE_MAX_WORDS = 20
 _ID_WORDS = 4
 #: Lines after the headline a date line may be among (bylines, a standfirst, a caption).
 _DATE_LINES = 5
 
-_ROLE = (r"professor|lecturer|researcher|fellow|scholar|analyst|director|editor|writer|"
-         r"columnist|journalist|correspondent|reporter|student|consultant|advis[eo]r|"
-         r"commentator|chair(?:man|woman)?|founder|president|member|associate|candidate|"
-         r"officer|ambassador|legislator|lawyer|economist|committee")
-_ROLE_RE = re.compile(rf"\b(?:{_ROLE})\b", re.IGNORECASE)
-# Words that end an organisation's name: in "… at Taiwan Brain Trust Yu-Shih Liao" the
-# person's name is what follows the last of them.
-_ORG_RE = re.compile(r"(?:trust|university|foundation|institute|institution|council|cent(?:er|re)"
-                     r"|association|ministry|agency|academy|college|school|society|committee|"
-                     r"office|department|bureau|party|forum|group|company|corporation|times|"
-                     r"network|fund|bank|commission|organi[sz]ation|club)", re.IGNORECASE)
-_NAME_WORD = r"(?:[A-Z][\w-]*(?:['’][A-Z][\w-]*)?\.?)"
-_NAME = rf"{_NAME_WORD}(?: (?:(?:de|van|der|von|bin|al|da|di|le|la) )?{_NAME_WORD}){{1,4}}"
-# "<Name> is a professor …" / "<Name>, an … lecturer …, is a junior researcher at …", also
-# set off by a dash: "— <Name> is …"
-_BIO_RE = re.compile(rf"^(?:[—–-]\s*)?(?P<name>{_NAME})(?:, .*?,)? (?:is|was)\b(?P<rest>.*)$")
-# "By Kenji Ito", "By Kenji Ito and Mary Sue", "By Kenji Ito, a fellow at …", "By Kenji Ito |
-# Staff": the names, then nothing or a separator and the author's role or desk.
-_BY_RE = re.compile(rf"^By (?P<name>{_NAME}(?:(?:,| and| &) {_NAME})*?)"
-                    r"(?:$|(?:,|\s+[|–—-])\s+\S)")
-_TRANSLATOR_RE = re.compile(r"^Translat(?:ed|ion)(?: and edited)? by (?P<name>.+?)\.?$")
-_NOT_A_NAME = frozenset({"The", "This", "That", "These", "Those", "A", "An", "Our", "His", "Her",
-                         "Its", "Their", "It"})
 _ENUMERATED_RE = re.compile(r"^\(?\d+[.)]")
-_CLOSERS = "”’\"')]»"
-_SENTENCE_END = (".", "!", "?", "…")
 
 _STOPWORD_TEXT = """
 a about above across after again against all along also although am amid among an and any
@@ -121,75 +94,8 @@ class _Para:
     reason: str | None = None
 
 
-def _ends_sentence(text: str) -> bool:
-    return text.rstrip(_CLOSERS).endswith(_SENTENCE_END)
-
-
-def _lowercase_words(raw: str) -> frozenset[str]:
-    """The words a file writes in lower case: such a word is no part of a name there."""
-    return frozenset(re.findall(r"(?<![\w’'-])[a-z][a-z’'-]*", raw))
-
-
-def _is_name_word(word: str, lowercase: frozenset[str] = frozenset()) -> bool:
-    """Whether a capitalised word of a credit line can be part of the author's name.
-
-    Not an organisation or role word ("Institute", "Fellow"), not a word no personal name
-    holds ("Studies", "Policy", "Japan": the people rules' list) and not in ``lowercase``.
-    """
-    bare = word.rstrip(".").lower()
-    return bool(re.fullmatch(_NAME_WORD, word) and not _ORG_RE.fullmatch(word)
-                and not _ROLE_RE.fullmatch(word) and bare not in NOT_NAME
-                and bare not in lowercase)
-
-
-def _role_line_name(text: str, lowercase: frozenset[str]) -> str | None:
-    """The name at the end of "<role> at <org> <Name>"; None if the line is not one.
-
-    The name is the run of name words that ends the line: "… at the Institute for Maritime
-    Studies Daniel Okafor" is Daniel Okafor. Past its first two words, a word the file also
-    writes in lower case ("Maritime" beside "maritime") ends it: names such as "Mark Young"
-    keep their two words.
-    """
-    if len(text.split()) > _BYLINE_MAX_WORDS or _ends_sentence(text):
-        return None
-    head, sep, _ = text.rpartition(" at ")
-    if not sep or not _ROLE_RE.search(head):
-        head, sep, _ = text.rpartition(" of ")
-        if not sep or not _ROLE_RE.search(head):
-            return None
-    tail: list[str] = []
-    for word in reversed(text.split()):
-        if not _is_name_word(word, lowercase if len(tail) >= 2 else frozenset()):
-            break
-        tail.insert(0, word)
-    return " ".join(tail) if 2 <= len(tail) <= 4 else None
-
-
-def _closing_byline(text: str) -> tuple[str, str] | None:
-    """(reason, name) for a bio sentence or a translator line, else None."""
-    if (match := _TRANSLATOR_RE.match(text)) and len(match["name"].split()) <= 8:
-        return "translator", match["name"]
-    match = _BIO_RE.match(text)
-    if (match and len(text.split()) <= _BIO_MAX_WORDS and _ROLE_RE.search(match["rest"])
-            and match["name"].split()[0] not in _NOT_A_NAME):
-        return "byline", match["name"]
-    return None
-
-
-def _top_byline(text: str, lowercase: frozenset[str]) -> tuple[str, str] | None:
-    """Bylines allowed near the top: also "By <Name>[, <role>]" and "<role> at <org> <Name>"."""
-    match = _BY_RE.match(text)
-    if match and len(text.split()) <= _BIO_MAX_WORDS and all(
-            _is_name_word(w) for w in re.findall(r"[^\s,&]+", match["name"])
-            if not w.islower()):  # "and", "van", "de" join the names
-        return "byline", match["name"]
-    if name := _role_line_name(text, lowercase):
-        return "byline", name
-    return _closing_byline(text)
-
-
 def _is_headline(text: str) -> bool:
-    return (len(text.split()) <= _HEADLINE_MAX_WORDS and not _ends_sentence(text)
+    return (len(text.split()) <= _HEADLINE_MAX_WORDS and not ends_sentence(text)
             and not _ENUMERATED_RE.match(text))
 
 
@@ -207,7 +113,7 @@ def _split(raw: str) -> list[_Para]:
 
 def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
     """Apply the per-file rules (headline, bylines, teasers); return the metadata found."""
-    lowercase = _lowercase_words("\n".join(p.text for p in paras))
+    lowercase = lowercase_words("\n".join(p.text for p in paras))
     meta: dict[str, str | None] = {"title": None, "author": None, "translator": None,
                                    "byline": None, "published": None}
     content = [p for p in paras if p.reason is None]
@@ -221,17 +127,17 @@ def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
         # author line, unless it states no role ("By Taro Yamada") and a later one, the
         # closing bio of that author, does ("Taro Yamada is a senior fellow at …").
         if reason == "byline" and (meta["byline"] is None or (
-                not _ROLE_RE.search(meta["byline"]) and _ROLE_RE.search(para.text)
+                not ROLE_RE.search(meta["byline"]) and ROLE_RE.search(para.text)
                 and name in split_credit(meta["author"] or ""))):
             meta["byline"] = para.text
 
     start = 0
     if len(content) > 1 and (_is_headline(content[0].text)
-            and not _top_byline(content[0].text, lowercase)):
+            and not top_byline(content[0].text, lowercase)):
         content[0].reason, meta["title"] = "headline", content[0].text
         start = 1
     for para in content[start:start + 2]:
-        if not (found := _top_byline(para.text, lowercase)):
+        if not (found := top_byline(para.text, lowercase)):
             break
         take(para, found)
     # The date lines stand above the body: before its first sentence.
@@ -239,7 +145,7 @@ def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
         if para.reason is None and (date := publication_date(para.text)):
             para.reason = "date"
             meta["published"] = meta["published"] or date.isoformat()
-        elif para.reason is None and _ends_sentence(para.text):
+        elif para.reason is None and ends_sentence(para.text):
             break
 
     # The bio closes the article only in the second half of the file: a bio sentence near
@@ -248,7 +154,7 @@ def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
     for k, para in enumerate(content):
         if para.reason:
             continue
-        if found := _closing_byline(para.text):
+        if found := closing_byline(para.text):
             take(para, found)
             if last_block is not None or k >= len(content) / 2:
                 last_block = k
@@ -273,11 +179,11 @@ def _mark_tail_and_headings(paras: list[_Para]) -> None:
     for para in reversed(paras):
         if para.reason:
             continue
-        if _ends_sentence(para.text):
+        if ends_sentence(para.text):
             break
         para.reason = "truncated"
     for para in paras:
-        if (para.reason is None and not _ends_sentence(para.text)
+        if (para.reason is None and not ends_sentence(para.text)
                 and len(para.text.split()) <= _HEADING_MAX_WORDS):
             para.reason = "heading"
 
