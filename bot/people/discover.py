@@ -88,12 +88,18 @@ _LOWERCASE_RE = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
 
 
 def _lowercase_in(docs: Sequence[Document]) -> frozenset[str]:
-    """Every word ``docs`` write in lower case somewhere: such a word is no name."""
-    words: set[str] = set()
+    """Every word ``docs`` write in lower case somewhere: such a word is no name.
+
+    A lower-case word holds no whitespace and what precedes it is no whitespace, so the
+    words of a text are those of its whitespace-separated pieces: each distinct piece is
+    read once (a corpus repeats the same few in every passage), the distinct pieces joined
+    into one text for a single pass of the pattern.
+    """
+    pieces: set[str] = set()
     for doc in docs:
         for passage in doc.passages:
-            words.update(_LOWERCASE_RE.findall(passage.text))
-    return frozenset(words)
+            pieces.update(passage.text.split())
+    return frozenset(_LOWERCASE_RE.findall(" ".join(pieces)))
 
 
 def is_name_word(word: str, lowercase: frozenset[str]) -> bool:
