@@ -209,6 +209,40 @@ def test_paragraph_contexts_are_read_once_and_never_pickled(make_knowledge):
     assert pickle.loads(pickle.dumps(people)).contexts == {}
 
 
+def test_a_point_decided_in_its_own_paragraph_does_not_read_the_paragraphs_before(
+        make_knowledge, monkeypatch):
+    import bot.people.attribution as engine
+
+    corpus = load_corpus(make_knowledge({"a.md": article(
+        "a", "Harbour chief Kenji Sato said the ferries were ready.", "The port is old.",
+        "Mayor Aiko Ueda said drills must start. The cranes rust.",
+        "He also stressed that drills must start.", author="Ann Writer")}))
+    people = PeopleDirectory.build(corpus)
+    doc = corpus.documents["a"]
+    read: list[int] = []
+    before = engine._speakers
+
+    def counting(people, passage, context, document=None):
+        read.append(passage.number)
+        return before(people, passage, context, document)
+
+    monkeypatch.setattr(engine, "_speakers", counting)
+    third = doc.passages[2]
+    # Its speaker is named, and "The cranes rust" keeps the paragraph's person: no pronoun
+    # asks who spoke before.
+    for sentences in (["Mayor Aiko Ueda said drills must start."], ["The cranes rust."]):
+        read.clear()
+        assert attribute(people, third, sentences, doc.author, doc) is not None
+        assert read == [3]
+    assert people.contexts == {}
+    # "He" opening the last paragraph needs the one before, and that one decides on its own.
+    read.clear()
+    last = doc.passages[-1]
+    found = attribute(people, last, [last.text], doc.author, doc)
+    assert found is not None and found.by == "Aiko Ueda"
+    assert read == [4, 1, 2, 3]
+
+
 def test_a_pronoun_means_the_person_the_paragraph_named_last(make_knowledge):
     assert _speakers(
         make_knowledge,

@@ -15,7 +15,8 @@ class, so a card and a briefing agree on who said a sentence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -39,15 +40,58 @@ class Context:
         (``""``: by someone the text does not name, "a senior official said")."""
         named = frozenset(named_people)
         persons = named | ({speaker} if speaker and speaker_is_person else set())
-        recent, spoke = self.recent, self.spoke
         if len(persons) == 1:
             recent = next(iter(persons))
-            spoke = recent == speaker
-        elif persons or speaker == "":  # two people, or someone unnamed: "he" may be either
-            recent, spoke = None, False
-        return Context(named, speaker or None, recent, spoke)
+            return Context(named, speaker or None, recent, recent == speaker)
+        if persons or speaker == "":  # two people, or someone unnamed: "he" may be either
+            return Context(named, speaker or None)
+        return self._carried(speaker or None)
+
+    def _carried(self, speaker: str | None) -> Context:
+        """The context after a sentence that names no person and that no one unnamed speaks
+        (``speaker`` is an organisation or no one): the paragraph's recent person stays."""
+        return Context(frozenset(), speaker, self.recent, self.spoke)
 
     def next_paragraph(self) -> Context:
         """The context a paragraph break leaves: the one person last named or speaking."""
         return Context(frozenset({self.recent}) if self.recent else frozenset(),
                        self.recent if self.spoke else None, self.recent, self.spoke)
+
+
+class Unread(Context):
+    """A context not read yet: ``read()`` gives it when a sentence first needs it.
+
+    What the paragraphs before leave a passage is known only by reading the article from its
+    start, and most sentences never ask (their speaker is named, or nobody is): only a
+    pronoun, a bare quotation or a comparison with whom spoke last reads it. A sentence that
+    decides the context on its own (naming one person, or two) leaves a read one; one that
+    keeps the paragraph's recent person leaves it unread still.
+    """
+
+    _read: Callable[[], Context]
+
+    def __init__(self, read: Callable[[], Context]) -> None:
+        object.__setattr__(self, "_read", read)  # frozen, as every context
+
+    @functools.cached_property
+    def _context(self) -> Context:
+        return self._read()
+
+    @property
+    def people(self) -> frozenset[str]:
+        return self._context.people
+
+    @property
+    def speaker(self) -> str | None:
+        return self._context.speaker
+
+    @property
+    def recent(self) -> str | None:
+        return self._context.recent
+
+    @property
+    def spoke(self) -> bool:
+        return self._context.spoke
+
+    def _carried(self, speaker: str | None) -> Context:
+        return Unread(lambda: self._context._carried(speaker))

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING
 
 from bot.people.attribution.quoted import Named, inside, quote_speaker
 from bot.people.attribution.reported import Resolver, officials_mentions, sentence_speaker
-from bot.people.discourse import Context
+from bot.people.discourse import Context, Unread
 from bot.people.referents import referent
 from bot.people.speech import quotations, quoted_units
 from bot.text import Sentence
@@ -150,7 +150,10 @@ def attribute(people: PeopleDirectory, passage: Passage, sentences: Sequence[str
     last = sentences[-1]
     span_start = text.find(sentences[0])
     target = text.find(last, max(span_start, 0))
-    context = _context_before(people, document, passage) if document else Context()
+    # Read only if a sentence up to the point needs it (a pronoun, a bare quotation): most
+    # points are decided within their paragraph, and reading the article before is the cost.
+    context = Unread(lambda: _context_before(people, document, passage)) if document else \
+        Context()
     for unit, named, decided, _after in _speakers(people, passage, context, document):
         if 0 <= target < unit.end or (target < 0 and last in unit.text):
             return _attribution(people, decided, named, author)
