@@ -1,19 +1,23 @@
 """The statements of a topic's points, and how they are grouped into distinct points.
 
 :mod:`.facets` finds the statements; :func:`group_statements` puts together those that make
-one point in other words (average-linkage clustering of their salient terms, from scipy), so
+one point in other words (average-linkage clustering of their salient terms), so
 that a proposal three articles make is one group with three sources.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Two statements whose salient terms are at least this similar on average (IDF-weighted
 #: cosine) make one point.
 GROUP_SIMILARITY = 0.2
+# Far above the rounding of a cosine of a few hundred terms, far below a real difference.
+_MARGIN = 1e-9
 
 
 @dataclass(frozen=True)
@@ -103,17 +107,35 @@ def group_statements(statements: Sequence[Statement]) -> list[Group]:
 
 def _cluster(term_sets: Sequence[frozenset[str]],
              objects: Sequence[frozenset[tuple[str, str]]]) -> list[int]:
-    """A cluster label per term set: scipy hierarchical clustering, average linkage, over the
-    cosine of term vectors weighted by IDF among these statements (a term most statements of
-    the topic share, "China", says little about which point one makes); two statements
-    sharing a (cue, object term) pair of ``objects`` are at distance 0."""
+    """A cluster label per term set: hierarchical clustering, average linkage, over the
+    cosine distance of term vectors weighted by IDF among these statements (a term most
+    statements of the topic share, "China", says little about which point one makes); two
+    statements sharing a (cue, object term) pair of ``objects`` are at distance 0.
+
+    The clusters are cut at ``1 - GROUP_SIMILARITY``. A free-text brief's few hundred
+    statements fall into small sets of close ones, each clustered on its own, exactly
+    (:func:`_components`): scipy, some 0.3 s to import for the first free-text brief of a
+    process, decides only where a near tie would let the order of merging decide
+    (:func:`_linkage`).
+    """
     if len(term_sets) == 1:
         return [0]
-    # scipy ships no type stubs; its two calls here are checked by the tests.
-    import numpy as np
-    from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    weighted = _weighted(term_sets)
+    labels = _components(weighted, objects)
+    return labels if labels is not None else _linkage(weighted, objects)
 
+
+class _Weighted(NamedTuple):
+    """The statements' IDF-weighted term vectors as sparse coordinates."""
+
+    size: int  # statements (rows)
+    terms: int  # distinct terms (columns)
+    rows: list[int]
+    cols: list[int]
+    values: list[float]
+
+
+def _weighted(term_sets: Sequence[frozenset[str]]) -> _Weighted:
     frequency: dict[str, int] = {}
     for terms in term_sets:
         for term in terms:
@@ -126,16 +148,116 @@ def _cluster(term_sets: Sequence[frozenset[str]],
             rows.append(row)
             cols.append(vocabulary.setdefault(term, len(vocabulary)))
             values.append(math.log((n + 1) / frequency[term]))
-    matrix = csr_matrix((values, (rows, cols)), shape=(n, max(len(vocabulary), 1)))
-    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
-    norms[norms == 0] = 1.0
-    unit = csr_matrix(matrix.multiply(1 / norms[:, None]))
-    distance = np.clip(1.0 - (unit @ unit.T).toarray(), 0.0, 1.0)
+    return _Weighted(n, max(len(vocabulary), 1), rows, cols, values)
+
+
+def _about(objects: Sequence[frozenset[tuple[str, str]]]) -> list[list[int]]:
+    """The rows of each (cue, object term) pair: statements at distance 0 from each other."""
     about: dict[tuple[str, str], list[int]] = {}
     for row, pairs in enumerate(objects):
         for pair in pairs:
             about.setdefault(pair, []).append(row)
-    for rows_about in about.values():
+    return list(about.values())
+
+
+def _components(weighted: _Weighted, objects: Sequence[frozenset[tuple[str, str]]]
+                ) -> list[int] | None:
+    """The clusters, found one set of statements closer than the cut to each other at a
+    time, or ``None`` where rounding or a tie could decide.
+
+    Average linkage merges two clusters at the mean distance of their members, so statements
+    farther than the cut from every statement of a set never join it below the cut: each
+    connected set of close statements is clustered alone (:func:`_merged`). Distances within
+    :data:`_MARGIN` of the cut, where rounding (this product's or scipy's) could fall either
+    side, are left to scipy.
+    """
+    import numpy as np
+
+    n = weighted.size
+    norms = [0.0] * n
+    by_term: dict[int, list[tuple[int, float]]] = {}
+    for row, col, value in zip(weighted.rows, weighted.cols, weighted.values, strict=True):
+        norms[row] += value * value
+        by_term.setdefault(col, []).append((row, value))
+    scale = [1 / math.sqrt(norm) if norm else 1.0 for norm in norms]
+    # Only a term two statements share brings them closer, and most of a brief's terms are
+    # one statement's: the cosines are summed term by term over those few (a matrix product
+    # would cost more, and spin BLAS threads on a shared machine).
+    similarity = np.zeros((n, n))
+    for found in by_term.values():
+        if len(found) > 1:
+            members = [row for row, _value in found]
+            unit = np.array([value * scale[row] for row, value in found])
+            similarity[np.ix_(members, members)] += np.outer(unit, unit)
+    distance = 1.0 - similarity
+    for rows_about in _about(objects):
+        for i in rows_about:
+            distance[i, rows_about] = 0.0
+    np.fill_diagonal(distance, 0.0)
+    cut = 1.0 - GROUP_SIMILARITY
+    if np.any(np.abs(distance - cut) <= _MARGIN):
+        return None
+    sets = list(range(n))  # a representative per statement, joined below
+    for i, j in zip(*np.nonzero(np.triu(distance < cut, k=1)), strict=True):
+        old, new = sets[int(j)], sets[int(i)]
+        sets = [new if s == old else s for s in sets]
+    labels = [0] * n
+    connected: dict[int, list[int]] = {}
+    for row, s in enumerate(sets):
+        connected.setdefault(s, []).append(row)
+    for rows in connected.values():
+        clusters = _merged(distance[np.ix_(rows, rows)].tolist(), cut)
+        if clusters is None:
+            return None
+        for cluster in clusters:
+            for member in cluster:
+                labels[rows[member]] = rows[cluster[0]]
+    return labels
+
+
+def _merged(distance: list[list[float]], cut: float) -> list[list[int]] | None:
+    """Average linkage of a few statements below ``cut``, closest clusters first: the
+    clusters (lists of indices of ``distance``), or ``None`` when two merges that share a
+    cluster are within :data:`_MARGIN` of the closest (which one goes first decides, and
+    scipy's order is then the one to follow) or a merge is that close to the cut."""
+    clusters = [[i] for i in range(len(distance))]
+    # Total distance between the members of two clusters: their mean, over their sizes.
+    totals = [row[:] for row in distance]
+    alive = list(range(len(clusters)))
+    while len(alive) > 1:
+        candidates = sorted((totals[a][b] / (len(clusters[a]) * len(clusters[b])), a, b)
+                            for a, b in itertools.combinations(alive, 2))
+        best, a, b = candidates[0]
+        if best > cut - _MARGIN:
+            return None if best <= cut + _MARGIN else [clusters[c] for c in alive]
+        for other, x, y in candidates[1:]:
+            if other - best > _MARGIN:
+                break
+            if {x, y} & {a, b}:
+                return None
+        clusters[a] += clusters[b]
+        for c in alive:
+            totals[a][c] += totals[b][c]
+            totals[c][a] = totals[a][c]
+        alive.remove(b)
+    return [clusters[c] for c in alive]
+
+
+def _linkage(weighted: _Weighted, objects: Sequence[frozenset[tuple[str, str]]]) -> list[int]:
+    """The clusters by scipy's average-linkage clustering, cut at ``1 - GROUP_SIMILARITY``."""
+    # scipy ships no type stubs; its two calls here are checked by the tests.
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+
+    n = weighted.size
+    matrix = csr_matrix((weighted.values, (weighted.rows, weighted.cols)),
+                        shape=(n, weighted.terms))
+    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
+    norms[norms == 0] = 1.0
+    unit = csr_matrix(matrix.multiply(1 / norms[:, None]))
+    distance = np.clip(1.0 - (unit @ unit.T).toarray(), 0.0, 1.0)
+    for rows_about in _about(objects):
         for i in rows_about:
             distance[i, rows_about] = 0.0
     np.fill_diagonal(distance, 0.0)
