@@ -77,7 +77,9 @@ def test_peak_memory_counts_the_workers_a_build_forks():
             os._exit(len(block) & 0)
         os.waitpid(pid, 0)
     alone = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    assert memory.peak_mb >= alone + 250
+    # Not counting the worker would give about ``alone``; counting it, some 300 MB more, less
+    # what sampling a busy machine misses of the block while it is written (seen: 249 MB).
+    assert memory.peak_mb >= alone + 200
 
 
 def test_a_figure_nothing_was_timed_for_is_left_out_not_nan():
