@@ -33,6 +33,7 @@ import logging
 import mmap
 import os
 import pickle
+import re
 import shutil
 import tempfile
 import time
@@ -265,6 +266,22 @@ class Snapshot:
             os.replace(tmp, path)
         except OSError as exc:
             log.warning("could not save artifact %s at %s: %s", name, path, exc)
+            return
+        self._prune_artifact(name, path)
+
+    def _prune_artifact(self, name: str, kept: Path) -> None:
+        """Remove the copies of artifact ``name`` that ``kept`` supersedes: built by other
+        code (an upgrade that left the index as it was) or of another version. Each is as
+        large as the corpus's people or topics, and no process of this code reads them: one
+        of the old code still reading keeps its open file (POSIX) or rebuilds it."""
+        try:
+            copy = re.compile(rf"artifact-{re.escape(name)}-v\d+-\w+\.pickle")
+            for other in self.path.glob(f"artifact-{name}-v*.pickle"):
+                if other != kept and copy.fullmatch(other.name):
+                    log.debug("removing superseded artifact %s", other)
+                    other.unlink(missing_ok=True)
+        except OSError as exc:  # the snapshot was superseded meanwhile, or is read-only
+            log.debug("could not prune artifacts of %s: %s", self.path, exc)
 
 
 def _width(code: str) -> int:

@@ -251,3 +251,23 @@ def test_code_changed_once_the_code_on_disk_is_not_what_was_stamped(tmp_path, mo
     listed = snapshot._code_files
     monkeypatch.setattr(snapshot, "_code_files", lambda names: [*listed(names), added])
     assert snapshot.code_changed()
+
+
+def test_an_upgrade_that_keeps_the_index_replaces_the_old_codes_artifacts(settings,
+                                                                           monkeypatch):
+    """New code over an unchanged index keeps the snapshot but rebuilds its artifacts: the
+    old code's copies (as large as the corpus's people and topics) are removed, not left to
+    pile up with every upgrade."""
+    from bot import snapshot
+
+    KnowledgeBase.open(settings).artifact("people")
+    folder = next(settings.cache_dir.iterdir())
+    old = sorted(p.name for p in folder.glob("artifact-people-*"))
+    assert len(old) == 1
+    monkeypatch.setattr(snapshot, "code_stamp", lambda: "0123456789abcdef")
+    kb = KnowledgeBase.open(settings)
+    assert kb.index.loaded_from_cache  # the index is the same: only the artifacts rebuild
+    assert kb.artifact("people").find("Fumio Kishi")
+    assert [p.name for p in folder.glob("artifact-people-*")] == \
+        ["artifact-people-v1-0123456789abcdef.pickle"]
+    assert not (folder / old[0]).exists()
