@@ -117,6 +117,21 @@ def test_modals_of_possibility_propose_weakly_and_speculation_not_at_all():
     assert cue_strength(cues, "Japan could not stand by.") == 0.0
 
 
+def test_an_obligation_to_think_rather_than_act_proposes_only_weakly():
+    """"Tokyo must also weigh its own exposure" names no step to take; "should consider
+    joint patrols" names one."""
+    cues = [compile_cue(c) for c in ("must", "should", "needs to")]
+    assert cue_strength(cues, "Tokyo must also weigh its own exposure to a blockade.") == 0.375
+    assert cue_strength(cues, "Japan should remember that Taiwan is a democracy.") == 0.375
+    assert cue_strength(cues, "The cabinet must consider whether the law allows it.") == 0.375
+    assert cue_strength(cues, "Tokyo needs to bear in mind the cost.") == 0.375
+    assert cue_strength(cues, "Japan should consider joint patrols with Taiwan.") == 0.75
+    assert cue_strength(cues, "Japan must carefully share radar data.") == 0.75
+    # Any firm cue besides keeps the sentence a firm proposal.
+    assert cue_strength(cues, "Japan must weigh the risks, and it should open a hotline.") \
+        == 0.85
+
+
 def test_a_cue_denied_to_exist_or_in_an_idiom_of_doubt_makes_no_point():
     cues = [compile_cue(c) for c in ("reason", "need to", "legal basis", "cannot")]
     assert cue_strength(cues, "Yet there is no institutional reason why it could not.") == 0.0

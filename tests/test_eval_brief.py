@@ -105,7 +105,7 @@ def test_every_point_shown_is_among_the_points_found(request, report):
 #: (ten articles hold more points than the bundled limits show: there, figures would not
 #: tell rules apart).
 TUNING_DIR = Path(__file__).resolve().parent / "data" / "tuning"
-TUNING_FLOOR = {"proposals": 24, "obstacles": 24}
+TUNING_FLOOR = {"proposals": 25, "obstacles": 24}
 #: The same articles ingested beside the bundled five, at the held-out run's limits: where
 #: a change of ranking shows first.
 TUNING_MIXED_FLOOR = {"proposals": 13, "obstacles": 15}

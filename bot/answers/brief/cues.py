@@ -116,6 +116,14 @@ _OBLIGATION_RE = re.compile(r"(?:must|should|ought to|ha(?:s|ve) to|needs? to)")
 _OF_FACT_RE = re.compile(
     r"(?:\s+[^\W_]+ly)?\s+(?:pass\s+(?:through|by|near|close|over)|cross|transit|travel|sail"
     r"|fly|import)(?![^\W_])")
+# An obligation to think rather than to act ("Tokyo must also weigh its own exposure", "Japan
+# should remember that …", "must consider whether …") names no step to take: it proposes only
+# weakly. ("should consider joint patrols" names one, and is a proposal.)
+_DELIBERATE_RE = re.compile(
+    r"(?:\s+(?:also|still|first|now|carefully|seriously|[^\W_]+ly))?\s+(?:weigh|remember"
+    r"|recogni[sz]e|reali[sz]e|understand|acknowledge|accept|(?:bear|keep)\s+in\s+mind"
+    r"|be\s+aware|reckon\s+with|take\s+(?:into\s+account|account\s+of)|ask\s+(?:itself"
+    r"|themselves|himself|herself)|consider\s+(?:whether|how|if|what|why))(?![^\W_])")
 # A call that someone stop or refrain ("urged Japan to stop sending lawmakers to Taiwan",
 # "called on Tokyo not to …") protests an action rather than proposing one.
 _CALL_RE = re.compile(r"(?:urg|call|ask|press|advocat|recommend)")
@@ -202,8 +210,10 @@ def _places(cues: Sequence[Cue], folded: str) -> list[_Place]:
                           or _OF_FACT_RE.match(folded, match.end()))) or \
                     (_CALL_RE.match(cue.phrase) and _PROTEST_RE.match(folded, match.end())):
                 continue
-            noun = cue.phrase.startswith("need ") and \
-                _NOUN_NEED_RE.search(folded, 0, match.start()) is not None
+            noun = (cue.phrase.startswith("need ")
+                    and _NOUN_NEED_RE.search(folded, 0, match.start()) is not None) or \
+                (_OBLIGATION_RE.fullmatch(cue.phrase) is not None
+                 and _DELIBERATE_RE.match(folded, match.end()) is not None)
             aside = bool(_RELATIVE_RE.search(folded, 0, match.start())
                          or _AUDIENCE_BEFORE_RE.search(folded, max(0, match.start() - _NEAR),
                                                        match.start())
