@@ -32,8 +32,10 @@ BUNDLED_FLOOR = {"proposals": (13, 11, 1), "obstacles": (12, 4, 1)}
 HELDOUT_FLOOR = {"proposals": (9, 8, 1), "obstacles": (10, 9, 1)}
 #: The held-out articles alone, at the bundled run's limits (the comparable figures).
 #: (Named 10, not 11, since 83e5dcf: a statement a group speaks, "the advisers said", is no longer
-#: credited to the author by default.)
-HELDOUT_ALONE_FLOOR = {"proposals": (12, 10, 1), "obstacles": (9, 9, 1)}
+#: credited to the author by default. Obstacles 8, not 9, since photo captions are no longer
+#: ingested as paragraphs: two fewer passages moved one item out of the first ten; the
+#: held-out articles are not where the ranking is tuned.)
+HELDOUT_ALONE_FLOOR = {"proposals": (12, 10, 1), "obstacles": (8, 8, 1)}
 #: Least share of points that state some gold item (bundled).
 BUNDLED_PRECISION = {"proposals": 0.95, "obstacles": 0.95}
 

@@ -277,3 +277,57 @@ def test_a_date_line_at_the_top_gives_the_publication_date(tmp_path: Path, line:
 def test_no_date_is_read_where_the_file_states_none(line: str) -> None:
     report = one("\n".join(["Ports brace for a busy year", "By Jane Q. Doe", line, *BODY]))
     assert report.metadata["published"] is None
+
+
+@pytest.mark.parametrize("caption", [
+    "Photo: A patrol vessel near Yonaguni Island. Photo: Reuters",
+    "Photo caption: Fishing boats moored at Nanfang-ao harbor in Yilan County.",
+    "Pictured: the destroyer Kaga leaves Yokosuka.",
+    "Legislator Lin Mei-hua speaks in Taipei on Tuesday. Photo: CNA",
+    "The minister arrives at the Legislative Yuan (Photo by Kyodo)",
+    "Photo: Reuters",
+])
+def test_a_photo_caption_or_credit_is_no_paragraph(caption: str) -> None:
+    report = one("\n".join([BODY[0], caption, *BODY[1:]]))
+    assert report.paragraphs == BODY
+    assert reasons(report) == [("caption", caption)]
+
+
+@pytest.mark.parametrize("line", [
+    "The photo showed the two ships side by side.",
+    "Officials said the images were taken by a drone: one shows the ship.",
+])
+def test_a_sentence_about_a_photo_is_no_caption(line: str) -> None:
+    assert one("\n".join([*BODY, line])).paragraphs == [*BODY, line]
+
+
+def test_credits_above_the_body_are_read_in_any_order() -> None:
+    """Headline, date, the publisher's name, a caption, then "By …": each is found, not only
+    a byline in the first two lines."""
+    text = "\n".join(["Ports and Power in Asia", "2026-11-20 05:30", "Taipei Times",
+                      "Photo: A container ship in Kaohsiung. Photo: CNA", "By Lee Cheng-hsun",
+                      *BODY, "The author is a retired captain and a researcher at the "
+                      "Example Institute.", "Translated by Kyle Tsai", TEASER_DONE])
+    report = one(text)
+    assert report.paragraphs == BODY
+    assert report.metadata["author"] == "Lee Cheng-hsun"
+    assert report.metadata["published"] == "2026-11-20"
+    # A bio naming no one states the role of the author the byline names.
+    assert report.metadata["byline"].startswith("The author is a retired captain")
+    assert report.metadata["translator"] == "Kyle Tsai"
+
+
+def test_a_by_line_after_a_standfirst_is_the_byline() -> None:
+    standfirst = "Cyber defense is the cheapest place for the two to begin."
+    report = one("\n".join(["Ports and Power in Asia", standfirst, "By Naomi Whitfield",
+                            *BODY]))
+    assert report.metadata["author"] == "Naomi Whitfield"
+    assert report.paragraphs == [standfirst, *BODY]
+
+
+def test_a_nameless_bio_without_a_byline_leaves_the_author_unknown() -> None:
+    bio = "The writer is a professor of politics at the Example University."
+    report = one("\n".join([*BODY, bio, TEASER_DONE]))
+    assert report.metadata["author"] is None
+    assert report.metadata["byline"] == bio
+    assert report.paragraphs == BODY

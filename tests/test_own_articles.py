@@ -1,11 +1,12 @@
 """A new user's own articles: what the bot answers about what they name, beyond the bundled five.
 
 The raw articles (``tests/data/newcomer/``) were written for these tests in the scraped
-layout (headline, byline, photo caption, body, the author's bio, teasers). They name
+layout (headline, date, publisher, byline, photo caption, body, the author's bio, teasers), in
+varying order. They name
 countries that speak ("Saudi Arabia said"), organisations the bundled corpus never names
 (Keio University, a ministry, both inside longer runs of capitals), people named like towns
 (Marcus Jackson), a paragraph making one proposal in two sentences, and authors whose role
-only their closing bio states.
+only their closing bio states, one in a bio naming no one ("The author is …").
 """
 
 from __future__ import annotations
@@ -102,10 +103,14 @@ def test_a_briefing_on_the_command_line_cites_the_shown_paragraph_once(knowledge
 @pytest.mark.parametrize(("name", "role"), [
     ("Mariko Hasegawa", "a senior fellow at the Sasakawa Institute for Ocean Policy"),
     ("Naomi Whitfield", "a research fellow at the Pacific Security Institute in Honolulu"),
+    ("Lee Cheng-hsun", "a retired captain of the Republic of China Navy and a researcher at "
+                       "the Institute for National Defense and Security Research"),
+    ("Chen Hui-wen", "a reporter at the Liberty Times"),
 ])
 def test_an_authors_closing_bio_gives_their_role(kb, name, role):
     """The byline says only "By <Name>"; the bio closing the article ("<Name> is …", "— <Name>
-    is …") is the article's own statement of the author's role: kept as the byline, cited."""
+    is …", "The author is …" naming no one, a bio of each of two authors) is the article's own
+    statement of the author's role: kept as the byline, cited."""
     card = who(kb, name)
     assert card.found and role in card.roles, card.roles
     cited = next(c for c in card.role_citations if c.text == role)
@@ -121,5 +126,17 @@ def test_ingest_keeps_the_bio_as_the_byline_and_drops_the_teasers(tmp_path, caps
     assert "byline: Mariko Hasegawa is a senior fellow at the Sasakawa Institute" in printed
     body = "".join(p.read_text(encoding="utf-8").split("---", 2)[2] for p in out.glob("*.md"))
     for teaser in ("Read more:", "Related:", "Comments will be moderated", "is a research fellow",
-                   "is a senior fellow"):
+                   "is a senior fellow", "The author is", "Photo", "Taipei Times\n"):
         assert teaser not in body
+
+
+def test_credits_below_a_date_a_publisher_and_a_caption_are_read(kb):
+    """"By Lee Cheng-hsun" stands fifth, under a date line, the publisher's name and a photo
+    caption; "By Mariko Sato and Chen Hui-wen" under an "Updated" date: both are the
+    articles' authors, and their dates are kept."""
+    docs = {d.origin: d for d in kb.corpus.documents.values()}
+    assert docs["submarine-know-how.txt"].author == "Lee Cheng-hsun"
+    assert docs["submarine-know-how.txt"].translator == "Kyle Tsai"
+    assert docs["fishing-boats.txt"].author == "Mariko Sato and Chen Hui-wen"
+    assert str(docs["submarine-know-how.txt"].published) == "2026-11-20"
+    assert who(kb, "Mariko Sato").found

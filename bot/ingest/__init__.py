@@ -11,6 +11,7 @@ paragraph is reported with one reason, the first that applies in this order:
 ``byline``        an author line at the top or a "<Name> is a professor …" bio (gives author;
                   the front matter's ``byline`` keeps the first line that states the
                   author's role, so a closing bio wins over a bare "By <Name>")
+``caption``       a photo caption or credit ("Photo: … Photo: CNA", "Photo caption: …")
 ``date``          a line near the top that is only a date, "Published: March 3, 2026"
                   (gives published; see :mod:`.dates`)
 ``translator``    a "Translated by <Name>" line (gives the translator)
@@ -37,7 +38,15 @@ from pathlib import Path
 import yaml
 
 from bot.errors import UsageError
-from bot.ingest.credits import ROLE_RE, closing_byline, ends_sentence, lowercase_words, top_byline
+from bot.ingest.credits import (
+    ROLE_RE,
+    by_line,
+    closing_byline,
+    ends_sentence,
+    is_caption,
+    lowercase_words,
+    top_byline,
+)
 from bot.ingest.dates import publication_date
 from bot.people.names import split_credit
 from bot.progress import progress
@@ -45,8 +54,9 @@ from bot.progress import progress
 _HEADLINE_MAX_WORDS = 12
 _HEADING_MAX_WORDS = 15
 _ID_WORDS = 4
-#: Lines after the headline a date line may be among (bylines, a standfirst, a caption).
-_DATE_LINES = 5
+#: Lines after the headline that may credit the author or date the article, in any order
+#: among a standfirst, the publisher's name and a caption.
+_TOP_LINES = 5
 
 _ENUMERATED_RE = re.compile(r"^\(?\d+[.)]")
 
@@ -116,19 +126,23 @@ def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
     lowercase = lowercase_words("\n".join(p.text for p in paras))
     meta: dict[str, str | None] = {"title": None, "author": None, "translator": None,
                                    "byline": None, "published": None}
+    for para in paras:
+        if para.reason is None and is_caption(para.text):
+            para.reason = "caption"
     content = [p for p in paras if p.reason is None]
 
-    def take(para: _Para, found: tuple[str, str]) -> None:
+    def take(para: _Para, found: tuple[str, str | None]) -> None:
         reason, name = found
         para.reason = reason
         key = "author" if reason == "byline" else "translator"
         meta[key] = meta[key] or name
         # Kept verbatim so the author's stated role can be cited (doc#byline): the first
         # author line, unless it states no role ("By Taro Yamada") and a later one, the
-        # closing bio of that author, does ("Taro Yamada is a senior fellow at …").
+        # closing bio of that author, does ("Taro Yamada is a senior fellow at …", or "The
+        # author is …", which names no one).
         if reason == "byline" and (meta["byline"] is None or (
                 not ROLE_RE.search(meta["byline"]) and ROLE_RE.search(para.text)
-                and name in split_credit(meta["author"] or ""))):
+                and (name is None or name in split_credit(meta["author"] or "")))):
             meta["byline"] = para.text
 
     start = 0
@@ -136,17 +150,18 @@ def _mark_layout(paras: list[_Para]) -> dict[str, str | None]:
             and not top_byline(content[0].text, lowercase)):
         content[0].reason, meta["title"] = "headline", content[0].text
         start = 1
-    for para in content[start:start + 2]:
-        if not (found := top_byline(para.text, lowercase)):
-            break
-        take(para, found)
-    # The date lines stand above the body: before its first sentence.
-    for para in content[start:start + _DATE_LINES]:
-        if para.reason is None and (date := publication_date(para.text)):
+    # Credits and dates stand above the body, before its first sentence, in any order with
+    # the publisher's name; a "By <Name>" line may also follow a standfirst.
+    body_started = False
+    for para in content[start:start + _TOP_LINES]:
+        found = top_byline(para.text, lowercase)
+        if found and (not body_started or by_line(para.text)):
+            take(para, found)
+        elif not body_started and (date := publication_date(para.text)):
             para.reason = "date"
             meta["published"] = meta["published"] or date.isoformat()
-        elif para.reason is None and ends_sentence(para.text):
-            break
+        elif ends_sentence(para.text):
+            body_started = True
 
     # The bio closes the article only in the second half of the file: a bio sentence near
     # the top is a standfirst, and cutting after it would throw the article away.

@@ -1,9 +1,10 @@
 """Credit lines of a scraped article: who wrote it and who translated it.
 
 A byline at the top ("By Kenji Ito, a fellow at …", "<role> at <org> <Name>"), a closing bio
-("<Name> is a professor …", "— <Name> is …") or a "Translated by <Name>" line names the
-author or the translator; :mod:`bot.ingest` drops the line from the body and keeps the name
-(and the byline, which states the author's role) in the front matter.
+("<Name> is a professor …", "— <Name> is …"; "The author is …" names no one but states the
+role) or a "Translated by <Name>" line names the author or the translator; :mod:`bot.ingest`
+drops the line from the body and keeps the name (and the byline, which states the author's
+role) in the front matter. A photo caption or credit is dropped too (:func:`is_caption`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.people.discover import NOT_NAME
+from bot.people.roles import nameless_bio
 
 BIO_MAX_WORDS = 60
 _BYLINE_MAX_WORDS = 20
@@ -35,6 +37,13 @@ _BIO_RE = re.compile(rf"^(?:[—–-]\s*)?(?P<name>{_NAME})(?:, .*?,)? (?:is|was
 # Staff": the names, then nothing or a separator and the author's role or desk.
 _BY_RE = re.compile(rf"^By (?P<name>{_NAME}(?:(?:,| and| &) {_NAME})*?)"
                     r"(?:$|(?:,|\s+[|–—-])\s+\S)")
+# A photo caption or credit: "Photo: A patrol vessel near Yonaguni. Photo: Reuters", "Photo
+# caption: …", "Pictured: …", "… in Kaohsiung. Photo: CNA", "(Photo by Kyodo)".
+_CAPTION_RE = re.compile(
+    r"^[\[(]?(?:(?:file|top|main|lead)\s+)?(?:photo(?:graph)?|image|picture|caption)s?"
+    r"(?:\s+caption)?\s*[:：]|^[\[(]?pictured\b"
+    r"|(?:^|[.!?)”’\"]\s+|\()(?:photo(?:graph)?|image|picture)s?\s*(?:[:：]|by\b|courtesy\b"
+    r"|credit\b)[^.!?]{0,60}[.)]?\)?$", re.IGNORECASE)
 _TRANSLATOR_RE = re.compile(r"^Translat(?:ed|ion)(?: and edited)? by (?P<name>.+?)\.?$")
 _NOT_A_NAME = frozenset({"The", "This", "That", "These", "Those", "A", "An", "Our", "His", "Her",
                          "Its", "Their", "It"})
@@ -87,24 +96,40 @@ def _role_line_name(text: str, lowercase: frozenset[str]) -> str | None:
     return " ".join(tail) if 2 <= len(tail) <= 4 else None
 
 
-def closing_byline(text: str) -> tuple[str, str] | None:
-    """(reason, name) for a bio sentence or a translator line, else None."""
+def is_caption(text: str) -> bool:
+    """Whether ``text`` is a photo caption or credit, not a paragraph of the article."""
+    return bool(_CAPTION_RE.search(text))
+
+
+def closing_byline(text: str) -> tuple[str, str | None] | None:
+    """(reason, name) for a bio sentence or a translator line, else None. The name is
+    ``None`` for a bio that names no one ("The author is a researcher at …"): it states the
+    role of whoever the byline names, if any."""
     if (match := _TRANSLATOR_RE.match(text)) and len(match["name"].split()) <= 8:
         return "translator", match["name"]
+    if len(text.split()) > BIO_MAX_WORDS:
+        return None
     match = _BIO_RE.match(text)
-    if (match and len(text.split()) <= BIO_MAX_WORDS and ROLE_RE.search(match["rest"])
+    if (match and ROLE_RE.search(match["rest"])
             and match["name"].split()[0] not in _NOT_A_NAME):
         return "byline", match["name"]
+    if (bio := nameless_bio(text)) and ROLE_RE.search(text, bio[0], bio[1]):
+        return "byline", None
     return None
 
 
-def top_byline(text: str, lowercase: frozenset[str]) -> tuple[str, str] | None:
-    """Bylines allowed near the top: also "By <Name>[, <role>]" and "<role> at <org> <Name>"."""
+def by_line(text: str) -> str | None:
+    """The names of a "By <Name>[, <role>]" line ("By Kenji Ito and Mary Sue"), else None."""
     match = _BY_RE.match(text)
     if match and len(text.split()) <= BIO_MAX_WORDS and all(
             _is_name_word(w) for w in re.findall(r"[^\s,&]+", match["name"])
             if not w.islower()):  # "and", "van", "de" join the names
-        return "byline", match["name"]
-    if name := _role_line_name(text, lowercase):
+        return match["name"]
+    return None
+
+
+def top_byline(text: str, lowercase: frozenset[str]) -> tuple[str, str | None] | None:
+    """Bylines allowed near the top: also "By <Name>[, <role>]" and "<role> at <org> <Name>"."""
+    if (name := by_line(text)) or (name := _role_line_name(text, lowercase)):
         return "byline", name
     return closing_byline(text)

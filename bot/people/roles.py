@@ -295,3 +295,16 @@ def roles_at(text: str, passage_id: str, start: int, end: int, floor: int = 0
         if span:
             found.append(PersonRole(text[span[0]:span[1]], passage_id, kind))
     return found
+
+
+# A bio naming no one: "The author is a retired captain …", "The writers are researchers …".
+_NAMELESS_BIO_RE = re.compile(r"^(?:[—–-]\s*)?(?:The|This) (?:author|writer|columnist"
+                              r"|commentator)(?P<plural>s)? (?:is|are|was|were) (?P<role>.+?)\.?$")
+
+
+def nameless_bio(text: str) -> tuple[int, int, bool] | None:
+    """Where a bio that names no one ("The author is a researcher at …") states the role:
+    ``(start, end, plural)`` of ``text``, plural for "The authors are …"; else None."""
+    match = _NAMELESS_BIO_RE.match(text)
+    return (match.start("role"), match.end("role"), bool(match["plural"])) if match else None
+

@@ -13,6 +13,7 @@ from bot.corpus import Corpus, PersonEntry
 from bot.people.discover import Candidate
 from bot.people.model import Byline, PersonRole
 from bot.people.names import implied_aliases, name_key, split_credit
+from bot.people.roles import nameless_bio
 
 
 @dataclass
@@ -49,16 +50,26 @@ def drafts(entries: list[PersonEntry], candidates: list[Candidate]) -> list[Draf
     return found
 
 
-def bylines(corpus: Corpus, people: list[Draft]) -> list[list[Byline]]:
-    """Each person's front-matter credits, matched by name or alias."""
+def bylines(corpus: Corpus, people: list[Draft]
+            ) -> tuple[list[list[Byline]], list[list[PersonRole]]]:
+    """Each person's front-matter credits, matched by name or alias, and the roles stated
+    for them by a byline that names no one: "The author is a retired captain …" is the
+    role of an article's one author (cited as its byline, ``doc#byline``)."""
     by_key: dict[str, int] = {}
     for index, draft in enumerate(people):
         for key in (name_key(draft.name), *map(name_key, draft.aliases)):
             by_key.setdefault(key, index)
     found: list[list[Byline]] = [[] for _ in people]
+    roles: list[list[PersonRole]] = [[] for _ in people]
     for doc in corpus.documents.values():
         for credit, value in (("author", doc.author), ("translator", doc.translator)):
             for name in split_credit(value or ""):
                 if name_key(name) in by_key:
                     found[by_key[name_key(name)]].append(Byline(doc.id, credit))
-    return found
+        authors = split_credit(doc.author or "")
+        bio = nameless_bio(doc.byline) if doc.byline else None
+        if doc.byline and bio and not bio[2] and len(authors) == 1 and \
+                name_key(authors[0]) in by_key:
+            roles[by_key[name_key(authors[0])]].append(
+                PersonRole(doc.byline[bio[0]:bio[1]], f"{doc.id}#byline", "bio"))
+    return found, roles

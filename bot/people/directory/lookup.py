@@ -111,11 +111,11 @@ class PeopleDirectory:
                 sum(len(d.passages) for half in halves for d in half)):
             scan.merge(part, part_roles)
             registry.merge(part_entities)
-        credits = bylines(corpus, people_drafts)
+        credits, bio_roles = bylines(corpus, people_drafts)
         rank = _passage_rank(corpus)
         people = []
         for index, draft in enumerate(people_drafts):
-            roles = draft.curated_roles or tuple(draft.found_roles)
+            roles = draft.curated_roles or (*draft.found_roles, *bio_roles[index])
             people.append(Person(
                 name=draft.name,
                 aliases=draft.aliases,
