@@ -314,12 +314,15 @@ def test_unnamed_speakers_are_nobody_and_officials_speak_for_their_body(make_kno
         "Taiwanese officials said the drills were routine.",  # Taiwan's government speaks
         "Officials at the Ministry of Foreign Affairs argue that joint planning is unlawful.",
         "Analysts at Kyoto University warn that the sea is warming.",  # no spokesmen of it
+        # Where the speaker is, and a clause on why they are not named, before the verb.
+        "A Fisheries Agency official in Tokyo, who asked not to be named because he was not "
+        "authorized to speak to the media, said any change would need the cabinet.",
     ) == [
         ("Taiwan lies near Japan.", "Ann Writer"), ("The biggest hurdle, anal", None),
         ("The boats talk by fax, a", None), ("A senior official said t", None),
         ("Japanese lawmakers said ", None), ("Taiwanese officials said", "Taiwan"),
         ("Officials at the Ministr", "Ministry of Foreign Affairs"),
-        ("Analysts at Kyoto Univer", None)]
+        ("Analysts at Kyoto Univer", None), ("A Fisheries Agency offic", None)]
 
 
 def test_a_group_named_by_any_plural_noun_is_nobody_not_the_author(make_knowledge):

@@ -50,10 +50,11 @@ _FILLER = rf"(?:{_NOT_ADVERB}[a-z]+|{_MONTHS_DAYS}|\d{{1,4}})"
 #: "of Kyoto University", "at the Pacific Forum": an affiliation right after a name.
 AFFILIATION = (r"\s+(?:of|at|from)\s+(?P<affiliation>(?:the\s+)?[A-Z][\w’'.&-]*"
                r"(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?[A-Z][\w’'.&-]*){0,6})")
-#: After a name: optional (parenthesis) or affiliation, optional ", appositive,", a few
-#: adverbs, a verb.
+#: After a name: optional (parenthesis) or affiliation, optional place ("in Tokyo"), optional
+#: ", appositive,", a few adverbs, a verb.
 SPEECH_AFTER_RE = re.compile(
-    rf"(?:\s*\([^()]{{1,60}}\)|{AFFILIATION})?(?:,\s*[^,;“”‘]{{1,100}}?,)?\s+"
+    rf"(?:\s*\([^()]{{1,60}}\)|{AFFILIATION})?(?:\s+in\s+[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){{0,2}})?"
+    rf"(?:,\s*[^,;“”‘]{{1,100}}?,)?\s+"
     rf"(?:{_FILLER}\s+){{0,3}}(?P<verb>{REPORTING_VERBS})\b")
 #: Before a name: "said X", "said Japanese Minister of Defense X", "according to X".
 SPEECH_BEFORE_RE = re.compile(

@@ -87,10 +87,13 @@ def matched_cues(cues: Sequence[Cue], text: str) -> list[str]:
 
 # Modals of possibility propose only weakly ("Japan could help Taiwan…": a topic lists them as
 # weak cues), and not at all when they speculate: "could be seen as", "might be interpreted",
-# "could not stand by", "could also potentially involve", "it cannot be ruled out".
+# "could not stand by", "could also potentially involve", "it cannot be ruled out", or foresee
+# a loss or a harm ("a company … might lose those orders", "could provoke Beijing").
 _EPISTEMIC_RE = re.compile(
-    r"(?<![^\W_])(?:(?:could|might|may|can|would)(?:\s+(?:also|well|even))?\s+"
-    r"(?:not\b|never\b|potentially\b|possibly\b|be\s+[a-z]+(?:ed|en|wn)\b)"
+    r"(?<![^\W_])(?:(?:could|might|may|can|would)(?:\s+(?:also|well|even|easily|quickly))?\s+"
+    r"(?:not\b|never\b|potentially\b|possibly\b|be\s+[a-z]+(?:ed|en|wn)\b"
+    r"|(?:lose|suffer|fail|collapse|escalate|provoke|trigger|anger|hurt|damage|harm|undermine"
+    r"|jeopardi[sz]e|spark|backfire|worsen|alienate|antagoni[sz]e)\b)"
     r"|cannot\s+be\s+(?:ruled\s+out|denied|excluded|overstated)\b)")
 # A cue negated ("it is not difficult", "nor reluctant"), denied to exist ("there is no
 # institutional reason why …", "there is no need to …") or asked about ("whether Taiwan and
