@@ -115,6 +115,9 @@ def test_modals_of_possibility_propose_weakly_and_speculation_not_at_all():
     assert cue_strength(cues, "Japan could help Taiwan stockpile gas.") == 0.375
     assert cue_strength(cues, "The paper could be seen as a warning.") == 0.0
     assert cue_strength(cues, "Japan could not stand by.") == 0.0
+    # Foreseeing a loss or a harm is no proposal.
+    assert cue_strength(cues, "A company seen to help might lose those orders overnight.") == 0.0
+    assert cue_strength(cues, "Such a step could provoke Beijing.") == 0.0
 
 
 def test_an_obligation_to_think_rather_than_act_proposes_only_weakly():
